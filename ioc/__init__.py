@@ -1,0 +1,1 @@
+"""Lai Châu IOC — Intelligent Operations Center (Trung tâm điều hành đô thị thông minh)."""

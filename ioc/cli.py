@@ -1,0 +1,283 @@
+"""The `ioc` command: demo, serve, worker, simulate, load-profile, backup, restore, create-token, manage."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+
+def _setup(args) -> None:
+    """Point every command at its data dir before Django reads its settings."""
+    if getattr(args, "data_dir", None):
+        os.environ["IOC_DATA_DIR"] = str(Path(args.data_dir).expanduser().resolve())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ioc.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+def cmd_demo(args) -> int:
+    os.environ["IOC_DEMO"] = "1"
+    _setup(args)
+    from django.conf import settings
+
+    from ioc.core.models import City
+    from ioc.core.services.demo import ensure_demo_accounts
+    from ioc.core.services.profile import load_profile
+
+    print(f"Lai Châu IOC — data dir: {settings.DATA_DIR}")
+    _migrate()
+    if not City.objects.exists():
+        counts = load_profile()
+        print(f"Loaded the Lai Châu profile: {counts['units']} units, {counts['departments']} departments")
+    created = ensure_demo_accounts()
+    accounts_file = settings.DATA_DIR / "demo-accounts.txt"
+    if created:
+        lines = [f"  {role:<20} {username:<14} {password}" for role, username, password in created]
+        text = "Demo accounts (role, username, password) — shown once, kept in " + str(accounts_file) + ":\n"
+        print(text + "\n".join(lines))
+        accounts_file.write_text("\n".join(lines) + "\n")
+        accounts_file.chmod(0o600)
+    else:
+        print(f"Demo accounts already exist; their passwords are in {accounts_file}")
+
+    if not _port_free(args.port):
+        print(
+            f"error: port {args.port} is in use (another demo running?); try --port {args.port + 1}",
+            file=sys.stderr,
+        )
+        return 1
+    # SIGTERM (from a service manager or `timeout`) stops the demo like Ctrl-C does: children included.
+    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    env = {**os.environ, "IOC_DATA_DIR": str(settings.DATA_DIR), "IOC_DEMO": "1"}
+    children = [
+        subprocess.Popen([sys.executable, "-m", "ioc.cli", "worker"], env=env),
+        subprocess.Popen([sys.executable, "-m", "ioc.cli", "simulate"], env=env),
+    ]
+    print(f"Open http://127.0.0.1:{args.port}/ — Ctrl-C stops everything.", flush=True)
+    try:
+        _serve(args.port, threads=8)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        _stop(children)
+    print("Stopped.")
+    return 0
+
+
+def _raise_keyboard_interrupt(*_args) -> None:
+    raise KeyboardInterrupt
+
+
+def _port_free(port: int, host: str = "127.0.0.1") -> bool:
+    import socket
+
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _stop(children) -> None:
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    for child in children:
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+
+
+def _serve(port: int, threads: int = 8, host: str = "127.0.0.1") -> None:
+    from waitress import serve
+
+    from ioc.wsgi import application
+
+    serve(application, host=host, port=port, threads=threads, ident="ioc", channel_timeout=60)
+
+
+def cmd_serve(args) -> int:
+    _setup(args)
+    if not _port_free(args.port, args.host):
+        print(f"error: port {args.port} is in use", file=sys.stderr)
+        return 1
+    _serve(args.port, threads=args.threads, host=args.host)
+    return 0
+
+
+def cmd_worker(args) -> int:
+    """The background worker: Huey's consumer, running every domain's periodic jobs and queued tasks."""
+    _setup(args)
+    from django.core.management import call_command
+
+    call_command("run_huey", workers=args.workers, worker_type="thread")
+    return 0
+
+
+def cmd_simulate(args) -> int:
+    """Run every registered domain's simulator (or those named) until SIGTERM or Ctrl-C."""
+    _setup(args)
+    import logging
+
+    from ioc.core.registry import registry
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    simulators = {k: fn for k, fn in registry.simulators().items() if not args.only or k in args.only}
+    threads = [
+        threading.Thread(target=_supervised, args=(k, fn, stop), name=k, daemon=True) for k, fn in simulators.items()
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        stop.set()
+    for thread in threads:
+        thread.join(timeout=5)
+    return 0
+
+
+def _supervised(key, fn, stop) -> None:
+    """Restart a simulator that crashed, with a pause, until told to stop."""
+    import logging
+
+    from django.db import close_old_connections
+
+    log = logging.getLogger("ioc.simulate")
+    while not stop.is_set():
+        try:
+            fn(stop)
+        except Exception:
+            log.exception("simulator %s crashed; restarting in 5 s", key)
+        finally:
+            close_old_connections()
+        stop.wait(5)
+
+
+def cmd_load_profile(args) -> int:
+    _setup(args)
+    from ioc.core.services.profile import ProfileError, load_profile
+
+    _migrate()
+    try:
+        counts = load_profile(Path(args.file))
+    except ProfileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"Loaded {counts['units']} units and {counts['departments']} departments from {args.file}")
+    return 0
+
+
+def cmd_backup(args) -> int:
+    _setup(args)
+    from ioc.core.services.backup import backup
+
+    path = backup(Path(args.output) if args.output else None)
+    print(f"Backup written to {path}")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    _setup(args)
+    from ioc.core.services.backup import BackupError, restore
+
+    _migrate()
+    try:
+        counts = restore(Path(args.file))
+    except BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"Restored {counts['objects']} records and {counts['files']} files from {args.file}")
+    return 0
+
+
+def cmd_create_token(args) -> int:
+    _setup(args)
+    from django.contrib.auth import get_user_model
+
+    from ioc.core.services.accounts import create_token
+
+    user = get_user_model().objects.filter(username=args.username).first()
+    if user is None:
+        print(f"error: no user {args.username!r}", file=sys.stderr)
+        return 2
+    _, token = create_token(user, args.name, days=args.days)
+    print(token)
+    return 0
+
+
+def cmd_manage(args) -> int:
+    _setup(args)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["ioc manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ioc", description="Lai Châu IOC — operations center")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", help="data dir (default: $IOC_DATA_DIR, else ~/.local/share/laichau-ioc)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("demo", parents=[common], help="set up and run the demo operations center")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_demo)
+    p = sub.add_parser("serve", parents=[common], help="serve the web app (waitress)")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--threads", type=int, default=8)
+    p.set_defaults(func=cmd_serve)
+    p = sub.add_parser("worker", parents=[common], help="run the background worker")
+    p.add_argument("--workers", type=int, default=2)
+    p.set_defaults(func=cmd_worker)
+    p = sub.add_parser("simulate", parents=[common], help="run the domains' simulators")
+    p.add_argument("only", nargs="*", help="domain keys (default: all)")
+    p.set_defaults(func=cmd_simulate)
+    p = sub.add_parser("load-profile", parents=[common], help="load a city profile (GeoJSON)")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_load_profile)
+    p = sub.add_parser("backup", parents=[common], help="write a backup archive (data + media)")
+    p.add_argument("--output", "-o")
+    p.set_defaults(func=cmd_backup)
+    p = sub.add_parser("restore", parents=[common], help="replace all data with a backup archive")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_restore)
+    p = sub.add_parser("create-token", parents=[common], help="issue an API token for a user (printed once)")
+    p.add_argument("username")
+    p.add_argument("--name", default="cli")
+    p.add_argument("--days", type=int, default=None, help="expires after this many days")
+    p.set_defaults(func=cmd_create_token)
+    p = sub.add_parser("manage", parents=[common], help="Django management commands")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

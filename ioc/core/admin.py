@@ -1,0 +1,94 @@
+from django.contrib import admin
+
+from ioc.core import models
+from ioc.core.services import audit
+
+
+@admin.register(models.AdministrativeUnit)
+class AdministrativeUnitAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "level", "valid_from", "valid_to", "successor", "approximate")
+    list_filter = ("level", "approximate")
+    search_fields = ("name", "code")
+
+
+@admin.register(models.Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "is_police", "email")
+    search_fields = ("name", "code")
+
+
+@admin.register(models.Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "role", "unit", "department", "must_change_password")
+    list_filter = ("role", "department")
+
+
+@admin.register(models.ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued here: the token is shown once in the success message, only its hash is kept."""
+
+    list_display = ("name", "user", "prefix", "created_at", "expires_at", "last_used_at", "revoked")
+    fields = ("user", "name", "expires_at", "revoked")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        from ioc.core.services.accounts import create_token
+
+        row, token = create_token(obj.user, obj.name, by=request.user)
+        row.expires_at = obj.expires_at
+        row.save(update_fields=["expires_at"])
+        obj.pk = row.pk
+        self.message_user(request, f"Token (shown once, copy it now): {token}")
+
+
+@admin.register(models.CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ("date", "kind", "name")
+    list_filter = ("kind",)
+
+
+@admin.register(models.OperatingProcedure)
+class OperatingProcedureAdmin(admin.ModelAdmin):
+    list_display = ("kind",)
+
+
+@admin.register(models.Alert)
+class AlertAdmin(admin.ModelAdmin):
+    list_display = ("title", "kind", "severity", "status", "count", "unit", "last_seen_at")
+    list_filter = ("severity", "status")
+    search_fields = ("title", "source")
+    raw_id_fields = ("incident",)
+
+
+@admin.register(models.Incident)
+class IncidentAdmin(admin.ModelAdmin):
+    list_display = ("title", "status", "severity", "department", "due_at")
+    list_filter = ("status", "severity", "department")
+
+
+@admin.register(models.AuditLog)
+class AuditLogAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is never edited. Reading it is itself logged."""
+
+    list_display = ("at", "user", "action", "object_type", "object_id", "ip")
+    list_filter = ("action",)
+    search_fields = ("object_id", "user__username")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        audit.record(request.user, "audit.read", object_type="core.auditlog", request=request)
+        return super().changelist_view(request, extra_context)
+
+
+admin.site.register(models.City)
+admin.site.register(models.NotificationPreference)
+admin.site.site_header = "Lai Châu IOC"

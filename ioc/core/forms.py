@@ -1,0 +1,34 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext as _
+
+from ioc.core.services.accounts import clear_login_failures, lockout_remaining, record_login_failure
+from ioc.core.services.audit import client_ip, record
+
+
+class LockoutAuthenticationForm(AuthenticationForm):
+    """Django's login form with a lockout: too many failures in a short window lock the account for a while."""
+
+    def clean(self):
+        username = (self.data.get("username") or "").strip()
+        if username and (seconds := lockout_remaining(username)):
+            raise forms.ValidationError(
+                _("Too many failed attempts. Try again in %(s)s seconds.") % {"s": seconds}, code="locked"
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            if username and record_login_failure(username, client_ip(self.request)):
+                raise forms.ValidationError(
+                    _("Too many failed attempts. The account is locked for a few minutes."), code="locked"
+                ) from None
+            raise
+        clear_login_failures(username)
+        record(
+            self.get_user(),
+            "login",
+            object_type="auth.user",
+            object_id=self.get_user().pk,
+            request=self.request,
+        )
+        return cleaned

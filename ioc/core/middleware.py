@@ -1,0 +1,82 @@
+"""Request-level protections: body size limits, security headers, forced password change."""
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+
+class BodySizeLimitMiddleware:
+    """Refuse oversized bodies with 413 before anything reads them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return JsonResponse({"message": "Invalid Content-Length header"}, status=400)
+        is_upload = request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data")
+        limit = settings.MAX_UPLOAD_BYTES + 65536 if is_upload else settings.MAX_BODY_BYTES
+        if length > limit:
+            return JsonResponse({"message": f"Request body too large: the limit is {limit // 1024} KiB"}, status=413)
+        return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """A Content-Security-Policy (everything is served from here; map tiles may come from the tile server)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith("/api/docs"):
+            return response  # the interactive docs page loads its own inline bootstrap
+        response.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data: blob: https: http:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        )
+        response.setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=()")
+        return response
+
+
+class PasswordChangeRequiredMiddleware:
+    """Outside demo mode, a user flagged (demo accounts, reset passwords) must change the password first."""
+
+    ALLOWED = ("/accounts/", "/static/", "/i18n/", "/api/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            not settings.DEMO_MODE
+            and user.is_authenticated
+            and getattr(getattr(user, "profile", None), "must_change_password", False)
+            and not request.path.startswith(self.ALLOWED)
+        ):
+            return redirect(reverse("password_change"))
+        return self.get_response(request)
+
+
+class LanguageMiddleware:
+    """Vietnamese unless the user picked English with the switch (the cookie); the browser's language is ignored,
+    because an operator's English-language browser must not turn the city's system English."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -1,0 +1,309 @@
+"""Core data every domain shares: units, departments, roles, calendar, alerts, incidents, audit, notifications."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class City(models.Model):
+    """The city profile loaded by `ioc load-profile` (one row)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(_("code"), max_length=20)
+    center_lat = models.FloatField()
+    center_lon = models.FloatField()
+    zoom = models.PositiveSmallIntegerField(default=13)
+    attribution = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AdministrativeUnit(models.Model):
+    """A province, city, ward or commune for a period. Codes are reused, so code + period identifies it."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        CITY = "city", _("City")
+        WARD = "ward", _("Ward")
+        COMMUNE = "commune", _("Commune")
+
+    code = models.CharField(_("official code"), max_length=20)
+    name = models.CharField(_("name"), max_length=200)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    # The unit that took this one over in a reform: data keeps its unit at the time and rolls up through this.
+    successor = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="predecessors")
+    geometry = models.JSONField(_("boundary (GeoJSON geometry)"), null=True, blank=True)
+    approximate = models.BooleanField(_("approximate boundary"), default=False)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    # Bounding box and a label point, derived from the geometry on load, for fast filtering and map labels.
+    min_lon = models.FloatField(null=True, blank=True)
+    min_lat = models.FloatField(null=True, blank=True)
+    max_lon = models.FloatField(null=True, blank=True)
+    max_lat = models.FloatField(null=True, blank=True)
+    label_lat = models.FloatField(null=True, blank=True)
+    label_lon = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["level", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "valid_from"], name="unit_code_period_unique"),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_from__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="unit_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_valid_on(self, day) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+
+class Department(models.Model):
+    """A city department (phòng ban) or the police: where alerts, incidents and reports are routed."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    is_police = models.BooleanField(_("police"), default=False)
+    email = models.EmailField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    LEADER = "leader", _("Leader")
+    OPERATOR = "operator", _("IOC operator")
+    DEPARTMENT_OFFICER = "department_officer", _("Department officer")
+    WARD_OFFICER = "ward_officer", _("Ward officer")
+    CITIZEN = "citizen", _("Citizen")
+
+
+class Profile(models.Model):
+    """A user's role and the unit or department they belong to."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices, default=Role.CITIZEN)
+    unit = models.ForeignKey(AdministrativeUnit, null=True, blank=True, on_delete=models.PROTECT)
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    must_change_password = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class ApiToken(models.Model):
+    """A bearer token for a machine client. Only its SHA-256 is stored; the token is shown once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=8, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked = models.BooleanField(_("revoked"), default=False)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class LoginFailure(models.Model):
+    """A failed login, kept for the lockout window."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    at = models.DateTimeField(db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+
+class LoginLock(models.Model):
+    username = models.CharField(max_length=150, unique=True)
+    until = models.DateTimeField()
+
+
+class CalendarDay(models.Model):
+    """A one-off change to the working calendar: an extra day off, or a make-up working day (ngày làm bù)."""
+
+    class Kind(models.TextChoices):
+        DAY_OFF = "day_off", _("Day off")
+        WORKING_DAY = "working_day", _("Make-up working day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("reason"), max_length=200)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.get_kind_display()}: {self.name}"
+
+
+class Severity(models.IntegerChoices):
+    INFO = 1, _("Information")
+    WARNING = 2, _("Warning")
+    MAJOR = 3, _("Major")
+    CRITICAL = 4, _("Critical")
+
+
+class Incident(models.Model):
+    """The operator's work item opened from one or more alerts: assigned, followed and closed."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ASSIGNED = "assigned", _("Assigned")
+        CLOSED = "closed", _("Closed")
+
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=100, db_index=True)
+    severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices, default=Severity.WARNING)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    unit = models.ForeignKey(AdministrativeUnit, null=True, blank=True, on_delete=models.PROTECT)
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    due_at = models.DateTimeField(_("deadline"), null=True, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    sop_done = models.JSONField(default=list, blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.title}"
+
+
+class Alert(models.Model):
+    """A signal raised by a domain. Repeats of the same source and kind inside the fold window add to `count`."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        CLOSED = "closed", _("Closed")
+
+    kind = models.CharField(_("kind"), max_length=100)
+    severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices, default=Severity.WARNING)
+    title = models.CharField(_("title"), max_length=300)
+    message = models.TextField(_("message"), blank=True)
+    source = models.CharField(_("source"), max_length=200)
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    unit = models.ForeignKey(AdministrativeUnit, null=True, blank=True, on_delete=models.PROTECT)
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    count = models.PositiveIntegerField(default=1)
+    first_seen_at = models.DateTimeField(db_index=True)
+    last_seen_at = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.SET_NULL, related_name="alerts")
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        indexes = [
+            models.Index(fields=["-last_seen_at", "id"]),
+            models.Index(fields=["source", "kind", "status"]),
+            models.Index(fields=["status", "first_seen_at"]),
+            models.Index(fields=["unit", "-last_seen_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class IncidentEvent(models.Model):
+    """One line of an incident's timeline."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Opened")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        ASSIGNED = "assigned", _("Assigned")
+        ESCALATED = "escalated", _("Escalated")
+        NOTE = "note", _("Note")
+        ATTACHMENT = "attachment", _("Attachment")
+        SOP = "sop", _("Checklist")
+        ALERT_REPEATED = "alert_repeated", _("Alert repeated")
+        CLOSED = "closed", _("Closed")
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    text = models.TextField(blank=True)
+    attachment = models.FileField(upload_to="incidents/%Y/%m/", null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class OperatingProcedure(models.Model):
+    """The city's own checklist for an alert kind; overrides the domain's default SOP."""
+
+    kind = models.CharField(_("alert kind"), max_length=100, unique=True)
+    steps = models.TextField(_("steps, one per line"))
+
+    def step_list(self) -> list[str]:
+        return [s.strip() for s in self.steps.splitlines() if s.strip()]
+
+
+class AuditLog(models.Model):
+    """Who created, changed, exported or read personal data, and when."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    action = models.CharField(max_length=40, db_index=True)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=100, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    title = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    severity = models.PositiveSmallIntegerField(choices=Severity.choices, default=Severity.INFO)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class NotificationPreference(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notify_prefs")
+    in_app = models.BooleanField(_("in the app"), default=True)
+    email = models.BooleanField(_("by email"), default=False)
+    min_severity = models.PositiveSmallIntegerField(
+        _("from severity"), choices=Severity.choices, default=Severity.WARNING
+    )

@@ -1,0 +1,147 @@
+"""The domain registry: how a domain app plugs into the operations center.
+
+Each domain app builds one `Domain` in its `apps.py` and registers it in `AppConfig.ready()`, like a
+Home Assistant integration's manifest. The dashboard, the API root, the alert engine, the demo and the
+reports iterate over `registry`; none of them imports a domain by name. Keys are global and
+prefixed with the domain key (`hotline.calls`), and duplicates are refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from threading import Event
+from typing import Any
+
+from django.utils.functional import Promise
+
+
+class RegistryError(ValueError):
+    """A registration is incomplete or collides with another."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class MapLayer:
+    """A GeoJSON layer of the live map. `geojson_fn(user, filters)` returns a FeatureCollection dict."""
+
+    key: str
+    label: str | Promise
+    geojson_fn: Callable[[Any, dict], dict]
+    color: str = "#1f6feb"
+    cluster: bool = True
+    heat: bool = False
+    refresh_seconds: int = 30
+    visible: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class KpiTile:
+    """A number on the KPI strip. `value_fn(user, unit)` returns a number (unit may be None = whole city)."""
+
+    key: str
+    label: str | Promise
+    value_fn: Callable[[Any, Any], float | int | None]
+    suffix: str = ""
+    good_when: str = "low"  # "low" or "high": which direction is good, for colouring
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlertKind:
+    """A kind of alert a domain raises, with its default severity and standard operating procedure."""
+
+    key: str
+    label: str | Promise
+    severity: str = "warning"
+    sop: tuple[str | Promise, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class PeriodicJob:
+    """A job the background worker runs on a schedule (every `minutes`)."""
+
+    key: str
+    fn: Callable[[], Any]
+    minutes: int = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class Domain:
+    """Everything one domain contributes."""
+
+    key: str
+    label: str | Promise
+    icon: str
+    layers: tuple[MapLayer, ...] = ()
+    tiles: tuple[KpiTile, ...] = ()
+    alert_kinds: tuple[AlertKind, ...] = ()
+    api_router: Callable[[], Any] | None = None  # returns a ninja Router, mounted at /api/<key>/
+    simulator: Callable[[Event], None] | None = None  # runs until the event is set
+    periodic_jobs: tuple[PeriodicJob, ...] = ()
+    extra: dict = field(default_factory=dict)
+
+
+class Registry:
+    """Domains by key, and every layer, tile, alert kind and job by its global key."""
+
+    def __init__(self) -> None:
+        self._domains: dict[str, Domain] = {}
+        self._keys: dict[str, str] = {}
+
+    def register(self, domain: Domain) -> Domain:
+        """Add a domain; refuses a duplicate domain or item key, or an item not prefixed with the domain."""
+        if not domain.key or not domain.key.isidentifier():
+            raise RegistryError(f"domain key {domain.key!r} must be an identifier")
+        if domain.key in self._domains:
+            raise RegistryError(f"domain {domain.key!r} is already registered")
+        items = [*domain.layers, *domain.tiles, *domain.alert_kinds, *domain.periodic_jobs]
+        seen: set[str] = set()
+        for item in items:
+            kind = type(item).__name__
+            if not item.key.startswith(domain.key + "."):
+                raise RegistryError(f"{kind} {item.key!r} must start with {domain.key + '.'!r}")
+            full = f"{kind}:{item.key}"
+            if full in seen or full in self._keys:
+                raise RegistryError(f"{kind} {item.key!r} is already registered")
+            seen.add(full)
+        self._domains[domain.key] = domain
+        for item in items:
+            self._keys[f"{type(item).__name__}:{item.key}"] = domain.key
+        return domain
+
+    def unregister(self, key: str) -> None:
+        """Remove a domain (used by tests that register throwaway domains)."""
+        self._domains.pop(key)
+        self._keys = {k: v for k, v in self._keys.items() if v != key}
+
+    def __iter__(self) -> Iterator[Domain]:
+        return iter(self._domains.values())
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._domains
+
+    def get(self, key: str) -> Domain:
+        return self._domains[key]
+
+    def layers(self) -> list[MapLayer]:
+        return [layer for d in self for layer in d.layers]
+
+    def layer(self, key: str) -> MapLayer | None:
+        return next((layer for layer in self.layers() if layer.key == key), None)
+
+    def tiles(self) -> list[KpiTile]:
+        return [tile for d in self for tile in d.tiles]
+
+    def alert_kinds(self) -> dict[str, AlertKind]:
+        return {kind.key: kind for d in self for kind in d.alert_kinds}
+
+    def alert_kind(self, key: str) -> AlertKind | None:
+        return self.alert_kinds().get(key)
+
+    def periodic_jobs(self) -> list[PeriodicJob]:
+        return [job for d in self for job in d.periodic_jobs]
+
+    def simulators(self) -> dict[str, Callable[[Event], None]]:
+        return {d.key: d.simulator for d in self if d.simulator}
+
+
+registry = Registry()

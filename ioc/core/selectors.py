@@ -1,0 +1,208 @@
+"""Queries that read core data. Every list goes through the user's scope (permissions.apply_scope)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Avg, Count, F, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from ioc.core.models import AdministrativeUnit, Alert, Incident, Severity
+from ioc.core.permissions import apply_scope
+from ioc.core.services.geo import current_units, units_rolling_up_to
+
+
+@dataclass
+class Filters:
+    """The dashboard's and API's common filters."""
+
+    unit: int | None = None
+    domain: str | None = None
+    min_severity: int | None = None
+    status: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    open_only: bool = False
+
+    @classmethod
+    def from_params(cls, params) -> Filters:
+        """From query parameters (strings); values that do not parse are ignored by the UI and refused by the API."""
+        from django.utils.dateparse import parse_datetime
+
+        def as_int(name):
+            value = params.get(name)
+            return int(value) if value and str(value).isdigit() else None
+
+        hours = as_int("hours")
+        since = parse_datetime(params.get("since") or "") if params.get("since") else None
+        if hours:
+            since = timezone.now() - timedelta(hours=hours)
+        return cls(
+            unit=as_int("unit"),
+            domain=params.get("domain") or None,
+            min_severity=as_int("severity"),
+            status=params.get("status") or None,
+            since=since,
+            open_only=params.get("open") in ("1", "true"),
+        )
+
+
+def _filtered(qs, filters: Filters | None, time_field: str):
+    if not filters:
+        return qs
+    if filters.unit:
+        unit = AdministrativeUnit.objects.filter(pk=filters.unit).first()
+        qs = qs.filter(unit_id__in=units_rolling_up_to(unit)) if unit else qs.none()
+    if filters.domain:
+        qs = qs.filter(kind__startswith=filters.domain + ".")
+    if filters.min_severity:
+        qs = qs.filter(severity__gte=filters.min_severity)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.since:
+        qs = qs.filter(**{f"{time_field}__gte": filters.since})
+    if filters.until:
+        qs = qs.filter(**{f"{time_field}__lt": filters.until})
+    return qs
+
+
+def visible_alerts(user, filters: Filters | None = None):
+    qs = apply_scope(Alert.objects.all(), user)
+    qs = _filtered(qs, filters, "last_seen_at")
+    if filters and filters.open_only:
+        qs = qs.exclude(status=Alert.Status.CLOSED)
+    return qs.select_related("unit", "incident")
+
+
+def visible_incidents(user, filters: Filters | None = None):
+    qs = apply_scope(Incident.objects.all(), user)
+    qs = _filtered(qs, filters, "created_at")
+    if filters and filters.open_only:
+        qs = qs.exclude(status=Incident.Status.CLOSED)
+    return qs.select_related("unit", "department")
+
+
+def alerts_geojson(user, filters: Filters | None = None, limit: int = 10000) -> dict:
+    """Open alerts with a location, as GeoJSON points (newest first), for the map."""
+    filters = filters or Filters()
+    filters.open_only = True
+    rows = (
+        visible_alerts(user, filters)
+        .filter(lat__isnull=False)
+        .values_list("pk", "lon", "lat", "title", "kind", "severity", "status", "count", "last_seen_at")[:limit]
+    )
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": pk,
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {
+                    "title": title,
+                    "kind": kind,
+                    "severity": severity,
+                    "status": status,
+                    "count": count,
+                    "time": last_seen.isoformat(),
+                    "url": f"/dashboard/alerts/{pk}/",
+                },
+            }
+            for pk, lon, lat, title, kind, severity, status, count, last_seen in rows
+        ],
+    }
+
+
+def units_geojson(on: date | None = None, levels=("ward", "commune")) -> dict:
+    """Today's (or a date's) units with their boundaries."""
+    units = current_units(on, levels).filter(geometry__isnull=False)
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": u.pk,
+                "geometry": u.geometry,
+                "properties": {
+                    "code": u.code,
+                    "name": u.name,
+                    "level": u.level,
+                    "approximate": u.approximate,
+                    "valid_from": u.valid_from and u.valid_from.isoformat(),
+                    "valid_to": u.valid_to and u.valid_to.isoformat(),
+                },
+            }
+            for u in units
+        ],
+    }
+
+
+def count_open_alerts(user, unit=None, min_severity: int | None = None) -> int:
+    return visible_alerts(user, Filters(unit=unit and unit.pk, min_severity=min_severity, open_only=True)).count()
+
+
+def count_open_incidents(user, unit=None) -> int:
+    return visible_incidents(user, Filters(unit=unit and unit.pk, open_only=True)).count()
+
+
+def count_overdue_incidents(user, unit=None) -> int:
+    return (
+        visible_incidents(user, Filters(unit=unit and unit.pk, open_only=True))
+        .filter(due_at__lt=timezone.now())
+        .count()
+    )
+
+
+def mean_minutes_to_acknowledge(user, unit=None, days: int = 1) -> float | None:
+    """Average minutes from first seen to acknowledged, for alerts of the last `days` days."""
+    since = timezone.now() - timedelta(days=days)
+    value = (
+        visible_alerts(user, Filters(unit=unit and unit.pk, since=since))
+        .filter(acknowledged_at__isnull=False)
+        .aggregate(avg=Avg(F("acknowledged_at") - F("first_seen_at")))["avg"]
+    )
+    return round(value.total_seconds() / 60, 1) if value is not None else None
+
+
+def alerts_per_day(user, days: int = 30, unit=None, domain: str | None = None) -> list[dict]:
+    """Alerts first seen per day (Vietnam dates) over the last `days` days, zero-filled."""
+    start = timezone.localdate() - timedelta(days=days - 1)
+    since = timezone.make_aware(datetime.combine(start, datetime.min.time()))
+    rows = (
+        visible_alerts(user, Filters(unit=unit and unit.pk, domain=domain))
+        .filter(first_seen_at__gte=since)
+        .annotate(day=TruncDate("first_seen_at", tzinfo=timezone.get_current_timezone()))
+        .values("day")
+        .annotate(n=Count("id"))
+    )
+    counts = {r["day"]: r["n"] for r in rows}
+    return [{"day": start + timedelta(days=i), "count": counts.get(start + timedelta(days=i), 0)} for i in range(days)]
+
+
+def alerts_by_unit(user, domain: str | None = None) -> list[dict]:
+    """Open alerts per current unit (older units rolled up), for the leader view."""
+    result = []
+    base = visible_alerts(user, Filters(domain=domain, open_only=True))
+    for unit in current_units():
+        ids = units_rolling_up_to(unit)
+        agg = base.filter(unit_id__in=ids).aggregate(
+            total=Count("id"), critical=Count("id", filter=Q(severity__gte=Severity.MAJOR))
+        )
+        result.append({"unit": unit, **agg})
+    return result
+
+
+def alerts_by_domain(user, unit=None) -> dict[str, int]:
+    """Open alerts per domain key (the part of the kind before the dot)."""
+    counts: dict[str, int] = {}
+    for kind, n in (
+        visible_alerts(user, Filters(unit=unit and unit.pk, open_only=True))
+        .values_list("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
+    ):
+        domain = kind.split(".", 1)[0]
+        counts[domain] = counts.get(domain, 0) + n
+    return counts

@@ -1,0 +1,394 @@
+"""Alerts and incidents: the one way any domain raises an alert, and every operator action.
+
+Each action is a transactional service function that checks permission, writes the change and a timeline
+line, and queues notifications on commit.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ioc.core.models import Alert, Department, Incident, IncidentEvent, Role, Severity
+from ioc.core.permissions import OPERATORS, has_role, require_role
+from ioc.core.registry import registry
+from ioc.core.services import audit
+from ioc.core.services.calendar import deadline_after
+from ioc.core.services.geo import in_vietnam, unit_at
+from ioc.core.services.notify import notify, users_with_roles
+
+SEVERITY_BY_NAME = {
+    "info": Severity.INFO,
+    "warning": Severity.WARNING,
+    "major": Severity.MAJOR,
+    "critical": Severity.CRITICAL,
+}
+SEVERITY_NAME = {v: k for k, v in SEVERITY_BY_NAME.items()}
+# Default deadline in working days when an operator assigns without one, by severity.
+DEFAULT_DEADLINE_DAYS = {Severity.CRITICAL: 0, Severity.MAJOR: 1, Severity.WARNING: 3, Severity.INFO: 5}
+
+
+class ServiceError(ValueError):
+    """A business rule refused the action; the message is shown to the user."""
+
+
+def _severity(value) -> int:
+    if isinstance(value, str):
+        if value not in SEVERITY_BY_NAME:
+            raise ServiceError(_("Unknown severity %(s)s") % {"s": value})
+        return SEVERITY_BY_NAME[value]
+    if value not in Severity.values:
+        raise ServiceError(_("Unknown severity %(s)s") % {"s": value})
+    return int(value)
+
+
+def _validated(kind: str, source: str, title: str, severity, lat, lon) -> int:
+    alert_kind = registry.alert_kind(kind)
+    if alert_kind is None:
+        raise ServiceError(_("Unknown alert kind %(k)s") % {"k": kind})
+    if not source or not title:
+        raise ServiceError(_("An alert needs a source and a title"))
+    if (lat is None) != (lon is None):
+        raise ServiceError(_("Give both latitude and longitude, or neither"))
+    if lat is not None and not in_vietnam(lat, lon):
+        raise ServiceError(_("The location is outside Vietnam"))
+    return _severity(severity if severity is not None else alert_kind.severity)
+
+
+def raise_alert(*, kind: str, source: str, title: str, **fields) -> None:
+    """Raise an alert once the caller's transaction commits (immediately outside one).
+
+    Arguments are checked now, so a caller's bad call fails inside its own transaction.
+    """
+    _validated(kind, source, title, fields.get("severity"), fields.get("lat"), fields.get("lon"))
+    transaction.on_commit(lambda: record_alert(kind=kind, source=source, title=title, **fields))
+
+
+@transaction.atomic
+def record_alert(
+    *,
+    kind: str,
+    source: str,
+    title: str,
+    message: str = "",
+    severity=None,
+    lat: float | None = None,
+    lon: float | None = None,
+    unit=None,
+    department: Department | None = None,
+    data: dict | None = None,
+    at: datetime | None = None,
+) -> Alert:
+    """Write an alert now, folding it into an open one of the same source and kind inside the fold window."""
+    level = _validated(kind, source, title, severity, lat, lon)
+    now = at or timezone.now()
+    if unit is None and lat is not None:
+        unit = unit_at(lat, lon, timezone.localdate(now))
+    window = now - timedelta(minutes=settings.IOC["ALERT_FOLD_MINUTES"])
+    existing = (
+        Alert.objects.select_for_update()
+        .filter(source=source, kind=kind, last_seen_at__gte=window)
+        .exclude(status=Alert.Status.CLOSED)
+        .order_by("-last_seen_at")
+        .first()
+    )
+    if existing:
+        existing.count += 1
+        existing.last_seen_at = max(now, existing.last_seen_at)
+        existing.severity = max(existing.severity, level)
+        existing.message = message or existing.message
+        existing.save(update_fields=["count", "last_seen_at", "severity", "message"])
+        if existing.incident_id:
+            IncidentEvent.objects.create(
+                incident_id=existing.incident_id,
+                action=IncidentEvent.Action.ALERT_REPEATED,
+                text=_("Repeated (%(n)s times): %(m)s") % {"n": existing.count, "m": message or title},
+            )
+        return existing
+    alert = Alert.objects.create(
+        kind=kind,
+        source=source,
+        title=title[:300],
+        message=message,
+        severity=level,
+        lat=lat,
+        lon=lon,
+        unit=unit,
+        department=department,
+        data=data or {},
+        first_seen_at=now,
+        last_seen_at=now,
+    )
+    notify(
+        users_with_roles(Role.OPERATOR),
+        title=alert.title,
+        body=message,
+        url=f"/dashboard/alerts/{alert.pk}/",
+        severity=level,
+    )
+    return alert
+
+
+def sop_for(kind: str) -> list[str]:
+    """The checklist for an alert kind: the city's own procedure if set, else the domain's default."""
+    from ioc.core.models import OperatingProcedure
+
+    own = OperatingProcedure.objects.filter(kind=kind).first()
+    if own:
+        return own.step_list()
+    alert_kind = registry.alert_kind(kind)
+    return [str(step) for step in alert_kind.sop] if alert_kind else []
+
+
+def _event(incident: Incident, user, action: str, text: str = "", attachment=None) -> IncidentEvent:
+    return IncidentEvent.objects.create(
+        incident=incident,
+        actor=user if getattr(user, "is_authenticated", False) else None,
+        action=action,
+        text=text,
+        attachment=attachment,
+    )
+
+
+def _open_incident(alert: Alert, user) -> Incident:
+    incident = Incident.objects.create(
+        title=alert.title,
+        kind=alert.kind,
+        severity=alert.severity,
+        unit=alert.unit,
+        department=alert.department,
+        lat=alert.lat,
+        lon=alert.lon,
+        created_by=user,
+        escalation_level=alert.escalation_level,
+    )
+    alert.incident = incident
+    _event(incident, user, IncidentEvent.Action.CREATED, alert.message or alert.title)
+    return incident
+
+
+@transaction.atomic
+def acknowledge_alert(alert: Alert, user) -> Incident:
+    """The operator takes the alert: it is acknowledged and an incident opens for it (or is reused)."""
+    require_role(user, OPERATORS)
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    if alert.status == Alert.Status.CLOSED:
+        raise ServiceError(_("This alert is already closed"))
+    incident = alert.incident or _open_incident(alert, user)
+    if alert.status == Alert.Status.NEW:
+        alert.status = Alert.Status.ACKNOWLEDGED
+        alert.acknowledged_at = timezone.now()
+        alert.acknowledged_by = user
+        _event(incident, user, IncidentEvent.Action.ACKNOWLEDGED)
+    alert.save()
+    audit.record(user, "alert.acknowledge", alert)
+    return incident
+
+
+@transaction.atomic
+def assign_incident(
+    incident: Incident,
+    user,
+    *,
+    department: Department,
+    due_at: datetime | None = None,
+    working_days: int | None = None,
+    note: str = "",
+) -> Incident:
+    """Assign to a department with a deadline (given, or in working days from the core calendar)."""
+    require_role(user, OPERATORS)
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.status == Incident.Status.CLOSED:
+        raise ServiceError(_("This incident is closed"))
+    if working_days is not None and working_days < 0:
+        raise ServiceError(_("The deadline must be zero or more working days"))
+    now = timezone.now()
+    if due_at is None:
+        days = working_days if working_days is not None else DEFAULT_DEADLINE_DAYS[incident.severity]
+        due_at = deadline_after(now, days)
+    elif due_at <= now:
+        raise ServiceError(_("The deadline must be in the future"))
+    incident.department = department
+    incident.due_at = due_at
+    incident.status = Incident.Status.ASSIGNED
+    incident.save()
+    local_due = timezone.localtime(due_at)
+    _event(
+        incident,
+        user,
+        IncidentEvent.Action.ASSIGNED,
+        _("To %(d)s, due %(t)s. %(n)s") % {"d": department.name, "t": f"{local_due:%H:%M %d/%m/%Y}", "n": note},
+    )
+    notify(
+        users_with_roles(Role.DEPARTMENT_OFFICER, department=department),
+        title=_("New incident for your department: %(t)s") % {"t": incident.title},
+        body=note,
+        url=f"/dashboard/incidents/{incident.pk}/",
+        severity=incident.severity,
+    )
+    audit.record(user, "incident.assign", incident, department=department.code)
+    return incident
+
+
+def can_work_on(user, incident: Incident) -> bool:
+    """Operators on every incident; officers on incidents in their scope."""
+    from ioc.core.selectors import visible_incidents
+
+    if has_role(user, *OPERATORS):
+        return True
+    if has_role(user, Role.DEPARTMENT_OFFICER, Role.WARD_OFFICER):
+        return visible_incidents(user).filter(pk=incident.pk).exists()
+    return False
+
+
+def _require_work(user, incident: Incident) -> None:
+    if not can_work_on(user, incident):
+        raise PermissionDenied(_("You cannot work on this incident."))
+
+
+@transaction.atomic
+def escalate_incident(incident: Incident, user, reason: str) -> Incident:
+    """Raise the incident one level: leaders are notified."""
+    require_role(user, {*OPERATORS, Role.LEADER})
+    if not reason.strip():
+        raise ServiceError(_("Give a reason for the escalation"))
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.status == Incident.Status.CLOSED:
+        raise ServiceError(_("This incident is closed"))
+    incident.escalation_level += 1
+    incident.save(update_fields=["escalation_level"])
+    _event(incident, user, IncidentEvent.Action.ESCALATED, reason)
+    notify(
+        users_with_roles(Role.LEADER),
+        title=_("Escalated: %(t)s") % {"t": incident.title},
+        body=reason,
+        url=f"/dashboard/incidents/{incident.pk}/",
+        severity=max(incident.severity, Severity.MAJOR),
+    )
+    audit.record(user, "incident.escalate", incident)
+    return incident
+
+
+@transaction.atomic
+def add_note(incident: Incident, user, text: str) -> IncidentEvent:
+    _require_work(user, incident)
+    if not text.strip():
+        raise ServiceError(_("The note is empty"))
+    return _event(incident, user, IncidentEvent.Action.NOTE, text.strip())
+
+
+@transaction.atomic
+def attach_file(incident: Incident, user, upload, text: str = "") -> IncidentEvent:
+    """Attach a photo or document; type and size are checked before anything is stored."""
+    _require_work(user, incident)
+    if upload.size > settings.MAX_UPLOAD_BYTES:
+        raise ServiceError(_("The file is larger than %(n)s MB") % {"n": settings.MAX_UPLOAD_BYTES // 2**20})
+    head = upload.read(8)
+    upload.seek(0)
+    content_type = _sniff(head, upload.name)
+    if content_type not in settings.ATTACHMENT_TYPES:
+        raise ServiceError(_("Only JPEG, PNG, PDF and text files can be attached"))
+    audit.record(user, "incident.attach", incident, name=upload.name)
+    return _event(incident, user, IncidentEvent.Action.ATTACHMENT, text or upload.name, attachment=upload)
+
+
+def _sniff(head: bytes, name: str) -> str:
+    """The file's type from its first bytes (the client's claimed type is not trusted)."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if name.lower().endswith(".txt") and b"\x00" not in head:
+        return "text/plain"
+    return "application/octet-stream"
+
+
+@transaction.atomic
+def set_sop_step(incident: Incident, user, step: int, done: bool) -> Incident:
+    _require_work(user, incident)
+    steps = sop_for(incident.kind)
+    if not 0 <= step < len(steps):
+        raise ServiceError(_("No such checklist step"))
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    ticked = set(incident.sop_done)
+    ticked.add(step) if done else ticked.discard(step)
+    incident.sop_done = sorted(ticked)
+    incident.save(update_fields=["sop_done"])
+    _event(incident, user, IncidentEvent.Action.SOP, ("✔ " if done else "✘ ") + steps[step])
+    return incident
+
+
+@transaction.atomic
+def close_incident(incident: Incident, user, resolution: str) -> Incident:
+    """Close with a resolution; its alerts close with it."""
+    _require_work(user, incident)
+    if not resolution.strip():
+        raise ServiceError(_("Write how the incident was resolved"))
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.status == Incident.Status.CLOSED:
+        raise ServiceError(_("This incident is already closed"))
+    now = timezone.now()
+    incident.status = Incident.Status.CLOSED
+    incident.resolution = resolution.strip()
+    incident.closed_at = now
+    incident.save()
+    incident.alerts.exclude(status=Alert.Status.CLOSED).update(status=Alert.Status.CLOSED, closed_at=now)
+    _event(incident, user, IncidentEvent.Action.CLOSED, incident.resolution)
+    audit.record(user, "incident.close", incident)
+    return incident
+
+
+@transaction.atomic
+def open_incident_for(alert: Alert, user) -> Incident:
+    """The incident of an alert, opened (and the alert acknowledged) if it has none yet."""
+    if alert.incident_id:
+        return alert.incident
+    return acknowledge_alert(alert, user)
+
+
+def escalate_overdue(now: datetime | None = None) -> dict:
+    """Periodic: escalate alerts nobody acknowledged in time, and incidents past their deadline (once each)."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(minutes=settings.IOC["ESCALATE_AFTER_MINUTES"])
+    leaders = users_with_roles(Role.LEADER, Role.OPERATOR)
+    with transaction.atomic():
+        stale = list(
+            Alert.objects.select_for_update().filter(
+                status=Alert.Status.NEW,
+                escalation_level=0,
+                first_seen_at__lte=cutoff,
+                severity__gte=Severity.WARNING,
+            )
+        )
+        Alert.objects.filter(pk__in=[a.pk for a in stale]).update(escalation_level=1, escalated_at=now)
+        for alert in stale:
+            notify(
+                leaders,
+                title=_("Not acknowledged for %(m)s minutes: %(t)s")
+                % {"m": settings.IOC["ESCALATE_AFTER_MINUTES"], "t": alert.title},
+                url=f"/dashboard/alerts/{alert.pk}/",
+                severity=max(alert.severity, Severity.MAJOR),
+            )
+        overdue = list(
+            Incident.objects.select_for_update().filter(
+                due_at__lt=now, escalation_level=0, status=Incident.Status.ASSIGNED
+            )
+        )
+        for incident in overdue:
+            incident.escalation_level = 1
+            incident.save(update_fields=["escalation_level"])
+            _event(incident, None, IncidentEvent.Action.ESCALATED, _("Past its deadline"))
+            notify(
+                leaders,
+                title=_("Overdue: %(t)s") % {"t": incident.title},
+                url=f"/dashboard/incidents/{incident.pk}/",
+                severity=Severity.MAJOR,
+            )
+    return {"alerts": len(stale), "incidents": len(overdue)}

@@ -1,0 +1,26 @@
+"""The audit log: who created, changed, exported or read personal data."""
+
+from __future__ import annotations
+
+from ioc.core.models import AuditLog
+
+
+def client_ip(request) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(user, action: str, obj=None, *, request=None, object_type: str = "", object_id="", **detail) -> AuditLog:
+    """Write one audit line. `obj` fills the object type and id when given."""
+    if obj is not None:
+        object_type = object_type or f"{obj._meta.app_label}.{obj._meta.model_name}"
+        object_id = object_id or str(obj.pk)
+    return AuditLog.objects.create(
+        user=user if getattr(user, "is_authenticated", False) else None,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        detail=detail,
+        ip=client_ip(request),
+    )

@@ -1,0 +1,81 @@
+"""Administrative-unit geometry: which unit a point falls in on a date, and how old units roll up to today's."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+
+from django.utils import timezone
+from shapely.geometry import Point, shape
+from shapely.prepared import prep
+
+from ioc.core.models import AdministrativeUnit
+
+# Vietnam's extent, generously: coordinates outside it are refused as input errors.
+VIETNAM_BOUNDS = {"min_lat": 8.0, "max_lat": 23.5, "min_lon": 102.0, "max_lon": 117.5}
+_LEVEL_DEPTH = {"province": 0, "city": 1, "ward": 2, "commune": 2}
+
+
+def in_vietnam(lat: float, lon: float) -> bool:
+    b = VIETNAM_BOUNDS
+    return b["min_lat"] <= lat <= b["max_lat"] and b["min_lon"] <= lon <= b["max_lon"]
+
+
+@lru_cache(maxsize=4096)
+def _prepared(unit_id: int, geometry_json: str):
+    import json
+
+    return prep(shape(json.loads(geometry_json)))
+
+
+def unit_at(lat: float, lon: float, on: date | None = None) -> AdministrativeUnit | None:
+    """The most detailed unit valid on `on` (default today, Vietnam time) whose boundary contains the point."""
+    import json
+
+    on = on or timezone.localdate()
+    candidates = (
+        AdministrativeUnit.objects.filter(min_lat__lte=lat, max_lat__gte=lat, min_lon__lte=lon, max_lon__gte=lon)
+        .exclude(valid_from__gt=on)
+        .exclude(valid_to__lt=on)
+    )
+    point = Point(lon, lat)
+    hits = [
+        u
+        for u in candidates
+        if u.geometry and _prepared(u.pk, json.dumps(u.geometry, sort_keys=True)).intersects(point)
+    ]
+    hits.sort(key=lambda u: _LEVEL_DEPTH.get(u.level, 9), reverse=True)
+    return hits[0] if hits else None
+
+
+def current_unit(unit: AdministrativeUnit) -> AdministrativeUnit:
+    """Follow successors to the unit that holds this one's data today."""
+    seen = {unit.pk}
+    while unit.successor_id and unit.successor_id not in seen:
+        unit = unit.successor
+        seen.add(unit.pk)
+    return unit
+
+
+def units_rolling_up_to(unit: AdministrativeUnit) -> list[int]:
+    """Ids of the unit, its children, and every unit (recursively) whose data rolls up into it."""
+    ids = {unit.pk}
+    frontier = [unit.pk]
+    while frontier:
+        more = set(AdministrativeUnit.objects.filter(successor_id__in=frontier).values_list("pk", flat=True)) | set(
+            AdministrativeUnit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+        )
+        frontier = list(more - ids)
+        ids |= more
+    return sorted(ids)
+
+
+def current_units(on: date | None = None, levels=("ward", "commune")):
+    """Units valid on a date at the given levels (the units of today's map and KPIs)."""
+    on = on or timezone.localdate()
+    return (
+        AdministrativeUnit.objects.filter(level__in=levels)
+        .exclude(valid_from__gt=on)
+        .exclude(valid_to__lt=on)
+        .order_by("name")
+    )

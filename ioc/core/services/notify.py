@@ -1,0 +1,62 @@
+"""Notifications: in-app rows and email (Django's email backend), by each user's preferences.
+
+Called from services inside their transaction; delivery is queued with `transaction.on_commit`, so
+nothing is announced for a change that was rolled back.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+
+from ioc.core.models import Notification, NotificationPreference, Profile, Role
+
+log = logging.getLogger(__name__)
+
+
+def users_with_roles(*roles: str, department=None, unit_ids=None):
+    users = get_user_model().objects.filter(is_active=True, profile__role__in=roles)
+    if department is not None:
+        users = users.filter(profile__department=department)
+    if unit_ids is not None:
+        users = users.filter(profile__unit_id__in=unit_ids)
+    return users
+
+
+def _deliver(user_ids: list[int], title: str, body: str, url: str, severity: int) -> None:
+    users = get_user_model().objects.filter(pk__in=user_ids).select_related("notify_prefs")
+    emails = []
+    rows = []
+    for user in users:
+        prefs = getattr(user, "notify_prefs", None) or NotificationPreference(user=user)
+        if severity < prefs.min_severity:
+            continue
+        if prefs.in_app:
+            rows.append(Notification(user=user, title=title, body=body, url=url, severity=severity))
+        if prefs.email and user.email:
+            emails.append(user.email)
+    Notification.objects.bulk_create(rows)
+    for address in emails:
+        try:
+            send_mail(f"[IOC] {title}", f"{body}\n\n{url}", settings.DEFAULT_FROM_EMAIL, [address])
+        except Exception:  # a mail server down must not lose the in-app notification
+            log.exception("email to %s failed", address)
+
+
+def notify(users, title: str, body: str = "", url: str = "", severity: int = 1) -> None:
+    """Notify users after the current transaction commits."""
+    user_ids = [u.pk for u in users]
+    if user_ids:
+        transaction.on_commit(lambda: _deliver(user_ids, title, body, url, severity))
+
+
+def ensure_preferences(user) -> NotificationPreference:
+    prefs, _ = NotificationPreference.objects.get_or_create(user=user)
+    return prefs
+
+
+__all__ = ["notify", "users_with_roles", "ensure_preferences", "Role", "Profile"]

@@ -1,0 +1,133 @@
+"""Loading a city profile: one GeoJSON FeatureCollection of administrative units, with the city and its
+departments as foreign members. A city loads its own with `ioc load-profile FILE`; loading is idempotent
+(units are matched by code + valid_from, departments by code) and all-or-nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from django.db import transaction
+from shapely.geometry import mapping, shape
+from shapely.validation import explain_validity
+
+from ioc.core.models import AdministrativeUnit, City, Department
+
+DEFAULT_PROFILE = Path(__file__).resolve().parent.parent / "profiles" / "laichau" / "profile.geojson"
+REQUIRED = ("code", "name", "level")
+
+
+class ProfileError(ValueError):
+    """The profile file is not valid; the message says where."""
+
+
+def _date(value, where: str) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ProfileError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def read_profile(path: Path) -> dict:
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ProfileError(f"cannot read {path}: {exc}") from None
+    if doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
+        raise ProfileError("a profile is a GeoJSON FeatureCollection")
+    return doc
+
+
+@transaction.atomic
+def load_profile(path: Path = DEFAULT_PROFILE) -> dict:
+    """Create or update the city, departments and units from a profile file; returns counts."""
+    doc = read_profile(path)
+    city = doc.get("city")
+    if not isinstance(city, dict) or not {"name", "code", "center"} <= city.keys():
+        raise ProfileError("the profile needs a 'city' member with name, code and center [lat, lon]")
+    City.objects.all().delete()
+    City.objects.create(
+        name=city["name"],
+        code=city["code"],
+        center_lat=city["center"][0],
+        center_lon=city["center"][1],
+        zoom=city.get("zoom", 13),
+        attribution=city.get("attribution", ""),
+    )
+    for dept in doc.get("departments", []):
+        Department.objects.update_or_create(
+            code=dept["code"],
+            defaults={
+                "name": dept["name"],
+                "is_police": dept.get("is_police", False),
+                "email": dept.get("email", ""),
+            },
+        )
+
+    units: dict[tuple[str, date | None], AdministrativeUnit] = {}
+    pending_links = []
+    for i, feature in enumerate(doc["features"], start=1):
+        props = feature.get("properties") or {}
+        where = f"feature {i} ({props.get('name', '?')})"
+        missing = [k for k in REQUIRED if not props.get(k)]
+        if missing:
+            raise ProfileError(f"{where}: missing {', '.join(missing)}")
+        if props["level"] not in AdministrativeUnit.Level.values:
+            raise ProfileError(f"{where}: level must be one of {', '.join(AdministrativeUnit.Level.values)}")
+        valid_from = _date(props.get("valid_from"), where)
+        fields = {
+            "name": props["name"],
+            "level": props["level"],
+            "valid_to": _date(props.get("valid_to"), where),
+            "approximate": bool(props.get("approximate")),
+            "source": props.get("source", "")[:300],
+            "geometry": None,
+            "min_lon": None,
+            "min_lat": None,
+            "max_lon": None,
+            "max_lat": None,
+            "label_lat": None,
+            "label_lon": None,
+        }
+        if feature.get("geometry"):
+            try:
+                geom = shape(feature["geometry"])
+            except Exception as exc:
+                raise ProfileError(f"{where}: bad geometry: {exc}") from None
+            if not geom.is_valid:
+                raise ProfileError(f"{where}: invalid geometry: {explain_validity(geom)}")
+            label = geom.representative_point()
+            fields.update(
+                geometry=mapping(geom),
+                min_lon=geom.bounds[0],
+                min_lat=geom.bounds[1],
+                max_lon=geom.bounds[2],
+                max_lat=geom.bounds[3],
+                label_lat=label.y,
+                label_lon=label.x,
+            )
+            fields["geometry"] = json.loads(json.dumps(fields["geometry"]))  # tuples → lists
+        unit, _ = AdministrativeUnit.objects.update_or_create(
+            code=props["code"], valid_from=valid_from, defaults=fields
+        )
+        units[(props["code"], valid_from)] = unit
+        pending_links.append((unit, props, where))
+
+    def find(code, on, where):
+        if not code:
+            return None
+        matches = [u for (c, _), u in units.items() if c == code and (on is None or u.is_valid_on(on))]
+        if not matches:
+            raise ProfileError(f"{where}: no unit with code {code!r} valid on {on}")
+        return matches[0]
+
+    for unit, props, where in pending_links:
+        unit.parent = find(props.get("parent_code"), unit.valid_from or unit.valid_to, where)
+        after = unit.valid_to and date.fromordinal(unit.valid_to.toordinal() + 1)
+        unit.successor = find(props.get("successor_code"), after, where)
+        unit.save(update_fields=["parent", "successor"])
+    return {"units": len(units), "departments": len(doc.get("departments", []))}

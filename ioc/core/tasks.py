@@ -1,0 +1,31 @@
+"""Background jobs (Huey). One periodic dispatcher runs every registered domain's periodic jobs."""
+
+import logging
+
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from ioc.core.registry import registry
+
+log = logging.getLogger(__name__)
+
+
+def run_due_jobs(minute: int) -> list[str]:
+    """Run every registered job whose interval divides this minute of the day; a failing job doesn't stop the rest."""
+    ran = []
+    for job in registry.periodic_jobs():
+        if minute % max(job.minutes, 1):
+            continue
+        try:
+            job.fn()
+            ran.append(job.key)
+        except Exception:
+            log.exception("periodic job %s failed", job.key)
+    return ran
+
+
+@db_periodic_task(crontab(minute="*"))
+def periodic_dispatcher():
+    now = timezone.localtime()
+    return run_due_jobs(now.hour * 60 + now.minute)

@@ -1,0 +1,67 @@
+"""Account pages and protected media. Thin: the lockout and auditing live in forms and services."""
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.messages.views import SuccessMessageMixin
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.static import serve
+
+from ioc.core.forms import LockoutAuthenticationForm
+from ioc.core.models import Profile, Role
+from ioc.core.permissions import STAFF_ROLES, role_of
+
+
+def home(request):
+    """Staff land on the operations dashboard (leaders on their KPI view); others on the login page."""
+    role = role_of(request.user)
+    if role == Role.LEADER:
+        return redirect("dashboard:leader")
+    if role in STAFF_ROLES:
+        return redirect("dashboard:map")
+    if request.user.is_authenticated:
+        return render(request, "core/citizen_home.html")
+    return redirect("login")
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    authentication_form = LockoutAuthenticationForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
+    template_name = "core/password_change.html"
+    success_message = _("Your password has been changed.")
+
+    def get_success_url(self):
+        return "/"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        Profile.objects.filter(user=self.request.user).update(must_change_password=False)
+        return response
+
+
+@login_required
+def notifications(request):
+    items = request.user.notifications.all()[:100]
+    if request.method == "POST":
+        request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("notifications")
+    return render(request, "core/notifications.html", {"items": items})
+
+
+@login_required
+def protected_media(request, path):
+    if role_of(request.user) not in STAFF_ROLES:
+        raise Http404
+    from django.conf import settings
+
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from ioc.dashboard import views
+
+app_name = "dashboard"
+urlpatterns = [
+    path("", views.map_view, name="map"),
+    path("feed/", views.feed, name="feed"),
+    path("kpis/", views.kpi_strip, name="kpis"),
+    path("alerts/<int:pk>/", views.alert_detail, name="alert"),
+    path("alerts/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("incidents/", views.incident_board, name="incidents"),
+    path("incidents/<int:pk>/", views.incident_detail, name="incident"),
+    path("incidents/<int:pk>/<str:action>/", views.incident_action, name="incident_action"),
+    path("leader/", views.leader, name="leader"),
+]

@@ -1,0 +1,248 @@
+"""The operations-center pages. Thin: reads go through selectors, writes through core services."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ioc.core import selectors
+from ioc.core.models import AdministrativeUnit, City, Incident, Role, Severity
+from ioc.core.permissions import OPERATORS, STAFF_ROLES, has_role, require_role
+from ioc.core.registry import registry
+from ioc.core.services import alerts as alert_services
+from ioc.core.services.alerts import ServiceError
+from ioc.core.services.geo import current_units
+from ioc.dashboard import forms
+
+
+def staff_required(view):
+    """Logged-in staff only; anyone else gets the login page or a readable 403."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        require_role(request.user, STAFF_ROLES)
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _filter_context(request) -> dict:
+    return {
+        "units": current_units(),
+        "domains": list(registry),
+        "severities": Severity.choices,
+        "filters": request.GET,
+    }
+
+
+def _tiles(user, unit=None) -> list[dict]:
+    return [{"tile": t, "value": t.value_fn(user, unit)} for t in registry.tiles()]
+
+
+@staff_required
+def map_view(request):
+    """The full-screen live map with the KPI strip, the alert feed and the filters."""
+    city = City.objects.first()
+    config = {
+        "center": [city.center_lat, city.center_lon] if city else [22.396, 103.458],
+        "zoom": city.zoom if city else 13,
+        "tileUrl": settings.IOC["TILE_URL"],
+        "tileAttribution": settings.IOC["TILE_ATTRIBUTION"] + (" | " + city.attribution if city else ""),
+        "severityLabels": [str(label) for _, label in Severity.choices],
+        "openLabel": str(_("Open")),
+        "approximateLabel": str(_("Approximate boundary")),
+        "layers": [
+            {
+                "key": layer.key,
+                "label": str(layer.label),
+                "color": layer.color,
+                "cluster": layer.cluster,
+                "refresh": layer.refresh_seconds,
+                "visible": layer.visible,
+                "url": f"/api/layers/{layer.key}",
+            }
+            for layer in registry.layers()
+        ],
+    }
+    return render(
+        request,
+        "dashboard/map.html",
+        {**_filter_context(request), "map_config": config, "tiles": _tiles(request.user)},
+    )
+
+
+@staff_required
+def feed(request):
+    """The alert feed fragment (polled by HTMX)."""
+    filters = selectors.Filters.from_params(request.GET)
+    alerts = selectors.visible_alerts(request.user, filters).order_by("-last_seen_at", "-id")[:50]
+    return render(request, "dashboard/_feed.html", {"alerts": alerts, "now": timezone.now()})
+
+
+@staff_required
+def kpi_strip(request):
+    unit = AdministrativeUnit.objects.filter(pk=request.GET.get("unit") or 0).first()
+    return render(request, "dashboard/_kpis.html", {"tiles": _tiles(request.user, unit)})
+
+
+@staff_required
+def alert_detail(request, pk: int):
+    alert = get_object_or_404(selectors.visible_alerts(request.user), pk=pk)
+    if alert.incident_id:
+        return redirect("dashboard:incident", pk=alert.incident_id)
+    kind = registry.alert_kind(alert.kind)
+    return render(
+        request,
+        "dashboard/alert.html",
+        {
+            "alert": alert,
+            "kind": kind,
+            "sop": alert_services.sop_for(alert.kind),
+            "can_operate": has_role(request.user, *OPERATORS),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def acknowledge(request, pk: int):
+    alert = get_object_or_404(selectors.visible_alerts(request.user), pk=pk)
+    try:
+        incident = alert_services.acknowledge_alert(alert, request.user)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("dashboard:alert", pk=pk)
+    return redirect("dashboard:incident", pk=incident.pk)
+
+
+@staff_required
+def incident_board(request):
+    """Open and assigned incidents in columns, the latest closed ones last; overdue ones stand out."""
+    filters = selectors.Filters.from_params(request.GET)
+    incidents = selectors.visible_incidents(request.user, filters)
+    recent_closed = incidents.filter(status=Incident.Status.CLOSED).order_by("-closed_at")[:20]
+    columns = [
+        (
+            Incident.Status.OPEN,
+            incidents.filter(status=Incident.Status.OPEN).order_by("-severity", "created_at"),
+        ),
+        (Incident.Status.ASSIGNED, incidents.filter(status=Incident.Status.ASSIGNED).order_by("due_at")),
+    ]
+    return render(
+        request,
+        "dashboard/incidents.html",
+        {
+            **_filter_context(request),
+            "columns": columns,
+            "closed": recent_closed,
+            "now": timezone.now(),
+        },
+    )
+
+
+@staff_required
+def incident_detail(request, pk: int):
+    incident = get_object_or_404(selectors.visible_incidents(request.user), pk=pk)
+    sop = alert_services.sop_for(incident.kind)
+    can_work = alert_services.can_work_on(request.user, incident)
+    return render(
+        request,
+        "dashboard/incident.html",
+        {
+            "incident": incident,
+            "alerts": incident.alerts.all(),
+            "events": incident.events.select_related("actor"),
+            "sop": [(i, step, i in incident.sop_done) for i, step in enumerate(sop)],
+            "can_operate": has_role(request.user, *OPERATORS),
+            "can_escalate": has_role(request.user, *OPERATORS, Role.LEADER),
+            "can_work": can_work,
+            "assign_form": forms.AssignForm(initial={"department": incident.department}),
+            "close_form": forms.CloseForm(),
+            "note_form": forms.NoteForm(),
+            "escalate_form": forms.EscalateForm(),
+            "attach_form": forms.AttachForm(),
+            "now": timezone.now(),
+        },
+    )
+
+
+ACTIONS = {
+    "assign": (
+        forms.AssignForm,
+        lambda i, u, d: alert_services.assign_incident(
+            i, u, department=d["department"], working_days=d["working_days"], note=d["note"]
+        ),
+    ),
+    "close": (forms.CloseForm, lambda i, u, d: alert_services.close_incident(i, u, d["resolution"])),
+    "note": (forms.NoteForm, lambda i, u, d: alert_services.add_note(i, u, d["text"])),
+    "escalate": (forms.EscalateForm, lambda i, u, d: alert_services.escalate_incident(i, u, d["reason"])),
+    "attach": (forms.AttachForm, lambda i, u, d: alert_services.attach_file(i, u, d["file"], d["text"])),
+}
+
+
+@staff_required
+@require_POST
+def incident_action(request, pk: int, action: str):
+    """Every incident action: validate the form, call the service, show its message."""
+    incident = get_object_or_404(selectors.visible_incidents(request.user), pk=pk)
+    if action == "sop":
+        try:
+            alert_services.set_sop_step(
+                incident, request.user, int(request.POST.get("step", -1)), request.POST.get("done") == "1"
+            )
+        except (ServiceError, ValueError) as exc:
+            messages.error(request, str(exc))
+        return redirect("dashboard:incident", pk=pk)
+    if action not in ACTIONS:
+        raise PermissionDenied("Unknown action")
+    form_class, run = ACTIONS[action]
+    form = form_class(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("dashboard:incident", pk=pk)
+    try:
+        run(incident, request.user, form.cleaned_data)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    return redirect("dashboard:incident", pk=pk)
+
+
+@staff_required
+def leader(request):
+    """Leaders' KPIs on a phone or desktop: per unit and per field, with drill-down and a 30-day trend."""
+    unit = AdministrativeUnit.objects.filter(pk=request.GET.get("unit") or 0).first()
+    domain = request.GET.get("domain") or None
+    if domain and domain not in registry:
+        domain = None
+    trend = selectors.alerts_per_day(request.user, 30, unit=unit, domain=domain)
+    chart = {
+        "labels": [f"{row['day']:%d/%m}" for row in trend],
+        "values": [row["count"] for row in trend],
+    }
+    by_domain = selectors.alerts_by_domain(request.user, unit)
+    return render(
+        request,
+        "dashboard/leader.html",
+        {
+            "unit": unit,
+            "domain": registry.get(domain) if domain else None,
+            "tiles": _tiles(request.user, unit),
+            "by_unit": selectors.alerts_by_unit(request.user, domain) if not unit else [],
+            "by_domain": [(d, by_domain.get(d.key, 0)) for d in registry],
+            "chart": chart,
+            "incidents": selectors.visible_incidents(
+                request.user, selectors.Filters(unit=unit and unit.pk, domain=domain, open_only=True)
+            ).order_by("-severity", "due_at")[:10],
+            "now": timezone.now(),
+        },
+    )

@@ -1,0 +1,83 @@
+"""The hotline domain's registration: its layer, tile, alert kinds with SOPs, API and simulator."""
+
+from django.utils.translation import gettext_lazy as _
+
+from ioc.core.registry import AlertKind, Domain, KpiTile, MapLayer
+from ioc.hotline.models import Call
+from ioc.hotline.services import ROUTING
+
+SOPS = {
+    Call.Topic.FIRE: (
+        _("Call the fire and rescue team (114) and confirm dispatch"),
+        _("Alert the ward's police"),
+        _("Check cameras near the location"),
+        _("Notify the ward chairman"),
+    ),
+    Call.Topic.LANDSLIDE: (
+        _("Send the ward's response team to close the road"),
+        _("Warn residents nearby"),
+        _("Ask the environment department to assess the slope"),
+    ),
+    Call.Topic.ACCIDENT: (
+        _("Confirm injuries; call 115 if needed"),
+        _("Dispatch traffic police"),
+        _("Check the junction camera"),
+    ),
+    Call.Topic.MEDICAL: (
+        _("Confirm 115 has dispatched an ambulance"),
+        _("Keep the caller on the line until it arrives"),
+    ),
+}
+
+
+def _calls_layer(user, filters):
+    from ioc.hotline.selectors import calls_geojson
+
+    return calls_geojson(user, filters)
+
+
+def _calls_today(user, unit):
+    from ioc.hotline.selectors import calls_today
+
+    return calls_today(user, unit)
+
+
+def _router():
+    from ioc.hotline.api import build_router
+
+    return build_router()
+
+
+def _simulator(stop):
+    from ioc.hotline.simulate import run
+
+    run(stop)
+
+
+DOMAIN = Domain(
+    key="hotline",
+    label=_("Hotline"),
+    icon="☎",
+    layers=(
+        MapLayer(
+            key="hotline.calls",
+            label=_("Calls (24 h)"),
+            geojson_fn=_calls_layer,
+            color="#8250df",
+            visible=False,
+            refresh_seconds=30,
+        ),
+    ),
+    tiles=(KpiTile(key="hotline.calls_today", label=_("Calls today"), value_fn=_calls_today, good_when="low"),),
+    alert_kinds=tuple(
+        AlertKind(
+            key=f"hotline.{topic.value}",
+            label=topic.label,
+            severity=severity,
+            sop=SOPS.get(topic, (_("Confirm the report with the caller"), _("Assign the responsible department"))),
+        )
+        for topic, (_dept, severity) in ROUTING.items()
+    ),
+    api_router=_router,
+    simulator=_simulator,
+)

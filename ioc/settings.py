@@ -1,0 +1,200 @@
+"""Django settings. Everything that differs between machines comes from `IOC_*` environment variables."""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from ioc.paths import data_dir, secret_key
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    return os.environ.get(name, str(default)).lower() in {"1", "true", "yes", "on"}
+
+
+DATA_DIR = data_dir()
+SECRET_KEY = secret_key(DATA_DIR)
+DEBUG = env_bool("IOC_DEBUG")
+# Demo mode: demo accounts keep their printed passwords; outside it they must be changed at first login.
+DEMO_MODE = env_bool("IOC_DEMO")
+ALLOWED_HOSTS = os.environ.get("IOC_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("IOC_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "huey.contrib.djhuey",
+    "ioc.core",
+    "ioc.dashboard",
+    # Domain apps: each registers itself with ioc.core.registry in its AppConfig.ready().
+    "ioc.hotline",
+]
+
+MIDDLEWARE = [
+    "ioc.core.middleware.BodySizeLimitMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "ioc.core.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "ioc.core.middleware.LanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ioc.core.middleware.PasswordChangeRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "ioc.urls"
+WSGI_APPLICATION = "ioc.wsgi.application"
+ASGI_APPLICATION = "ioc.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "ioc.core.context_processors.city",
+            ],
+        },
+    },
+]
+
+SQLITE_PATH = DATA_DIR / "ioc.sqlite3"
+DATABASES = {
+    "default": dj_database_url.config(
+        env="IOC_DATABASE_URL", default=f"sqlite:///{SQLITE_PATH}", conn_max_age=60, conn_health_checks=True
+    )
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets the web server read while the worker and simulators write; IMMEDIATE avoids
+        # lock-upgrade deadlocks between those processes, and the timeout waits out short write locks.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "ioc.core.passwords.MixedCharactersValidator"},
+]
+# Lockout: LOGIN_FAILURE_LIMIT failures inside LOGIN_FAILURE_WINDOW seconds lock the account for LOGIN_LOCKOUT seconds.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("IOC_LOGIN_FAILURE_LIMIT", 5))
+LOGIN_FAILURE_WINDOW = int(os.environ.get("IOC_LOGIN_FAILURE_WINDOW", 30))
+LOGIN_LOCKOUT = int(os.environ.get("IOC_LOGIN_LOCKOUT", 300))
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+SESSION_COOKIE_AGE = int(os.environ.get("IOC_SESSION_SECONDS", 8 * 3600))
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if env_bool("IOC_HTTPS"):
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
+LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_URL = "media/"
+MEDIA_ROOT = DATA_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# Request bodies: JSON and forms up to 2 MiB, file uploads up to 10 MiB (refused with 413 before they are read).
+MAX_BODY_BYTES = int(os.environ.get("IOC_MAX_BODY_BYTES", 2 * 1024 * 1024))
+MAX_UPLOAD_BYTES = int(os.environ.get("IOC_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
+ATTACHMENT_TYPES = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "application/pdf": ".pdf",
+    "text/plain": ".txt",
+}
+
+EMAIL_BACKEND = os.environ.get("IOC_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_HOST = os.environ.get("IOC_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("IOC_EMAIL_PORT", 25))
+DEFAULT_FROM_EMAIL = os.environ.get("IOC_EMAIL_FROM", "ioc@laichau.gov.vn")
+
+# Background jobs: Huey on a SQLite file in the data dir (embedded), or on Redis with IOC_REDIS_URL.
+if redis_url := os.environ.get("IOC_REDIS_URL"):
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "ioc", "url": redis_url, "immediate": False}
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "ioc",
+        "filename": str(DATA_DIR / "tasks.sqlite3"),
+        "immediate": env_bool("IOC_TASKS_IMMEDIATE"),
+    }
+
+IOC = {
+    # Alerts of the same source and kind inside this window fold into one with a count.
+    "ALERT_FOLD_MINUTES": int(os.environ.get("IOC_ALERT_FOLD_MINUTES", 30)),
+    # An alert nobody acknowledged in this many minutes is escalated to the leaders on duty.
+    "ESCALATE_AFTER_MINUTES": int(os.environ.get("IOC_ESCALATE_AFTER_MINUTES", 10)),
+    # Map tiles: any XYZ URL; with none reachable, the map still shows the unit boundaries.
+    "TILE_URL": os.environ.get("IOC_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+    "TILE_ATTRIBUTION": os.environ.get("IOC_TILE_ATTRIBUTION", "© OpenStreetMap contributors"),
+    "API_PAGE_MAX": 500,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "file": {
+            "class": "logging.handlers.RotatingFileHandler",
+            "filename": str(DATA_DIR / "logs" / "ioc.log"),
+            "maxBytes": 5 * 1024 * 1024,
+            "backupCount": 3,
+            "formatter": "plain",
+        },
+    },
+    "root": {"handlers": ["console", "file"], "level": os.environ.get("IOC_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "ioc": {"level": os.environ.get("IOC_LOG_LEVEL", "INFO")},
+        "huey": {"level": "WARNING", "handlers": ["file"], "propagate": False},
+    },
+}

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from ioc import api
+from ioc.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/login/", core_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", core_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", core_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/notifications/", core_views.notifications, name="notifications"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", api.build().urls),
+    path("dashboard/", include("ioc.dashboard.urls")),
+    # Attachments are served only to logged-in staff (personal data may be in photos).
+    path("media/<path:path>", core_views.protected_media, name="media"),
+]
