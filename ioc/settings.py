@@ -192,7 +192,11 @@ LOGGING = {
             "formatter": "plain",
         },
     },
-    "root": {"handlers": ["console", "file"], "level": os.environ.get("IOC_LOG_LEVEL", "WARNING")},
+    # IOC_LOG_CONSOLE=0 (the tests) logs to the file only.
+    "root": {
+        "handlers": ["console", "file"] if env_bool("IOC_LOG_CONSOLE", True) else ["file"],
+        "level": os.environ.get("IOC_LOG_LEVEL", "WARNING"),
+    },
     "loggers": {
         "ioc": {"level": os.environ.get("IOC_LOG_LEVEL", "INFO")},
         "huey": {"level": "WARNING", "handlers": ["file"], "propagate": False},

@@ -5,6 +5,7 @@ import tempfile
 
 os.environ.setdefault("IOC_DATA_DIR", tempfile.mkdtemp(prefix="ioc-test-"))
 os.environ.setdefault("IOC_TASKS_IMMEDIATE", "1")
+os.environ.setdefault("IOC_LOG_CONSOLE", "0")
 
 import pytest  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -16,6 +17,8 @@ PASSWORD = "Test-pass-2026"
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Hashing strength is not under test here; the real hasher would make every fixture user cost ~0.3 s.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

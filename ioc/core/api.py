@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from django.db import connection
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -131,7 +131,7 @@ def create_alert(request, payload: AlertIn):
     require_role(request.user, OPERATORS)
     data = payload.model_dump()
     alert = alert_services.record_alert(**data)
-    return 201, _alert(alert)
+    return Status(201, _alert(alert))
 
 
 @router.get("/alerts/{alert_id}", response=AlertOut, tags=["alerts"])
@@ -219,8 +219,9 @@ def escalate(request, incident_id: int, payload: EscalateIn):
 def add_note(request, incident_id: int, payload: NoteIn):
     incident = _visible_incident(request, incident_id)
     event = alert_services.add_note(incident, request.user, payload.text)
-    return 201, EventOut(
-        at=event.at, action=event.action, actor=request.user.username, text=event.text, attachment_url=None
+    return Status(
+        201,
+        EventOut(at=event.at, action=event.action, actor=request.user.username, text=event.text, attachment_url=None),
     )
 
 

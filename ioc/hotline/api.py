@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from ioc.core.permissions import OPERATORS, STAFF_ROLES, require_role
@@ -38,7 +38,7 @@ class CallOut(Schema):
 
 class CallQuery(Schema):
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=10_000_000)
 
 
 def build_router() -> Router:
@@ -62,6 +62,6 @@ def build_router() -> Router:
         """An operator records a call; its alert reaches the feed."""
         require_role(request.user, OPERATORS)
         call = services.record_call(**payload.model_dump(), taken_by=request.user)
-        return 201, selectors.call_dict(call, request.user, request)
+        return Status(201, selectors.call_dict(call, request.user, request))
 
     return router

@@ -1,0 +1,34 @@
+"""Fuzz the API from its own OpenAPI schema (schemathesis): no input may cause a server error."""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from ioc.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+
+
+@pytest.fixture
+def operator_headers(users, token_for):
+    from ioc.core.services.alerts import record_alert
+
+    # Something to find, acknowledge and close, so the id paths reach real objects too.
+    for i in range(3):
+        alert = record_alert(kind="core.manual", source=f"fuzz{i}", title="Fuzz", lat=22.405, lon=103.455)
+    from ioc.core.services.alerts import acknowledge_alert
+
+    acknowledge_alert(alert, users["operator"])
+    return {"Authorization": token_for(users["operator"])["HTTP_AUTHORIZATION"]}
+
+
+@pytest.mark.django_db(transaction=True)
+@schema.parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_no_input_causes_a_server_error(case, operator_headers):
+    response = case.call(headers=operator_headers)
+    assert response.status_code < 500, (
+        f"{case.method} {case.formatted_path}: {response.status_code} {response.text[:300]}"
+    )
+    if response.status_code >= 400 and response.headers.get("Content-Type", "").startswith("application/json"):
+        assert "message" in response.json() or "detail" in response.json()

@@ -1,0 +1,151 @@
+"""The `ioc` command: backup and restore, load-profile, and the demo as a real process."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tarfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from ioc.core.models import Alert, AdministrativeUnit
+from ioc.core.services.alerts import record_alert
+from ioc.core.services.backup import BackupError, backup, restore
+
+
+def test_backup_then_restore_brings_everything_back(users, tmp_path, settings):
+    record_alert(kind="core.manual", source="b", title="Trước sao lưu", lat=22.405, lon=103.455)
+    (Path(settings.MEDIA_ROOT) / "incidents").mkdir(parents=True)
+    (Path(settings.MEDIA_ROOT) / "incidents" / "a.txt").write_text("ảnh hiện trường")
+    archive = backup(tmp_path / "b.tar.gz")
+    Alert.objects.all().delete()
+    record_alert(kind="core.manual", source="c", title="Sau sao lưu")
+    (Path(settings.MEDIA_ROOT) / "incidents" / "a.txt").unlink()
+    counts = restore(archive)
+    assert counts["files"] == 1
+    assert list(Alert.objects.values_list("title", flat=True)) == ["Trước sao lưu"]
+    assert (Path(settings.MEDIA_ROOT) / "incidents" / "a.txt").read_text() == "ảnh hiện trường"
+    assert AdministrativeUnit.objects.count() == 12
+    from django.contrib.auth import get_user_model
+
+    assert get_user_model().objects.filter(username="operator1").exists()
+
+
+def test_a_bad_archive_leaves_the_data_alone(users, tmp_path):
+    record_alert(kind="core.manual", source="keep", title="Giữ nguyên")
+    not_tar = tmp_path / "x.tar.gz"
+    not_tar.write_bytes(b"not a tar")
+    with pytest.raises(BackupError, match="not a backup"):
+        restore(not_tar)
+    broken = tmp_path / "broken.tar.gz"
+    with tarfile.open(broken, "w:gz") as tar:
+        data = json.dumps([{"model": "core.alert", "pk": 1, "fields": {"kind": None}}]).encode()
+        info = tarfile.TarInfo("data.json")
+        info.size = len(data)
+        import io
+
+        tar.addfile(info, io.BytesIO(data))
+    with pytest.raises(BackupError, match="could not be loaded"):
+        restore(broken)
+    assert list(Alert.objects.values_list("title", flat=True)) == ["Giữ nguyên"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_ioc(*args, data_dir, **kw):
+    env = {**os.environ, "IOC_DATA_DIR": str(data_dir)}
+    env.pop("IOC_TASKS_IMMEDIATE", None)
+    return subprocess.run(
+        [sys.executable, "-m", "ioc.cli", *args], env=env, capture_output=True, text=True, timeout=120, **kw
+    )
+
+
+def test_load_profile_command_reports_errors_clearly(tmp_path):
+    bad = tmp_path / "bad.geojson"
+    bad.write_text('{"type": "FeatureCollection", "features": []}')
+    result = run_ioc("load-profile", str(bad), data_dir=tmp_path / "data")
+    assert result.returncode == 2
+    assert "error: the profile needs a 'city' member" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def wait_for(url, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (loopback only)
+                return json.loads(response.read())
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"{url} did not answer in {seconds} s")
+
+
+@pytest.mark.skipif("IOC_DATABASE_URL" in os.environ, reason="the embedded demo runs on SQLite")
+def test_demo_starts_serves_and_stops_cleanly_and_reuses_its_data(tmp_path):
+    data_dir = tmp_path / "demo"
+    port = free_port()
+    env = {**os.environ, "IOC_DATA_DIR": str(data_dir)}
+    env.pop("IOC_TASKS_IMMEDIATE", None)
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "ioc.cli", "demo", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        health = wait_for(f"http://127.0.0.1:{port}/api/health")
+        assert health["status"] == "ok" and "hotline" in health["domains"]
+        # The simulator feeds alerts through the real services: some appear within seconds.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            count = (
+                run_ioc(
+                    "manage",
+                    "shell",
+                    "-c",
+                    "from ioc.core.models import Alert; print(Alert.objects.count())",
+                    data_dir=data_dir,
+                )
+                .stdout.strip()
+                .splitlines()[-1]
+            )
+            if int(count) > 0:
+                break
+            time.sleep(2)
+        assert int(count) > 0
+    finally:
+        os.killpg(demo.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
+        output, _ = demo.communicate(timeout=60)
+    assert demo.returncode == 0, output
+    assert "trucioc" in output and "shown once" in output
+    assert "Stopped." in output
+    assert (data_dir / "ioc.sqlite3").exists()
+    # Nothing left running: the port is free again.
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", port))
+    # A second run reuses the data: no new accounts, no password printed again.
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "ioc.cli", "demo", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/api/health")
+    finally:
+        demo.send_signal(signal.SIGTERM)  # a service manager's stop works too, children included
+        output, _ = demo.communicate(timeout=60)
+    assert "already exist" in output and "shown once" not in output
+    assert "Stopped." in output

@@ -1,0 +1,105 @@
+"""The city profile as data: units with periods and reused codes, point lookup by date, roll-up to today's wards."""
+
+import json
+from datetime import date
+
+import pytest
+
+from ioc.core.models import AdministrativeUnit, City, Department
+from ioc.core.services.geo import current_unit, current_units, unit_at, units_rolling_up_to
+from ioc.core.services.profile import DEFAULT_PROFILE, ProfileError, load_profile
+from tests.conftest import POINT_DOAN_KET, POINT_SAN_THANG
+
+
+def test_default_profile_has_the_old_and_new_units(city, units):
+    assert city.name == "Thành phố Lai Châu"
+    assert "CC BY 3.0 IGO" in city.attribution
+    old_names = {
+        u.name for u in AdministrativeUnit.objects.filter(valid_to=date(2025, 6, 30), level__in=["ward", "commune"])
+    }
+    assert old_names == {
+        "Phường Quyết Thắng",
+        "Phường Quyết Tiến",
+        "Phường Tân Phong",
+        "Phường Đoàn Kết",
+        "Phường Đông Phong",
+        "Xã San Thàng",
+        "Xã Sùng Phài",
+    }
+    assert [u.name for u in current_units(date(2026, 1, 1))] == ["Phường Tân Phong", "Phường Đoàn Kết"]
+    assert all(u.approximate for u in current_units())
+    assert Department.objects.filter(is_police=True, code="cong-an").exists()
+    assert Department.objects.count() >= 8
+
+
+def test_a_reused_code_means_different_units_on_different_dates(city):
+    # 03403 was Nậm Loỏng until 2020 and Sùng Phài after; 03388 was Quyết Tiến and is today's Đoàn Kết.
+    lat, lon = 22.368, 103.500
+    assert unit_at(lat, lon, date(2019, 6, 1)).name == "Xã Nậm Loỏng"
+    assert unit_at(lat, lon, date(2024, 1, 1)).name == "Xã Sùng Phài"
+    assert unit_at(lat, lon, date(2026, 1, 1)).name == "Phường Đoàn Kết"
+    assert {u.name for u in AdministrativeUnit.objects.filter(code="03388")} == {"Phường Quyết Tiến", "Phường Đoàn Kết"}
+
+
+def test_old_units_roll_up_to_todays_wards(units):
+    assert current_unit(units["old Nậm Loỏng"]) == units["Đoàn Kết"]
+    assert current_unit(units["old San Thàng"]) == units["Tân Phong"]
+    rolled = {AdministrativeUnit.objects.get(pk=pk).name for pk in units_rolling_up_to(units["Đoàn Kết"])}
+    assert {"Phường Quyết Thắng", "Phường Quyết Tiến", "Xã Sùng Phài", "Xã Nậm Loỏng"} <= rolled
+    assert "Xã San Thàng" not in rolled
+
+
+def test_point_lookup(city):
+    assert unit_at(*POINT_DOAN_KET, date(2026, 11, 25)).name == "Phường Đoàn Kết"
+    assert unit_at(*POINT_SAN_THANG, date(2024, 1, 1)).name == "Xã San Thàng"
+    assert unit_at(21.0285, 105.8542) is None  # Hà Nội is not in this city
+
+
+def test_loading_twice_updates_instead_of_duplicating(city):
+    before = AdministrativeUnit.objects.count()
+    load_profile()
+    assert AdministrativeUnit.objects.count() == before
+    assert City.objects.count() == 1
+
+
+def _profile_with(tmp_path, mutate):
+    doc = json.loads(DEFAULT_PROFILE.read_text(encoding="utf-8"))
+    mutate(doc)
+    path = tmp_path / "p.geojson"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda d: d["features"][2]["properties"].pop("code"), "missing code"),
+        (lambda d: d["features"][2]["properties"].update(level="hamlet"), "level must be one of"),
+        (lambda d: d["features"][2]["properties"].update(valid_to="30/06/2025"), "is not a date"),
+        (lambda d: d["features"][2]["properties"].update(parent_code="99999"), "no unit with code '99999'"),
+        (lambda d: d.pop("city"), "needs a 'city' member"),
+        (
+            lambda d: d["features"][2].update(
+                geometry={"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]}
+            ),
+            "invalid geometry",
+        ),
+    ],
+)
+def test_a_bad_profile_is_refused_whole(tmp_path, mutate, message):
+    with pytest.raises(ProfileError, match=message):
+        load_profile(_profile_with(tmp_path, mutate))
+    assert AdministrativeUnit.objects.count() == 0  # nothing half-written
+    assert City.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_file_that_is_not_a_profile(tmp_path):
+    path = tmp_path / "x.geojson"
+    path.write_text("{not json")
+    with pytest.raises(ProfileError, match="cannot read"):
+        load_profile(path)
+    path.write_text('{"type": "Feature"}')
+    with pytest.raises(ProfileError, match="FeatureCollection"):
+        load_profile(path)

@@ -1,0 +1,101 @@
+"""The dashboard pages as an operator, an officer and a leader use them (server side; the browser tests click)."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from ioc.core.models import Department, Incident
+from ioc.core.services.alerts import acknowledge_alert, record_alert
+from tests.conftest import POINT_DOAN_KET, POINT_TAN_PHONG
+
+
+def an_alert(title="Cây đổ chắn đường", point=POINT_DOAN_KET, **kw):
+    return record_alert(kind="core.manual", source=title, title=title, lat=point[0], lon=point[1], **kw)
+
+
+def test_map_page_has_the_registry_layers_and_tiles(users, client_for):
+    page = client_for(users["operator"]).get("/dashboard/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert '"core.units"' in html and '"hotline.calls"' in html
+    assert 'data-kpi="core.open_alerts"' in html and 'data-kpi="hotline.calls_today"' in html
+    assert "Phường Đoàn Kết" in html  # the unit filter
+
+
+def test_feed_filters_by_unit_and_severity(users, client_for, units):
+    an_alert("Ở Đoàn Kết")
+    an_alert("Ở Tân Phong", POINT_TAN_PHONG, severity="critical")
+    client = client_for(users["operator"])
+    assert "Ở Tân Phong" in client.get("/dashboard/feed/").content.decode()
+    only_dk = client.get(f"/dashboard/feed/?unit={units['Đoàn Kết'].pk}").content.decode()
+    assert "Ở Đoàn Kết" in only_dk and "Ở Tân Phong" not in only_dk
+    critical = client.get("/dashboard/feed/?severity=4").content.decode()
+    assert "Ở Tân Phong" in critical and "Ở Đoàn Kết" not in critical
+    empty = client.get("/dashboard/feed/?domain=hotline").content.decode()
+    assert "empty" in empty
+
+
+def test_operator_acknowledges_assigns_notes_attaches_and_closes_through_the_pages(users, client_for):
+    client = client_for(users["operator"])
+    alert = an_alert()
+    response = client.post(f"/dashboard/alerts/{alert.pk}/acknowledge/")
+    incident = Incident.objects.get()
+    assert response.url == f"/dashboard/incidents/{incident.pk}/"
+    dept = Department.objects.get(code="quan-ly-do-thi")
+    client.post(
+        f"/dashboard/incidents/{incident.pk}/assign/", {"department": dept.pk, "working_days": 2, "note": "Gấp"}
+    )
+    client.post(f"/dashboard/incidents/{incident.pk}/note/", {"text": "Đang xử lý"})
+    client.post(
+        f"/dashboard/incidents/{incident.pk}/attach/",
+        {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.4 test", "application/pdf"), "text": "Biên bản"},
+    )
+    client.post(f"/dashboard/incidents/{incident.pk}/sop/", {"step": 1, "done": "1"})
+    page = client.get(f"/dashboard/incidents/{incident.pk}/").content.decode()
+    assert dept.name in page and "Đang xử lý" in page and "Biên bản" in page and "☑" in page
+    client.post(f"/dashboard/incidents/{incident.pk}/close/", {"resolution": "Đã dọn xong"})
+    incident.refresh_from_db()
+    assert incident.status == "closed" and incident.resolution == "Đã dọn xong"
+
+
+def test_a_refused_action_shows_a_readable_message(users, client_for):
+    client = client_for(users["operator"])
+    incident = acknowledge_alert(an_alert(), users["operator"])
+    response = client.post(f"/dashboard/incidents/{incident.pk}/close/", {"resolution": ""}, follow=True)
+    assert response.status_code == 200
+    assert 'class="error"' in response.content.decode()
+    bad_upload = client.post(
+        f"/dashboard/incidents/{incident.pk}/attach/",
+        {"file": SimpleUploadedFile("x.png", b"GIF89a....", "image/png")},
+        follow=True,
+    )
+    assert "JPEG, PNG, PDF" in bad_upload.content.decode()
+    assert client.post(f"/dashboard/incidents/{incident.pk}/explode/").status_code == 403
+
+
+def test_leader_view_drills_down_by_unit_and_field(users, client_for, units):
+    an_alert("A")
+    an_alert("B", POINT_TAN_PHONG)
+    client = client_for(users["leader"])
+    city = client.get("/dashboard/leader/").content.decode()
+    assert 'id="by-unit"' in city and "trend-data" in city
+    ward = client.get(f"/dashboard/leader/?unit={units['Đoàn Kết'].pk}").content.decode()
+    assert "<h1>Phường Đoàn Kết" in ward
+    field = client.get("/dashboard/leader/?domain=hotline&unit=").content.decode()
+    assert "Hotline" in field or "Đường dây nóng" in field
+
+
+def test_pages_show_readable_errors_not_tracebacks(users, client_for):
+    client = client_for(users["operator"])
+    missing = client.get("/dashboard/incidents/99999/")
+    assert missing.status_code == 404
+    citizen = client_for(users["citizen"]).get("/dashboard/")
+    assert citizen.status_code == 403 and "Traceback" not in citizen.content.decode()
+
+
+def test_notifications_page(users, client_for, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # notifications go out when the alert commits
+        an_alert(severity="major")
+    client = client_for(users["operator"])
+    page = client.get("/accounts/notifications/").content.decode()
+    assert "Cây đổ chắn đường" in page
+    client.post("/accounts/notifications/")
+    assert users["operator"].notifications.filter(read_at__isnull=True).count() == 0
