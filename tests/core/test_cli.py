@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ioc.core.models import Alert, AdministrativeUnit
+from ioc.core.models import AdministrativeUnit, Alert
 from ioc.core.services.alerts import record_alert
 from ioc.core.services.backup import BackupError, backup, restore
 

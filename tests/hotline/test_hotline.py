@@ -105,8 +105,8 @@ def test_operator_records_a_call_through_the_api(users, token_for):
 
 @pytest.mark.django_db(transaction=True)
 def test_simulator_backfills_history_then_feeds_live_calls(units):
-    from ioc.hotline.simulate import backfill, make_call
     from ioc.core.services.geo import current_units
+    from ioc.hotline.simulate import backfill, make_call
 
     rng = random.Random(7)
     wards = list(current_units())
