@@ -14,6 +14,15 @@ PASSWORD = "Test-pass-2026"
 
 
 @pytest.fixture(autouse=True)
+def _english_for_direct_calls():
+    """Service calls in the test thread speak English (readable assertions); requests still get Vietnamese."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -57,7 +57,7 @@ def map_view(request):
         "tileUrl": settings.IOC["TILE_URL"],
         "tileAttribution": settings.IOC["TILE_ATTRIBUTION"] + (" | " + city.attribution if city else ""),
         "severityLabels": [str(label) for _, label in Severity.choices],
-        "openLabel": str(_("Open")),
+        "openLabel": str(_("Open details")),
         "approximateLabel": str(_("Approximate boundary")),
         "layers": [
             {

@@ -98,15 +98,15 @@ def test_create_alert_and_work_the_incident(users, token_for):
         ('{"title": "x", "source": "s", "colour": "red"}', 422, "extra"),  # unknown field
         ('{"title": 5, "source": "s"}', 422, "string"),  # wrong type
         ('{"title": "x", "source": "s", "lat": 95, "lon": 103}', 422, "less than or equal"),  # out of range
-        ('{"title": "x", "source": "s", "lat": 48.8, "lon": 2.3}', 400, "outside Vietnam"),
-        ('{"title": "x", "source": "s", "kind": "nope.x"}', 400, "Unknown alert kind"),
+        ('{"title": "x", "source": "s", "lat": 48.8, "lon": 2.3}', 400, "ngoài lãnh thổ Việt Nam"),
+        ('{"title": "x", "source": "s", "kind": "nope.x"}', 400, "Loại cảnh báo không tồn tại"),
         ('{"title": "x", "source": "s", "severity": "huge"}', 422, "severity"),
     ],
 )
 def test_bad_input_gets_a_clear_error_and_writes_nothing(users, token_for, body, status, text):
     response = Client().post("/api/alerts", body, content_type="application/json", **token_for(users["operator"]))
     assert response.status_code == status, response.content
-    assert text in json.dumps(response.json())
+    assert text in json.dumps(response.json(), ensure_ascii=False)
     assert "message" in response.json()
     assert not Alert.objects.exists()
 

@@ -1,0 +1,39 @@
+"""A leader reads the KPIs on a phone (390×844), drills down into a ward and a field, and sees the trend chart."""
+
+import pytest
+
+from ioc.core.services.alerts import record_alert
+from tests.browser.test_operator import live_server_shot
+from tests.conftest import PASSWORD, POINT_DOAN_KET, POINT_TAN_PHONG
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_leader_on_a_phone(browser, live_server, users, login):
+    for i, point in enumerate([POINT_DOAN_KET, POINT_DOAN_KET, POINT_TAN_PHONG]):
+        record_alert(
+            kind="core.manual", source=f"l{i}", title=f"Sự cố {i}", lat=point[0], lon=point[1], severity="major"
+        )
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    login(page, "leader1", PASSWORD)
+    assert page.url.endswith("/dashboard/leader/")  # leaders land on their view
+    page.wait_for_selector("body[data-chart-ready='1']")
+    # Nothing is wider than the phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.inner_text("[data-kpi='core.open_alerts'] .v") == "3"
+    rows = page.inner_text("#by-unit")
+    assert "Phường Đoàn Kết" in rows and "Phường Tân Phong" in rows
+    page.screenshot(path=str(live_server_shot("leader-phone")), full_page=True)
+
+    page.click("#by-unit a:has-text('Phường Đoàn Kết')")
+    page.wait_for_selector("body[data-chart-ready='1']")
+    assert "Phường Đoàn Kết" in page.inner_text("h1")
+    assert page.inner_text("[data-kpi='core.open_alerts'] .v") == "2"
+    # The trend chart counts today's alerts for this ward.
+    assert page.evaluate("Chart.getChart('trend').data.datasets[0].data.at(-1)") == 2
+
+    page.click("#by-domain a >> nth=0")  # drill into a field (domain) within the ward
+    page.wait_for_selector("body[data-chart-ready='1']")
+    assert "Phường Đoàn Kết" in page.inner_text("h1") and "·" in page.inner_text("h1")
+    context.close()

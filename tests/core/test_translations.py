@@ -1,0 +1,37 @@
+"""Vietnamese first: every UI string has a Vietnamese translation, compiled and shipped."""
+
+from pathlib import Path
+
+import polib
+import pytest
+from django.utils import translation
+
+LOCALE = Path(__file__).resolve().parents[2] / "ioc" / "locale"
+
+
+def test_every_string_is_translated_to_vietnamese():
+    po = polib.pofile(str(LOCALE / "vi" / "LC_MESSAGES" / "django.po"))
+    untranslated = [e.msgid for e in po if not e.msgstr and not e.obsolete]
+    fuzzy = [e.msgid for e in po if "fuzzy" in e.flags]
+    assert untranslated == [] and fuzzy == []
+
+
+def test_the_compiled_catalogue_matches_the_source():
+    po = polib.pofile(str(LOCALE / "vi" / "LC_MESSAGES" / "django.po"))
+    mo = polib.mofile(str(LOCALE / "vi" / "LC_MESSAGES" / "django.mo"))
+    assert {e.msgid: e.msgstr for e in po if e.msgstr} == {e.msgid: e.msgstr for e in mo if e.msgid}
+
+
+@pytest.mark.parametrize(
+    ("english", "vietnamese"),
+    [
+        ("Live map", "Bản đồ trực tuyến"),
+        ("Open alerts", "Cảnh báo đang mở"),
+        ("Landslide", "Sạt lở"),
+    ],
+)
+def test_vietnamese_is_the_default(english, vietnamese):
+    with translation.override("vi"):
+        assert translation.gettext(english) == vietnamese
+    with translation.override("en"):
+        assert translation.gettext(english) == english
