@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "huey.contrib.djhuey",
+    "django_ratelimit",
     "ioc.core",
     "ioc.dashboard",
     # Domain apps: each registers itself with ioc.core.registry in its AppConfig.ready().
@@ -47,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ioc.core.middleware.RateLimitMiddleware",
     "ioc.core.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -156,6 +158,16 @@ EMAIL_HOST = os.environ.get("IOC_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("IOC_EMAIL_PORT", 25))
 DEFAULT_FROM_EMAIL = os.environ.get("IOC_EMAIL_FROM", "ioc@laichau.gov.vn")
 
+# The cache holds rate-limit counters: per process in the embedded setup (one web process), Redis when shared.
+if os.environ.get("IOC_REDIS_URL"):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["IOC_REDIS_URL"]}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One web process in the embedded setup, so its in-process counters are exact there.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
 # Background jobs: Huey on a SQLite file in the data dir (embedded), or on Redis with IOC_REDIS_URL.
 if redis_url := os.environ.get("IOC_REDIS_URL"):
     HUEY = {"huey_class": "huey.RedisHuey", "name": "ioc", "url": redis_url, "immediate": False}
@@ -176,6 +188,11 @@ IOC = {
     "TILE_URL": os.environ.get("IOC_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
     "TILE_ATTRIBUTION": os.environ.get("IOC_TILE_ATTRIBUTION", "© OpenStreetMap contributors"),
     "API_PAGE_MAX": 500,
+    # Per-IP rates (django-ratelimit syntax) for anonymous API calls, login attempts and bearer-token clients.
+    "RATE_PUBLIC": os.environ.get("IOC_RATE_PUBLIC", "120/m"),
+    "RATE_LOGIN": os.environ.get("IOC_RATE_LOGIN", "20/m"),
+    "RATE_TOKEN": os.environ.get("IOC_RATE_TOKEN", "6000/m"),
+    "BEHIND_PROXY": env_bool("IOC_BEHIND_PROXY"),
 }
 
 LOGGING = {

@@ -28,6 +28,8 @@ def _media_in_tmp(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Hashing strength is not under test here; the real hasher would make every fixture user cost ~0.3 s.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Every test client calls from 127.0.0.1: generous rates here; tests/core/test_limits.py sets its own.
+    settings.IOC = {**settings.IOC, "RATE_PUBLIC": "100000/m", "RATE_LOGIN": "100000/m"}
 
 
 @pytest.fixture

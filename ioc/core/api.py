@@ -1,6 +1,6 @@
 """Core's API routes: health, alerts, incidents, units, map layers, KPIs, calendar. Thin: services do the work."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.db import connection
 from django.shortcuts import get_object_or_404
@@ -27,6 +27,7 @@ from ioc.core.schemas import (
     IncidentOut,
     IncidentPage,
     LayerOut,
+    Moment,
     NoteIn,
     SeverityName,
     TileOut,
@@ -45,8 +46,8 @@ class ListFilters(Schema):
     domain: str | None = Field(None, max_length=50)
     severity: SeverityName | None = Field(None, description="Minimum severity")
     status: str | None = Field(None, max_length=20)
-    since: datetime | None = None
-    until: datetime | None = None
+    since: Moment | None = None
+    until: Moment | None = None
     open: bool = False
     limit: int = Field(50, ge=1, le=MAX_PAGE)
     offset: int = Field(0, ge=0, le=10_000_000)

@@ -32,3 +32,11 @@ class LockoutAuthenticationForm(AuthenticationForm):
             request=self.request,
         )
         return cleaned
+
+
+class NotificationPreferenceForm(forms.ModelForm):
+    class Meta:
+        from ioc.core.models import NotificationPreference
+
+        model = NotificationPreference
+        fields = ["in_app", "email", "min_severity"]

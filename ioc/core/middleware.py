@@ -80,3 +80,43 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+def client_address(_group, request) -> str:
+    """The caller's address: behind our own proxy (IOC_BEHIND_PROXY=1) the last X-Forwarded-For hop, which the
+    proxy appended and the client cannot forge; otherwise REMOTE_ADDR."""
+    if settings.IOC["BEHIND_PROXY"]:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+class RateLimitMiddleware:
+    """Per-IP limits where no logged-in session vouches for the caller (django-ratelimit, on the shared cache).
+
+    Anonymous API calls and login attempts get the public rates; bearer-token clients (gateways, other systems)
+    a higher one. Over the limit: 429 with a JSON message and Retry-After.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def _rate(self, request) -> tuple[str, str] | None:
+        if request.path.startswith("/accounts/login/") and request.method == "POST":
+            return "login", settings.IOC["RATE_LOGIN"]
+        if not request.path.startswith("/api/") or request.user.is_authenticated:
+            return None
+        if request.headers.get("Authorization", "").startswith("Bearer "):
+            return "token", settings.IOC["RATE_TOKEN"]
+        return "public", settings.IOC["RATE_PUBLIC"]
+
+    def __call__(self, request):
+        from django_ratelimit.core import is_ratelimited
+
+        rule = self._rate(request)
+        if rule and is_ratelimited(request, group=f"ioc.{rule[0]}", key=client_address, rate=rule[1], increment=True):
+            return JsonResponse(
+                {"message": "Too many requests; try again in a minute."}, status=429, headers={"Retry-After": "60"}
+            )
+        return self.get_response(request)

@@ -1,10 +1,24 @@
 """API schemas for core. Input schemas refuse unknown fields."""
 
-from datetime import date, datetime
-from typing import Literal
+from datetime import UTC, date, datetime
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import AfterValidator, ConfigDict, Field
+
+
+def _moment(value: datetime) -> datetime:
+    """A point in time as UTC: naive times are Vietnam's; years outside 1900–2200 are refused."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    if not 1900 <= value.year <= 2200:
+        raise ValueError("the year must be between 1900 and 2200")
+    return value.astimezone(UTC)
+
+
+# Every datetime the API accepts: PostgreSQL refuses offsets beyond ±16 h and odd years, so normalise first.
+Moment = Annotated[datetime, AfterValidator(_moment)]
 
 SeverityName = Literal["info", "warning", "major", "critical"]
 
@@ -82,7 +96,7 @@ class IncidentDetailOut(IncidentOut):
 class AssignIn(Strict):
     department: str = Field(..., min_length=1, max_length=50, description="Department code")
     working_days: int | None = Field(None, ge=0, le=365)
-    due_at: datetime | None = None
+    due_at: Moment | None = None
     note: str = Field("", max_length=2000)
 
 

@@ -1,5 +1,6 @@
 """Account pages and protected media. Thin: the lockout and auditing live in forms and services."""
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages.views import SuccessMessageMixin
@@ -9,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
-from ioc.core.forms import LockoutAuthenticationForm
+from ioc.core.forms import LockoutAuthenticationForm, NotificationPreferenceForm
 from ioc.core.models import Profile, Role
 from ioc.core.permissions import STAFF_ROLES, role_of
+from ioc.core.services.notify import ensure_preferences
 
 
 def home(request):
@@ -51,11 +53,20 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
 
 @login_required
 def notifications(request):
-    items = request.user.notifications.all()[:100]
-    if request.method == "POST":
+    """The user's notifications, marking them read, and how they want to be notified."""
+    prefs = ensure_preferences(request.user)
+    form = NotificationPreferenceForm(instance=prefs)
+    if request.method == "POST" and "save_preferences" in request.POST:
+        form = NotificationPreferenceForm(request.POST, instance=prefs)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Your notification settings are saved."))
+            return redirect("notifications")
+    elif request.method == "POST":
         request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
         return redirect("notifications")
-    return render(request, "core/notifications.html", {"items": items})
+    items = request.user.notifications.all()[:100]
+    return render(request, "core/notifications.html", {"items": items, "form": form})
 
 
 @login_required

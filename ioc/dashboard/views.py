@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,12 +23,21 @@ from ioc.dashboard import forms
 
 
 def staff_required(view):
-    """Logged-in staff only; anyone else gets the login page or a readable 403."""
+    """Logged-in staff only; anyone else gets the login page or a readable 403.
+
+    A background HTMX poll whose session expired gets 401 and `HX-Redirect`, so the whole page goes to the login
+    instead of the login form appearing inside the feed.
+    """
 
     @login_required
-    def wrapped(request, *args, **kwargs):
+    def staff_view(request, *args, **kwargs):
         require_role(request.user, STAFF_ROLES)
         return view(request, *args, **kwargs)
+
+    def wrapped(request, *args, **kwargs):
+        if request.headers.get("HX-Request") and not request.user.is_authenticated:
+            return HttpResponse(status=401, headers={"HX-Redirect": "/accounts/login/"})
+        return staff_view(request, *args, **kwargs)
 
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
@@ -246,3 +256,56 @@ def leader(request):
             "now": timezone.now(),
         },
     )
+
+
+@staff_required
+def alerts_csv(request):
+    """The filtered alerts as CSV (UTF-8 with BOM so Excel shows Vietnamese); the export is audited."""
+    import csv
+
+    from ioc.core.services import audit
+
+    filters = selectors.Filters.from_params(request.GET)
+    alerts = selectors.visible_alerts(request.user, filters).order_by("-last_seen_at")[:50000]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="canh-bao-{timezone.localdate():%Y%m%d}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Time"),
+            _("Kind"),
+            _("Severity"),
+            _("Title"),
+            _("Unit"),
+            _("Status"),
+            _("Count"),
+            _("Latitude"),
+            _("Longitude"),
+        ]
+    )
+    rows = 0
+    for a in alerts:
+        writer.writerow(
+            [
+                f"{timezone.localtime(a.last_seen_at):%d/%m/%Y %H:%M}",
+                a.kind,
+                a.get_severity_display(),
+                a.title,
+                a.unit.name if a.unit else "",
+                a.get_status_display(),
+                a.count,
+                a.lat,
+                a.lon,
+            ]
+        )
+        rows += 1
+    audit.record(
+        request.user,
+        "export",
+        object_type="core.alert",
+        request=request,
+        rows=rows,
+        filters={k: v for k, v in request.GET.items()},
+    )
+    return response

@@ -165,3 +165,14 @@ def test_deadline_endpoint_explains_the_days_off(db):
     body = Client().get("/api/calendar/deadline?start=2026-02-13&working_days=3").json()
     assert body["due"] == "2026-02-25"
     assert any("Tết" in d for d in body["days_off_skipped"])
+
+
+def test_datetimes_are_normalised_and_absurd_ones_refused(users, token_for):
+    headers = token_for(users["operator"])
+    make_alerts(1)
+    client = Client()
+    # An offset PostgreSQL would refuse is converted to UTC first; naive times are Vietnam's.
+    assert client.get("/api/alerts?since=2000-01-01T00:00:00%2B18:00", **headers).json()["count"] == 1
+    assert client.get("/api/alerts?until=2000-01-01T00:00:00", **headers).json()["count"] == 0
+    response = client.get("/api/alerts?since=0360-12-19T00:00:00", **headers)
+    assert response.status_code == 422 and "1900" in json.dumps(response.json())

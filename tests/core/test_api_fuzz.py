@@ -4,9 +4,14 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
+import ioc.urls  # noqa: F401  (mounts every domain's router)
+from ioc.api import api
 from ioc.wsgi import application
 
-schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+# Built in-process rather than fetched: fetching at collection would pass through the request cycle, which
+# touches the database (PostgreSQL's connection health check) before any test may use it.
+schema = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api/"))
+schema.app = application
 
 
 @pytest.fixture

@@ -49,6 +49,7 @@ def test_city_overrides_win():
     assert own.add_working_days(date(2026, 11, 27), 1) == date(2026, 11, 28)
 
 
+@pytest.mark.django_db
 def test_deadline_after_a_moment_is_end_of_office_day_in_vietnam_time():
     # 23:30 Friday in Vietnam is 16:30 UTC; received on a working day, 1 working day → Monday 17:00.
     start = datetime(2026, 11, 27, 16, 30, tzinfo=ZoneInfo("UTC"))

@@ -8,7 +8,10 @@ from ioc.core.models import AuditLog
 def client_ip(request) -> str | None:
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    from ioc.core.middleware import client_address
+
+    address = client_address(None, request)
+    return None if address == "unknown" else address
 
 
 def record(user, action: str, obj=None, *, request=None, object_type: str = "", object_id="", **detail) -> AuditLog:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 EXCLUDE = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "core.loginfailure"]
@@ -57,7 +57,14 @@ def restore(archive: Path) -> dict:
         fixture.write_bytes(raw)
         try:
             with transaction.atomic():
+                if connection.vendor == "postgresql":
+                    # TRUNCATE refuses to run while deferred FK checks are pending in this transaction.
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 call_command("flush", interactive=False, verbosity=0)
+                if connection.vendor == "postgresql":
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
                 call_command("loaddata", str(fixture), verbosity=0)
         except Exception as exc:  # rolled back: the data from before the restore is untouched
             raise BackupError(f"data.json could not be loaded: {exc}") from None

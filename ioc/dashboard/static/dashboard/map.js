@@ -106,3 +106,17 @@
   legend.addTo(map);
   window.iocMap = map;
 })();
+// The CSV export follows the filters.
+(function () {
+  const link = document.getElementById("export-csv");
+  const form = document.getElementById("filters");
+  if (!link || !form) return;
+  const base = link.getAttribute("href");
+  function update() {
+    const params = new URLSearchParams(new FormData(form));
+    for (const [k, v] of [...params.entries()]) { if (!v) params.delete(k); }
+    link.setAttribute("href", base + (params.toString() ? "?" + params.toString() : ""));
+  }
+  form.addEventListener("change", update);
+  update();
+})();
