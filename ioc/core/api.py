@@ -10,6 +10,7 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from ioc.core import selectors
+from ioc.core.geojson import geojson_response
 from ioc.core.models import AdministrativeUnit, Alert, Department, Incident
 from ioc.core.permissions import OPERATORS, STAFF_ROLES, require_role
 from ioc.core.registry import registry
@@ -308,7 +309,7 @@ def layer_geojson(request, key: str, query: Query[LayerQuery]):
         min_severity=SEVERITY_BY_NAME[query.severity] if query.severity else None,
         since=timezone.now() - timedelta(hours=query.hours) if query.hours else None,
     )
-    return layer.geojson_fn(request.user, filters)
+    return geojson_response(layer.geojson_fn(request.user, filters))
 
 
 class KpiQuery(Schema):

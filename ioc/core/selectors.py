@@ -9,6 +9,7 @@ from django.db.models import Avg, Count, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from ioc.core.geojson import point_collection, raw_rows
 from ioc.core.models import AdministrativeUnit, Alert, Incident, Severity
 from ioc.core.permissions import apply_scope
 from ioc.core.services.geo import current_units, units_rolling_up_to
@@ -88,31 +89,13 @@ def alerts_geojson(user, filters: Filters | None = None, limit: int = 10000) -> 
     """Open alerts with a location, as GeoJSON points (newest first), for the map."""
     filters = filters or Filters()
     filters.open_only = True
-    rows = (
+    rows = raw_rows(
         visible_alerts(user, filters)
         .filter(lat__isnull=False)
-        .values_list("pk", "lon", "lat", "title", "kind", "severity", "status", "count", "last_seen_at")[:limit]
+        .order_by("-last_seen_at")
+        .values_list("pk", "lon", "lat", "title", "kind", "severity", "status", "count")[:limit]
     )
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "id": pk,
-                "geometry": {"type": "Point", "coordinates": [lon, lat]},
-                "properties": {
-                    "title": title,
-                    "kind": kind,
-                    "severity": severity,
-                    "status": status,
-                    "count": count,
-                    "time": last_seen.isoformat(),
-                    "url": f"/dashboard/alerts/{pk}/",
-                },
-            }
-            for pk, lon, lat, title, kind, severity, status, count, last_seen in rows
-        ],
-    }
+    return point_collection(rows, ("title", "kind", "severity", "status", "count"), url="/dashboard/alerts/{id}/")
 
 
 def units_geojson(on: date | None = None, levels=("ward", "commune")) -> dict:
