@@ -180,3 +180,9 @@ def test_city_sop_overrides_the_domains(users):
     assert len(svc.sop_for("core.manual")) == 3
     OperatingProcedure.objects.create(kind="core.manual", steps="Gọi chủ tịch phường\n\nBáo cáo lãnh đạo\n")
     assert svc.sop_for("core.manual") == ["Gọi chủ tịch phường", "Báo cáo lãnh đạo"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_imported_history_does_not_notify(users):
+    alert(at=timezone.now() - timedelta(days=3), severity="critical")
+    assert not Notification.objects.exists()

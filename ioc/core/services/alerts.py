@@ -124,13 +124,14 @@ def record_alert(
         first_seen_at=now,
         last_seen_at=now,
     )
-    notify(
-        users_with_roles(Role.OPERATOR),
-        title=alert.title,
-        body=message,
-        url=f"/dashboard/alerts/{alert.pk}/",
-        severity=level,
-    )
+    if timezone.now() - now < timedelta(hours=1):  # history being imported or backfilled is not news
+        notify(
+            users_with_roles(Role.OPERATOR),
+            title=alert.title,
+            body=message,
+            url=f"/dashboard/alerts/{alert.pk}/",
+            severity=level,
+        )
     return alert
 
 
