@@ -91,6 +91,16 @@ def _incident(i: Incident) -> dict:
     }
 
 
+def _page(queryset, filters: ListFilters, serialize) -> dict:
+    items = queryset[filters.offset : filters.offset + filters.limit]
+    return {
+        "count": queryset.count(),
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "items": [serialize(row) for row in items],
+    }
+
+
 def _staff(request) -> None:
     require_role(request.user, STAFF_ROLES)
 
@@ -118,13 +128,7 @@ def list_alerts(request, filters: Query[ListFilters]):
     """Alerts in the caller's scope, newest first."""
     _staff(request)
     qs = selectors.visible_alerts(request.user, filters.to_filters()).order_by("-last_seen_at", "-id")
-    items = list(qs[filters.offset : filters.offset + filters.limit])
-    return {
-        "count": qs.count(),
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "items": [_alert(a) for a in items],
-    }
+    return _page(qs, filters, _alert)
 
 
 @router.post("/alerts", response={201: AlertOut}, tags=["alerts"])
@@ -154,13 +158,7 @@ def acknowledge(request, alert_id: int):
 def list_incidents(request, filters: Query[ListFilters]):
     _staff(request)
     qs = selectors.visible_incidents(request.user, filters.to_filters()).order_by("-created_at", "-id")
-    items = list(qs[filters.offset : filters.offset + filters.limit])
-    return {
-        "count": qs.count(),
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "items": [_incident(i) for i in items],
-    }
+    return _page(qs, filters, _incident)
 
 
 def _visible_incident(request, incident_id: int) -> Incident:

@@ -145,3 +145,19 @@ class Registry:
 
 
 registry = Registry()
+
+
+class DomainAppConfig:
+    """Mixin for a domain app's AppConfig: set `domain` to the dotted path of its `Domain`; it registers on ready.
+
+    class HotlineConfig(DomainAppConfig, AppConfig):
+        name = "ioc.hotline"
+        domain = "ioc.hotline.domain.DOMAIN"
+    """
+
+    domain: str
+
+    def ready(self) -> None:
+        from django.utils.module_loading import import_string
+
+        registry.register(import_string(self.domain))
