@@ -42,6 +42,11 @@ def cmd_demo(args) -> int:
     if not City.objects.exists():
         counts = load_profile()
         print(f"Loaded the Lai Châu profile: {counts['units']} units, {counts['departments']} departments")
+    from ioc.core.registry import registry
+
+    for domain in registry:
+        if domain.setup:
+            domain.setup()
     created = ensure_demo_accounts()
     accounts_file = settings.DATA_DIR / "demo-accounts.txt"
     if created:
@@ -226,6 +231,16 @@ def cmd_create_token(args) -> int:
     return 0
 
 
+def cmd_open311_key(args) -> int:
+    """Issue an Open311 api_key for an app that posts citizen reports (printed once)."""
+    _setup(args)
+    from ioc.feedback.open311 import create_key
+
+    _, key = create_key(args.name)
+    print(key)
+    return 0
+
+
 def cmd_manage(args) -> int:
     _setup(args)
     from django.core.management import execute_from_command_line
@@ -268,6 +283,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", default="cli")
     p.add_argument("--days", type=int, default=None, help="expires after this many days")
     p.set_defaults(func=cmd_create_token)
+    p = sub.add_parser("open311-key", parents=[common], help="issue an Open311 api_key (printed once)")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_open311_key)
     p = sub.add_parser("manage", parents=[common], help="Django management commands")
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_manage)

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "ioc.dashboard",
     # Domain apps: each registers itself with ioc.core.registry in its AppConfig.ready().
     "ioc.hotline",
+    "ioc.feedback",
 ]
 
 MIDDLEWARE = [
@@ -193,6 +194,8 @@ IOC = {
     "RATE_LOGIN": os.environ.get("IOC_RATE_LOGIN", "20/m"),
     "RATE_TOKEN": os.environ.get("IOC_RATE_TOKEN", "6000/m"),
     "BEHIND_PROXY": env_bool("IOC_BEHIND_PROXY"),
+    # Citizen reports: per address and per phone/email.
+    "RATE_REPORT": os.environ.get("IOC_RATE_REPORT", "10/h"),
 }
 
 LOGGING = {

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from ioc import api
 from ioc.core import views as core_views
+from ioc.core.registry import registry
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -17,3 +18,6 @@ urlpatterns = [
     # Attachments are served only to logged-in staff (personal data may be in photos).
     path("media/<path:path>", core_views.protected_media, name="media"),
 ]
+for _domain in registry:
+    if _domain.urls:
+        urlpatterns += _domain.urls()

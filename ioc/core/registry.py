@@ -77,6 +77,9 @@ class Domain:
     api_router: Callable[[], Any] | None = None  # returns a ninja Router, mounted at /api/<key>/
     simulator: Callable[[Event], None] | None = None  # runs until the event is set
     periodic_jobs: tuple[PeriodicJob, ...] = ()
+    nav_url: str | None = None  # the domain's staff workspace, linked in the navigation
+    urls: Callable[[], list] | None = None  # the domain's own pages (URL patterns mounted at the site root)
+    setup: Callable[[], Any] | None = None  # creates the domain's default configuration when missing (demo)
     extra: dict = field(default_factory=dict)
 
 

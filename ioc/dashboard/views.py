@@ -75,6 +75,7 @@ def map_view(request):
                 "label": str(layer.label),
                 "color": layer.color,
                 "cluster": layer.cluster,
+                "heat": layer.heat,
                 "refresh": layer.refresh_seconds,
                 "visible": layer.visible,
                 "url": f"/api/layers/{layer.key}",

@@ -131,9 +131,9 @@ def test_demo_starts_serves_and_stops_cleanly_and_reuses_its_data(tmp_path):
     assert "trucioc" in output and "shown once" in output
     assert "Stopped." in output
     assert (data_dir / "ioc.sqlite3").exists()
-    # Nothing left running: the port is free again.
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", port))
+    # Nothing left running: nobody listens on the port any more.
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
     # A second run reuses the data: no new accounts, no password printed again.
     demo = subprocess.Popen(
         [sys.executable, "-m", "ioc.cli", "demo", "--port", str(port)],

@@ -38,6 +38,10 @@
   }
 
   function makeLayer(def, data) {
+    if (def.heat && L.heatLayer) {
+      const points = data.features.map(function (f) { return [f.geometry.coordinates[1], f.geometry.coordinates[0], 0.6]; });
+      return L.heatLayer(points, { radius: 22, blur: 18, maxZoom: 16 });
+    }
     const geo = L.geoJSON(data, {
       style: function (f) {
         return { color: def.color, weight: 2, fillOpacity: def.key === "core.units" ? 0.06 : 0.3, dashArray: f.properties && f.properties.approximate ? "6 4" : null };

@@ -1,0 +1,117 @@
+"""The feedback domain's registration: layers, KPI tiles, alert kinds, API, pages, simulator, jobs, defaults."""
+
+from django.utils.translation import gettext_lazy as _
+
+from ioc.core.registry import AlertKind, Domain, KpiTile, MapLayer, PeriodicJob
+
+
+def _selectors():
+    from ioc.feedback import selectors
+
+    return selectors
+
+
+def _check_deadlines():
+    from ioc.feedback.services import check_deadlines
+
+    return check_deadlines()
+
+
+def _urls():
+    from ioc.feedback.urls import include_urls
+
+    return include_urls()
+
+
+def _router():
+    from ioc.feedback.api import build_router
+
+    return build_router()
+
+
+def _simulator(stop):
+    from ioc.feedback.simulate import run
+
+    run(stop)
+
+
+def _setup():
+    from ioc.feedback.defaults import ensure_default_categories
+
+    return ensure_default_categories()
+
+
+DOMAIN = Domain(
+    key="feedback",
+    label=_("Citizen reports"),
+    icon="✎",
+    layers=(
+        MapLayer(
+            key="feedback.reports",
+            label=_("Citizen reports (open)"),
+            color="#1a7f37",
+            refresh_seconds=30,
+            geojson_fn=lambda user, filters: _selectors().reports_geojson(user, filters),
+        ),
+        MapLayer(
+            key="feedback.heat",
+            label=_("Citizen reports (heat, 90 days)"),
+            color="#bf8700",
+            heat=True,
+            cluster=False,
+            visible=False,
+            refresh_seconds=0,
+            geojson_fn=lambda user, filters: _selectors().reports_heat(user, filters),
+        ),
+    ),
+    tiles=(
+        KpiTile(key="feedback.open", label=_("Open reports"), value_fn=lambda u, unit: _selectors().kpi_open(u, unit)),
+        KpiTile(
+            key="feedback.overdue",
+            label=_("Overdue reports"),
+            value_fn=lambda u, unit: _selectors().kpi_overdue(u, unit),
+        ),
+        KpiTile(
+            key="feedback.on_time",
+            label=_("Reports on time (30 days)"),
+            suffix="%",
+            good_when="high",
+            value_fn=lambda u, unit: _selectors().kpi_on_time_pct(u, unit),
+        ),
+        KpiTile(
+            key="feedback.satisfaction",
+            label=_("Citizens satisfied (90 days)"),
+            suffix="%",
+            good_when="high",
+            value_fn=lambda u, unit: _selectors().kpi_satisfaction_pct(u, unit),
+        ),
+    ),
+    alert_kinds=(
+        AlertKind(
+            key="feedback.urgent",
+            label=_("Urgent citizen report"),
+            severity="major",
+            sop=(
+                _("Call the reporter if a phone number was given"),
+                _("Send the ward's team or the police"),
+                _("Assign the report to the responsible department"),
+            ),
+        ),
+        AlertKind(
+            key="feedback.overdue",
+            label=_("Citizen report overdue"),
+            severity="warning",
+            sop=(
+                _("Call the responsible department"),
+                _("Ask for an extension with a reason, or resolve"),
+                _("Escalate to the leaders if there is no answer"),
+            ),
+        ),
+    ),
+    api_router=_router,
+    simulator=_simulator,
+    periodic_jobs=(PeriodicJob(key="feedback.check_deadlines", fn=_check_deadlines, minutes=5),),
+    urls=_urls,
+    nav_url="/dashboard/feedback/",
+    setup=_setup,
+)

@@ -1,0 +1,473 @@
+"""Open311 GeoReport v2 at /open311/v2/ (http://wiki.open311.org/GeoReport_v2), JSON and XML.
+
+Follows the spec: ids and codes are strings, times ISO 8601 with their offset, XML with a UTF-8 declaration,
+errors as [{"code": …, "description": …}]. Extensions: mySociety's servicerequestupdates, and `extensions=true`
+adding `extended_attributes` and `notes`. Reporters' personal data never appears in a GET response.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+
+import orjson
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from ioc.core.models import City
+from ioc.core.services.alerts import ServiceError
+from ioc.feedback.models import Category, Event, Open311Key, Photo, Report
+from ioc.feedback.workflow import CLOSED
+
+SPEC = "http://wiki.open311.org/GeoReport_v2"
+CHANGESET = "2026-11-25T00:00:00+07:00"  # when this endpoint's behaviour last changed
+DEFAULT_DAYS = 90
+DEFAULT_LIMIT = 1000
+FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
+
+
+class Open311Error(Exception):
+    def __init__(self, code: int, description: str):
+        super().__init__(description)
+        self.code = code
+        self.description = description
+
+
+def key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def create_key(name: str) -> tuple[Open311Key, str]:
+    """A new api_key for an Open311 client; returns the row and the key, shown only once."""
+    import secrets
+
+    key = secrets.token_urlsafe(24)
+    return Open311Key.objects.create(name=name[:100], prefix=key[:8], key_hash=key_hash(key)), key
+
+
+# --- rendering -------------------------------------------------------------------------------------------
+
+
+def _xml_value(element: ET.Element, value) -> None:
+    if isinstance(value, bool):
+        element.text = "true" if value else "false"
+    elif value is not None:
+        element.text = str(value)
+
+
+def _to_xml(parent: ET.Element, value, item_tag: str) -> None:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            child = ET.SubElement(parent, key)
+            if isinstance(inner, list):
+                _to_xml(
+                    child,
+                    inner,
+                    {
+                        "values": "value",
+                        "attributes": "attribute",
+                        "formats": "format",
+                        "endpoints": "endpoint",
+                        "notes": "note",
+                    }.get(key, "item"),
+                )
+            elif isinstance(inner, dict):
+                _to_xml(child, inner, "item")
+            else:
+                _xml_value(child, inner)
+    elif isinstance(value, list):
+        for inner in value:
+            child = ET.SubElement(parent, item_tag)
+            _to_xml(child, inner, "item") if isinstance(inner, dict | list) else _xml_value(child, inner)
+
+
+def render(request, fmt: str, data, root: str, item: str, status: int = 200) -> HttpResponse:
+    if fmt == "xml":
+        element = ET.Element(root)
+        _to_xml(element, data, item)
+        body = ET.tostring(element, encoding="utf-8", xml_declaration=True)
+    else:
+        body = orjson.dumps(data)
+    return HttpResponse(body, status=status, content_type=FORMATS[fmt])
+
+
+def error(request, fmt: str, code: int, description: str) -> HttpResponse:
+    return render(
+        request,
+        fmt if fmt in FORMATS else "json",
+        [{"code": code, "description": description}],
+        "errors",
+        "error",
+        status=code,
+    )
+
+
+def open311_view(methods=("GET",)):
+    """Format check, error rendering and method check for every endpoint."""
+
+    def decorate(view):
+        @csrf_exempt
+        @require_http_methods([*methods, "HEAD"])
+        def wrapped(request, *args, fmt: str, **kwargs):
+            if fmt not in FORMATS:
+                return error(request, "json", 404, f"Unknown format {fmt!r}: use .json or .xml")
+            jurisdiction = request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id")
+            city = City.objects.first()
+            if jurisdiction and city and jurisdiction not in (city.code, "laichau"):
+                return error(request, fmt, 404, f"Unknown jurisdiction_id {jurisdiction!r}")
+            try:
+                return view(request, *args, fmt=fmt, **kwargs)
+            except Open311Error as exc:
+                return error(request, fmt, exc.code, exc.description)
+
+        wrapped.__name__ = view.__name__
+        return wrapped
+
+    return decorate
+
+
+def iso(moment) -> str | None:
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
+
+
+def absolute(request, path: str) -> str:
+    return request.build_absolute_uri(path)
+
+
+# --- endpoints -------------------------------------------------------------------------------------------
+
+
+@open311_view()
+def discovery(request, fmt):
+    city = City.objects.first()
+    base = absolute(request, "/open311/v2/")
+    data = {
+        "changeset": CHANGESET,
+        "contact": f"Trung tâm điều hành {city.name if city else ''}".strip(),
+        "key_service": "Ask the city's IOC administrator for an api_key.",
+        "endpoints": [
+            {
+                "specification": SPEC,
+                "url": base,
+                "changeset": CHANGESET,
+                "type": "production",
+                "formats": ["text/xml", "application/json"],
+            }
+        ],
+    }
+    return render(request, fmt, data, "discovery", "item")
+
+
+def service_dict(category: Category) -> dict:
+    return {
+        "service_code": category.code,
+        "service_name": category.name,
+        "description": category.description,
+        "metadata": category.attributes.exists(),
+        "type": "realtime",
+        "keywords": category.keywords,
+        "group": category.group,
+    }
+
+
+@open311_view()
+def services(request, fmt):
+    categories = Category.objects.filter(active=True).prefetch_related("attributes")
+    return render(request, fmt, [service_dict(c) for c in categories], "services", "service")
+
+
+@open311_view()
+def service_definition(request, code, fmt):
+    category = Category.objects.filter(code=code, active=True).prefetch_related("attributes").first()
+    if category is None:
+        raise Open311Error(404, f"No service with service_code {code!r}")
+    data = {
+        "service_code": category.code,
+        "attributes": [
+            {
+                "variable": a.variable,
+                "code": a.code,
+                "datatype": a.datatype,
+                "required": a.required,
+                "datatype_description": None,
+                "order": a.order,
+                "description": a.description,
+                "values": [{"key": str(v["key"]), "name": v["name"]} for v in a.values],
+            }
+            for a in category.attributes.all()
+        ],
+    }
+    return render(request, fmt, data, "service_definition", "item")
+
+
+def _visible_media(request, report: Report) -> str | None:
+    photo = next((p for p in report.photos.all() if not p.hidden), None)
+    return absolute(request, f"/phan-anh/anh/{photo.pk}.jpg") if photo else None
+
+
+def request_dict(request, report: Report, extensions: bool = False) -> dict:
+    """A report as Open311 shows it: never the reporter's name, phone, email or address of origin."""
+    data = {
+        "service_request_id": str(report.pk),
+        "status": "closed" if report.status in CLOSED else "open",
+        "status_notes": report.public_reply or None,
+        "service_name": report.category.name,
+        "service_code": report.category.code,
+        "description": report.description,
+        "agency_responsible": report.department.name,
+        "service_notice": None,
+        "requested_datetime": iso(report.submitted_at),
+        "updated_datetime": iso(report.updated_at),
+        "expected_datetime": iso(report.due_at) if report.status not in CLOSED else None,
+        "address": report.address or None,
+        "address_id": None,
+        "zipcode": None,
+        "lat": report.lat,
+        "long": report.lon,
+        "media_url": _visible_media(request, report),
+    }
+    if extensions:
+        data["extended_attributes"] = {
+            "unit": report.unit.name if report.unit else None,
+            "unit_code": report.unit.code if report.unit else None,
+            "department": report.department.name,
+            "status_detail": report.status,
+            "duplicate_of": str(report.duplicate_of_id) if report.duplicate_of_id else None,
+        }
+        data["notes"] = [
+            {"datetime": iso(e.at), "description": e.text, "status": e.to_status}
+            for e in report.events.all()
+            if e.public and e.text
+        ]
+    return data
+
+
+def _parse_time(value: str, name: str):
+    moment = parse_datetime(value.replace(" ", "+")) if value else None  # '+' arrives as ' ' in query strings
+    if value and moment is None:
+        raise Open311Error(400, f"{name} must be an ISO 8601 date and time, e.g. 2026-11-25T08:00:00+07:00")
+    if moment and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def _int(value: str | None, name: str, default: int, low: int, high: int) -> int:
+    if value in (None, ""):
+        return default
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise Open311Error(400, f"{name} must be a whole number from {low} to {high}")
+    return int(value)
+
+
+def _requests_query(params):
+    from ioc.feedback.selectors import public_reports
+
+    qs = public_reports().prefetch_related("photos")
+    if ids := params.get("service_request_id"):
+        wanted = [i.strip() for i in ids.split(",") if i.strip()]
+        if not all(i.isdigit() for i in wanted):
+            raise Open311Error(400, "service_request_id must be a comma-separated list of ids")
+        return qs.filter(pk__in=[int(i) for i in wanted]), 1, DEFAULT_LIMIT
+    if codes := params.get("service_code"):
+        qs = qs.filter(category__code__in=[c.strip() for c in codes.split(",")])
+    start = _parse_time(params.get("start_date", ""), "start_date")
+    end = _parse_time(params.get("end_date", ""), "end_date")
+    if start and end and end < start:
+        raise Open311Error(400, "end_date is before start_date")
+    if not start and not end:
+        start = timezone.now() - timedelta(days=DEFAULT_DAYS)
+    elif start and not end:
+        end = start + timedelta(days=DEFAULT_DAYS)
+    elif end and not start:
+        start = end - timedelta(days=DEFAULT_DAYS)
+    qs = qs.filter(submitted_at__gte=start, submitted_at__lte=end)
+    if status := params.get("status"):
+        wanted = {s.strip() for s in status.split(",")}
+        if not wanted <= {"open", "closed"}:
+            raise Open311Error(400, "status must be open, closed or both")
+        if wanted == {"open"}:
+            qs = qs.exclude(status__in=CLOSED)
+        elif wanted == {"closed"}:
+            qs = qs.filter(status__in=CLOSED)
+    if updated_after := params.get("updated_after"):
+        qs = qs.filter(updated_at__gt=_parse_time(updated_after, "updated_after"))
+    page = _int(params.get("page"), "page", 1, 1, 100_000)
+    page_size = _int(params.get("page_size"), "page_size", DEFAULT_LIMIT, 1, DEFAULT_LIMIT)
+    return qs, page, page_size
+
+
+@open311_view(methods=("GET", "POST"))
+def requests_endpoint(request, fmt):
+    if request.method == "POST":
+        return post_request(request, fmt)
+    qs, page, page_size = _requests_query(request.GET)
+    reports = qs.order_by("-submitted_at", "-pk")[(page - 1) * page_size : page * page_size]
+    extensions = request.GET.get("extensions") == "true"
+    if extensions:
+        reports = reports.prefetch_related("events")
+    data = [request_dict(request, r, extensions) for r in reports]
+    return render(request, fmt, data, "service_requests", "request")
+
+
+@open311_view()
+def request_detail(request, request_id, fmt):
+    from ioc.feedback.selectors import public_reports
+
+    report = public_reports().prefetch_related("photos", "events").filter(pk=request_id).first()
+    if report is None:
+        raise Open311Error(404, f"No service request {request_id}")
+    return render(
+        request,
+        fmt,
+        [request_dict(request, report, request.GET.get("extensions") == "true")],
+        "service_requests",
+        "request",
+    )
+
+
+@open311_view()
+def token(request, token_id, fmt):
+    report = Report.objects.filter(tracking_code=token_id).first()
+    if report is None:
+        raise Open311Error(404, f"No request with token {token_id!r}")
+    return render(
+        request,
+        fmt,
+        [{"service_request_id": str(report.pk), "token": report.tracking_code}],
+        "service_requests",
+        "request",
+    )
+
+
+def _authenticated_key(request) -> Open311Key:
+    key = request.POST.get("api_key", "")
+    row = Open311Key.objects.filter(key_hash=key_hash(key), active=True).first() if key else None
+    if row is None:
+        raise Open311Error(403, "A valid api_key is required")
+    return row
+
+
+def _attributes_from(post) -> dict:
+    """attribute[code]=value, and attribute[code][]=value for multi-value lists."""
+    answers: dict = {}
+    for name in post:
+        if name.startswith("attribute[") and name.endswith("]"):
+            inner = name[len("attribute[") : -1]
+            if inner.endswith("]["):
+                answers[inner[:-2]] = post.getlist(name)
+            else:
+                answers[inner] = post.get(name)
+    return answers
+
+
+def post_request(request, fmt):
+    from ioc.feedback import services as report_services
+
+    key = _authenticated_key(request)
+    post = request.POST
+    category = Category.objects.filter(code=post.get("service_code", ""), active=True).first()
+    if category is None:
+        raise Open311Error(400, "service_code is missing or unknown")
+    try:
+        lat, lon = float(post.get("lat", "")), float(post.get("long", ""))
+    except ValueError:
+        raise Open311Error(400, "lat and long are required (this city locates every report)") from None
+    media_url = post.get("media_url", "")
+    if media_url and not media_url.startswith(("https://", "http://")):
+        raise Open311Error(400, "media_url must be an http(s) URL")
+    from ioc.core.middleware import client_address
+
+    name = " ".join(x for x in (post.get("first_name", ""), post.get("last_name", "")) if x)
+    try:
+        report = report_services.submit_report(
+            category=category,
+            description=post.get("description", ""),
+            lat=lat,
+            lon=lon,
+            address=post.get("address_string", ""),
+            attributes=_attributes_from(post),
+            photos=request.FILES.getlist("media"),
+            reporter_name=name,
+            reporter_phone=post.get("phone", ""),
+            reporter_email=post.get("email", ""),
+            ip=client_address(None, request),
+            source=f"open311:{key.name}",
+        )
+    except ServiceError as exc:
+        raise Open311Error(400, str(exc)) from None
+    if media_url:
+        Event.objects.create(report=report, action="media_url", text=media_url[:1000])
+    return render(
+        request,
+        fmt,
+        [
+            {
+                "service_request_id": str(report.pk),
+                "token": report.tracking_code,
+                "service_notice": None,
+                "account_id": None,
+            }
+        ],
+        "service_requests",
+        "request",
+        status=201,
+    )
+
+
+@open311_view(methods=("GET", "POST"))
+def request_updates(request, fmt):
+    """mySociety's servicerequestupdates: public updates since a time; POST adds a citizen's update."""
+    if request.method == "POST":
+        _authenticated_key(request)
+        report = Report.objects.filter(pk=request.POST.get("service_request_id") or 0).first()
+        if report is None or not request.POST.get("service_request_id", "").isdigit():
+            raise Open311Error(404, "No such service_request_id")
+        text = request.POST.get("description", "").strip()
+        if not text or len(text) > 4000:
+            raise Open311Error(400, "description is required (at most 4000 characters)")
+        with transaction.atomic():
+            event = Event.objects.create(
+                report=report, action="citizen_update", text=text, public=True, to_status=report.status
+            )
+            Report.objects.filter(pk=report.pk).update(updated_at=timezone.now())
+        return render(
+            request, fmt, [{"update_id": str(event.pk)}], "service_request_updates", "request_update", status=201
+        )
+    start = _parse_time(request.GET.get("start_date", ""), "start_date") or timezone.now() - timedelta(days=1)
+    end = _parse_time(request.GET.get("end_date", ""), "end_date") or timezone.now()
+    events = (
+        Event.objects.filter(public=True, at__gte=start, at__lte=end)
+        .exclude(report__status="rejected")
+        .select_related("report")
+        .prefetch_related("report__photos")
+        .order_by("at")[:DEFAULT_LIMIT]
+    )
+    data = [
+        {
+            "update_id": str(e.pk),
+            "service_request_id": str(e.report_id),
+            "status": "closed" if e.to_status in CLOSED else "open",
+            "updated_datetime": iso(e.at),
+            "description": e.text,
+            "media_url": None,
+        }
+        for e in events
+    ]
+    return render(request, fmt, data, "service_requests_updates", "request_update")
+
+
+def photo(request, photo_id: int):
+    """A public report photo: the re-encoded copy, never a hidden one, never of a rejected report."""
+    from django.http import FileResponse, Http404
+
+    row = Photo.objects.select_related("report").filter(pk=photo_id, hidden=False).first()
+    if row is None or row.report.status == "rejected":
+        raise Http404
+    response = FileResponse(row.image.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -1,0 +1,166 @@
+"""Reading reports: the staff's scoped views, the public's view without personal data, nearby reports, statistics."""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+from django.db.models import Avg, Count, F, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from ioc.core.geojson import point_collection, raw_rows
+from ioc.core.models import Role
+from ioc.core.permissions import CITY_WIDE, OPERATORS, role_of
+from ioc.core.services import audit
+from ioc.core.services.geo import units_rolling_up_to
+from ioc.feedback.models import Category, Report
+from ioc.feedback.workflow import CLOSED, PUBLIC, RUNNING
+
+
+def visible_reports(user):
+    """Reports in the user's scope: their department's (the police also get security reports), or their ward's."""
+    role = role_of(user)
+    qs = Report.objects.select_related("category", "unit", "department")
+    if role in CITY_WIDE:
+        return qs
+    profile = getattr(user, "profile", None)
+    if role == Role.DEPARTMENT_OFFICER and profile.department_id:
+        condition = Q(department_id=profile.department_id)
+        if profile.department.is_police:
+            condition |= Q(police=True)
+        return qs.filter(condition)
+    if role == Role.WARD_OFFICER and profile.unit_id:
+        return qs.filter(unit_id__in=units_rolling_up_to(profile.unit))
+    return qs.none()
+
+
+def public_reports():
+    return Report.objects.filter(status__in=PUBLIC).select_related("category", "unit")
+
+
+def is_overdue(report: Report, now=None) -> bool:
+    return bool(report.due_at and report.status in RUNNING and report.due_at < (now or timezone.now()))
+
+
+def reporter_for(report: Report, user, request=None) -> dict:
+    """The reporter's identity for staff who handle the report; each read is audited."""
+    if role_of(user) not in (*OPERATORS, Role.DEPARTMENT_OFFICER, Role.WARD_OFFICER):
+        return {}
+    if report.reporter_name or report.reporter_phone or report.reporter_email:
+        audit.record(user, "personal_data.read", report, request=request, fields=["reporter"])
+    return {"name": report.reporter_name, "phone": report.reporter_phone, "email": report.reporter_email}
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres (haversine)."""
+    r = 6_371_000
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(math.sqrt(a))
+
+
+def nearby_open(category: Category, lat: float, lon: float, limit: int = 5) -> list[tuple[Report, int]]:
+    """Open reports of the same category within the category's radius, nearest first (to follow instead)."""
+    radius = category.duplicate_radius_m
+    dlat = radius / 111_000
+    dlon = radius / (111_000 * max(math.cos(math.radians(lat)), 0.1))
+    candidates = Report.objects.filter(
+        category=category, status__in=RUNNING, lat__range=(lat - dlat, lat + dlat), lon__range=(lon - dlon, lon + dlon)
+    )
+    found = [(r, round(distance_m(lat, lon, r.lat, r.lon))) for r in candidates]
+    found = [(r, d) for r, d in found if d <= radius]
+    return sorted(found, key=lambda pair: pair[1])[:limit]
+
+
+def reports_geojson(user, filters) -> dict:
+    """Open reports in scope as points for the operators' map (no personal data)."""
+    qs = visible_reports(user).filter(status__in=RUNNING)
+    if filters and filters.unit:
+        from ioc.core.models import AdministrativeUnit
+
+        unit = AdministrativeUnit.objects.filter(pk=filters.unit).first()
+        qs = qs.filter(unit_id__in=units_rolling_up_to(unit)) if unit else qs.none()
+    if filters and filters.since:
+        qs = qs.filter(submitted_at__gte=filters.since)
+    rows = raw_rows(qs.order_by("-submitted_at").values_list("pk", "lon", "lat", "description", "status")[:10000])
+    rows = [(pk, lon, lat, desc[:100], status) for pk, lon, lat, desc, status in rows]
+    return point_collection(rows, ("title", "status"), url="/dashboard/feedback/{id}/")
+
+
+def reports_heat(user, filters) -> dict:
+    """Every report of the last 90 days as a point, for the heat layer."""
+    since = timezone.now() - timedelta(days=90)
+    rows = raw_rows(visible_reports(user).filter(submitted_at__gte=since).values_list("pk", "lon", "lat")[:20000])
+    return point_collection(rows, ())
+
+
+def statistics(reports, group_by: str | None = None) -> list[dict]:
+    """Received, resolved on time %, overdue, average resolution time (hours) and satisfaction %, per group.
+
+    group_by: None (all), "category", "unit", "department" or "month".
+    """
+    now = timezone.now()
+    fields = {
+        "category": ("category__name",),
+        "unit": ("unit__name",),
+        "department": ("department__name",),
+        "month": ("month",),
+    }
+    qs = reports
+    if group_by == "month":
+        qs = qs.annotate(month=TruncMonth("submitted_at", tzinfo=timezone.get_current_timezone()))
+    qs = qs.values(*fields[group_by]) if group_by else qs
+    aggregates = {
+        "received": Count("id"),
+        "closed": Count("id", filter=Q(status__in=CLOSED)),
+        "resolved": Count("id", filter=Q(resolved_at__isnull=False)),
+        "on_time": Count("id", filter=Q(resolved_at__isnull=False, resolved_at__lte=F("due_at"))),
+        "overdue": Count("id", filter=Q(status__in=RUNNING, due_at__lt=now)),
+        "avg_resolution": Avg(F("resolved_at") - F("submitted_at"), filter=Q(resolved_at__isnull=False)),
+        "rated": Count("id", filter=Q(rating__isnull=False)),
+        "satisfied": Count("id", filter=Q(rating=True)),
+    }
+    rows = [qs.aggregate(**aggregates)] if not group_by else list(qs.annotate(**aggregates).order_by(*fields[group_by]))
+    result = []
+    for row in rows:
+        avg = row["avg_resolution"]
+        result.append(
+            {
+                "group": str(row.get(fields[group_by][0]) if group_by else "")
+                if group_by != "month"
+                else (f"{row['month']:%m/%Y}" if row.get("month") else ""),
+                "received": row["received"],
+                "resolved": row["resolved"],
+                "on_time_pct": round(100 * row["on_time"] / row["resolved"], 1) if row["resolved"] else None,
+                "overdue": row["overdue"],
+                "avg_resolution_hours": round(avg.total_seconds() / 3600, 1) if avg is not None else None,
+                "satisfaction_pct": round(100 * row["satisfied"] / row["rated"], 1) if row["rated"] else None,
+            }
+        )
+    return result
+
+
+def kpi_open(user, unit=None) -> int:
+    qs = visible_reports(user).filter(status__in=RUNNING)
+    return qs.filter(unit_id__in=units_rolling_up_to(unit)).count() if unit else qs.count()
+
+
+def kpi_overdue(user, unit=None) -> int:
+    qs = visible_reports(user).filter(status__in=RUNNING, due_at__lt=timezone.now())
+    return qs.filter(unit_id__in=units_rolling_up_to(unit)).count() if unit else qs.count()
+
+
+def kpi_on_time_pct(user, unit=None) -> float | None:
+    qs = visible_reports(user).filter(submitted_at__gte=timezone.now() - timedelta(days=30))
+    if unit:
+        qs = qs.filter(unit_id__in=units_rolling_up_to(unit))
+    return statistics(qs)[0]["on_time_pct"]
+
+
+def kpi_satisfaction_pct(user, unit=None) -> float | None:
+    qs = visible_reports(user).filter(submitted_at__gte=timezone.now() - timedelta(days=90))
+    if unit:
+        qs = qs.filter(unit_id__in=units_rolling_up_to(unit))
+    return statistics(qs)[0]["satisfaction_pct"]

@@ -1,0 +1,40 @@
+from django.urls import path, re_path
+
+from ioc.feedback import open311, staff_views, views
+
+FMT = r"\.(?P<fmt>[a-z]+)$"
+
+app_name = "feedback"
+urlpatterns = [
+    # Citizens (public, mobile first)
+    path("phan-anh/", views.portal, name="portal"),
+    path("phan-anh/gui/", views.submit, name="submit"),
+    path("phan-anh/gan-day.json", views.nearby, name="nearby"),
+    path("phan-anh/ban-do.geojson", views.public_points, name="points"),
+    path("phan-anh/theo-doi/", views.track_form, name="track_form"),
+    path("phan-anh/theo-doi/<str:code>/", views.track, name="track"),
+    path("phan-anh/<int:pk>/", views.public_detail, name="public_detail"),
+    path("phan-anh/anh/<int:photo_id>.jpg", open311.photo, name="photo"),
+    path("phan-anh/manifest.webmanifest", views.manifest, name="manifest"),
+    path("phan-anh/sw.js", views.service_worker, name="service_worker"),
+    # Officers
+    path("dashboard/feedback/", staff_views.inbox, name="inbox"),
+    path("dashboard/feedback/stats/", staff_views.stats, name="stats"),
+    path("dashboard/feedback/<int:pk>/", staff_views.detail, name="staff_detail"),
+    path("dashboard/feedback/<int:pk>/moderate/", staff_views.moderate, name="moderate"),
+    path("dashboard/feedback/<int:pk>/<str:action>/", staff_views.act, name="act"),
+    # Open311 GeoReport v2
+    re_path(r"^open311/v2/discovery" + FMT, open311.discovery),
+    re_path(r"^open311/v2/services" + FMT, open311.services),
+    re_path(r"^open311/v2/services/(?P<code>[\w-]+)" + FMT, open311.service_definition),
+    re_path(r"^open311/v2/requests" + FMT, open311.requests_endpoint),
+    re_path(r"^open311/v2/requests/(?P<request_id>\d+)" + FMT, open311.request_detail),
+    re_path(r"^open311/v2/tokens/(?P<token_id>[\w-]+)" + FMT, open311.token),
+    re_path(r"^open311/v2/servicerequestupdates" + FMT, open311.request_updates),
+]
+
+
+def include_urls():
+    from django.urls import include
+
+    return [path("", include((urlpatterns, "feedback")))]
