@@ -279,8 +279,11 @@ def _requests_query(params):
     end = _parse_time(params.get("end_date", ""), "end_date")
     if start and end and end < start:
         raise Open311Error(400, "end_date is before start_date")
+    if start and end and end - start > timedelta(days=DEFAULT_DAYS):
+        raise Open311Error(400, f"start_date to end_date may not span more than {DEFAULT_DAYS} days")
     if not start and not end:
-        start = timezone.now() - timedelta(days=DEFAULT_DAYS)
+        end = timezone.now()
+        start = end - timedelta(days=DEFAULT_DAYS)
     elif start and not end:
         end = start + timedelta(days=DEFAULT_DAYS)
     elif end and not start:

@@ -106,7 +106,8 @@ def _map(request) -> dict:
 @require_GET
 def nearby(request):
     """Open reports of a category near a point: 'already reported — follow it instead'."""
-    category = Category.objects.filter(pk=request.GET.get("category") or 0, active=True).first()
+    category_id = request.GET.get("category", "")
+    category = Category.objects.filter(pk=category_id, active=True).first() if category_id.isdigit() else None
     try:
         lat, lon = float(request.GET["lat"]), float(request.GET["lon"])
     except (KeyError, ValueError):
