@@ -14,7 +14,7 @@ from datetime import timedelta
 import orjson
 from django.db import transaction
 from django.http import HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -121,7 +121,9 @@ def open311_view(methods=("GET",)):
             if jurisdiction and city and jurisdiction not in (city.code, "laichau"):
                 return error(request, fmt, 404, f"Unknown jurisdiction_id {jurisdiction!r}")
             try:
-                return view(request, *args, fmt=fmt, **kwargs)
+                # One language for a developer-facing standard: the spec's (service names stay the city's own).
+                with translation.override("en"):
+                    return view(request, *args, fmt=fmt, **kwargs)
             except Open311Error as exc:
                 return error(request, fmt, exc.code, exc.description)
 

@@ -93,7 +93,7 @@ def act(request, pk: int, action: str):
             services.add_note(report, request.user, data["text"], public=action == "reply")
         else:
             services.transition(report, request.user, action, text=data["text"], **fields)
-            messages.success(request, _("Done: %(a)s") % {"a": action})
+            messages.success(request, _("Done: %(a)s") % {"a": action_labels().get(action, action)})
     except (ServiceError, PermissionDenied) as exc:
         messages.error(request, str(exc))
     return redirect("feedback:staff_detail", pk=pk)
