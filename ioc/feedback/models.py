@@ -116,6 +116,7 @@ class Report(models.Model):
             models.Index(fields=["unit", "-submitted_at"]),
             models.Index(fields=["department", "status"]),
             models.Index(fields=["-updated_at"]),
+            models.Index(fields=["-submitted_at", "-id"], name="report_newest_first"),
             models.Index(fields=["lat", "lon"]),
         ]
 
@@ -146,8 +147,8 @@ class Event(models.Model):
     at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     action = models.CharField(max_length=30)
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20, blank=True)
+    from_status = models.CharField(max_length=20, blank=True, choices=Status.choices)
+    to_status = models.CharField(max_length=20, blank=True, choices=Status.choices)
     text = models.TextField(blank=True)
     public = models.BooleanField(default=False)
 

@@ -12,13 +12,16 @@ import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import orjson
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from ioc.core.geojson import gc_paused
 from ioc.core.models import City
 from ioc.core.services.alerts import ServiceError
 from ioc.feedback.models import Category, Event, Open311Key, Photo, Report
@@ -28,6 +31,24 @@ SPEC = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-25T00:00:00+07:00"  # when this endpoint's behaviour last changed
 DEFAULT_DAYS = 90
 DEFAULT_LIMIT = 1000
+OPEN311_FIELDS = (
+    "id",
+    "category__name",
+    "category__code",
+    "department__name",
+    "unit__name",
+    "unit__code",
+    "description",
+    "status",
+    "public_reply",
+    "submitted_at",
+    "updated_at",
+    "due_at",
+    "address",
+    "lat",
+    "lon",
+    "duplicate_of_id",
+)
 FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 
 
@@ -208,8 +229,17 @@ def service_definition(request, code, fmt):
 
 
 def _visible_media(request, report: Report) -> str | None:
-    photo = next((p for p in report.photos.all() if not p.hidden), None)
-    return absolute(request, f"/phan-anh/anh/{photo.pk}.jpg") if photo else None
+    photos = getattr(report, "public_photos", None)
+    if photos is None:
+        photos = list(report.photos.filter(hidden=False).only("id"))
+    return absolute(request, f"/phan-anh/anh/{photos[0].pk}.jpg") if photos else None
+
+
+def _with_public_photos(queryset):
+    """Visible photos prefetched into a plain list (no queryset cloned per report)."""
+    return queryset.prefetch_related(
+        Prefetch("photos", queryset=Photo.objects.filter(hidden=False).only("id", "report_id"), to_attr="public_photos")
+    )
 
 
 def request_dict(request, report: Report, extensions: bool = False) -> dict:
@@ -269,7 +299,8 @@ def _int(value: str | None, name: str, default: int, low: int, high: int) -> int
 def _requests_query(params):
     from ioc.feedback.selectors import public_reports
 
-    qs = public_reports().prefetch_related("photos")
+    # Only what Open311 shows: never the reporter's columns, and not the attributes JSON (decoded per row).
+    qs = _with_public_photos(public_reports().only(*OPEN311_FIELDS))
     if ids := params.get("service_request_id"):
         wanted = [i.strip() for i in ids.split(",") if i.strip()]
         if not all(i.isdigit() for i in wanted):
@@ -315,15 +346,16 @@ def requests_endpoint(request, fmt):
     extensions = request.GET.get("extensions") == "true"
     if extensions:
         reports = reports.prefetch_related("events")
-    data = [request_dict(request, r, extensions) for r in reports]
-    return render(request, fmt, data, "service_requests", "request")
+    with gc_paused():
+        data = [request_dict(request, r, extensions) for r in reports]
+        return render(request, fmt, data, "service_requests", "request")
 
 
 @open311_view()
 def request_detail(request, request_id, fmt):
     from ioc.feedback.selectors import public_reports
 
-    report = public_reports().prefetch_related("photos", "events").filter(pk=request_id).first()
+    report = _with_public_photos(public_reports()).prefetch_related("events").filter(pk=request_id).first()
     if report is None:
         raise Open311Error(404, f"No service request {request_id}")
     return render(
@@ -387,6 +419,19 @@ def post_request(request, fmt):
         raise Open311Error(400, "media_url must be an http(s) URL")
     from ioc.core.middleware import client_address
 
+    # One app posts for many citizens from one address: the limit is per citizen's contact, not per address.
+    contact = (post.get("phone") or post.get("email") or "").strip().lower()
+    if contact:
+        from django_ratelimit.core import is_ratelimited
+
+        if is_ratelimited(
+            request,
+            group="feedback.contact",
+            key=lambda _g, _r: contact,
+            rate=settings.IOC["RATE_REPORT"],
+            increment=True,
+        ):
+            raise Open311Error(429, "Too many requests from this contact; try again later")
     name = " ".join(x for x in (post.get("first_name", ""), post.get("last_name", "")) if x)
     try:
         report = report_services.submit_report(

@@ -54,3 +54,12 @@ def login(live_server):
         page.wait_for_load_state("networkidle")
 
     return do
+
+
+@pytest.fixture
+def categories(units):
+    from ioc.feedback.defaults import ensure_default_categories
+    from ioc.feedback.models import Category
+
+    ensure_default_categories()
+    return {c.code: c for c in Category.objects.all()}
