@@ -107,6 +107,8 @@ class Report(models.Model):
     rated_at = models.DateTimeField(null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(default=0)
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # Folded text (no diacritics, lower case) so officers' searches match with or without Vietnamese marks.
+    search_text = models.TextField(blank=True, editable=False)
     overdue_alerted = models.BooleanField(default=False)
 
     class Meta:
@@ -122,6 +124,16 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.category}: {self.description[:50]}"
+
+    def save(self, *args, **kwargs):
+        from ioc.core.text import fold, nfc
+
+        self.description = nfc(self.description)
+        self.address = nfc(self.address)
+        self.search_text = fold(f"{self.tracking_code} {self.description} {self.address}")
+        if kwargs.get("update_fields") and "description" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
 
 
 class Photo(models.Model):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from ioc.core.permissions import OPERATORS, has_role, role_of
 from ioc.core.services import audit
 from ioc.core.services.alerts import ServiceError
+from ioc.core.text import fold
 from ioc.dashboard.views import staff_required
 from ioc.feedback import selectors, services
 from ioc.feedback.forms import ActionForm
@@ -36,7 +37,7 @@ def inbox(request):
     elif status in Status.values:
         reports = reports.filter(status=status)
     if q := request.GET.get("q", "").strip():
-        reports = reports.filter(Q(description__icontains=q) | Q(address__icontains=q) | Q(tracking_code__iexact=q))
+        reports = reports.filter(search_text__contains=fold(q))  # 'den duong' finds 'Đèn đường'
     reports = reports.order_by("due_at", "-submitted_at")[:200]
     return render(
         request,

@@ -263,3 +263,36 @@ def test_public_photos_are_the_clean_copies(submit):
     photo.save()
     assert Client().get(f"/phan-anh/anh/{photo.pk}.jpg").status_code == 404
     assert jpeg_bytes()  # the helper stays importable for other tests
+
+
+def test_keys_from_the_command_line_and_the_admin(categories, users, client_for, tmp_path):
+    import subprocess
+    import sys
+
+    from ioc.feedback.models import Open311Key
+    from ioc.feedback.open311 import key_hash
+
+    admin = client_for(users["admin"])
+    response = admin.post("/admin/feedback/open311key/add/", {"name": "Góp ý app", "active": "on"}, follow=True)
+    key = response.content.decode().split("copy it now): ")[1].split("<")[0].strip()
+    assert Open311Key.objects.get(name="Góp ý app").key_hash == key_hash(key)
+    ok = post(
+        {
+            "api_key": key,
+            "service_code": "cay-xanh",
+            "description": "Cây đổ",
+            "lat": POINT_DOAN_KET[0],
+            "long": POINT_DOAN_KET[1],
+        }
+    )
+    assert ok.status_code == 201
+    # The command prints a new key (run as the real CLI, against its own data dir).
+    import os
+
+    env = {**os.environ, "IOC_DATA_DIR": str(tmp_path)}
+    env.pop("IOC_DATABASE_URL", None)  # its own SQLite file, whatever the suite runs on
+    subprocess.run([sys.executable, "-m", "ioc.cli", "manage", "migrate", "-v", "0"], env=env, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "ioc.cli", "open311-key", "Hue-S"], env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert len(out) >= 30 and " " not in out

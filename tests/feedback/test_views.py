@@ -199,3 +199,27 @@ def test_statistics_and_exports(submit, users, client_for):
 @pytest.mark.parametrize("path", ["/dashboard/feedback/", "/dashboard/feedback/stats/"])
 def test_citizens_cannot_open_the_workspace(users, client_for, path):
     assert client_for(users["citizen"]).get(path).status_code == 403
+
+
+def test_officers_search_without_diacritics(submit, users, client_for):
+    lamp = submit(description="Đèn đường tắt ở ngõ 5", address="Đường Trần Phú")
+    other = submit("rac-thai", description="Rác tồn đọng")
+    client = client_for(users["operator"])
+    for query in ("den duong", "ĐÈN ĐƯỜNG", "tran phu", lamp.tracking_code.lower()):
+        page = client.get("/dashboard/feedback/", {"q": query}).content.decode()
+        assert f"/dashboard/feedback/{lamp.pk}/" in page and f"/dashboard/feedback/{other.pk}/" not in page, query
+
+
+def test_html_in_a_report_is_shown_as_text_never_run(submit, users, client_for):
+    from django.test import Client
+
+    report = submit(description='<script>alert("x")</script><img src=x onerror=alert(1)>')
+    for page in (
+        Client().get(f"/phan-anh/{report.pk}/"),
+        client_for(users["operator"]).get(f"/dashboard/feedback/{report.pk}/"),
+    ):
+        html = page.content.decode()
+        assert "<script>alert" not in html and "&lt;script&gt;alert" in html
+        assert "<img src=x onerror" not in html
+    xml = Client().get(f"/open311/v2/requests/{report.pk}.xml").content
+    assert b"<script>" not in xml and b"&lt;script&gt;" in xml
