@@ -101,13 +101,16 @@ def submit_one(rng: random.Random, units, categories, at=None) -> Report | None:
     )
 
 
-def work_one(rng: random.Random, report: Report, operator) -> None:
-    """What the city does with a report, most of the time: assign, start, resolve with a photo; the citizen rates."""
+def work_one(rng: random.Random, report: Report, operator, finish: bool = False) -> None:
+    """What the city does with a report: assign, start, resolve with a photo; the citizen rates.
+
+    Recent reports may still be in progress; older ones (`finish`) have been dealt with, bar a few.
+    """
     services.transition(report, operator, "assign", department=report.department)
-    if rng.random() < 0.1:
+    if rng.random() < (0.02 if finish else 0.1):
         return
     services.transition(report, operator, "start")
-    if rng.random() < 0.15:
+    if rng.random() < (0.03 if finish else 0.2):
         return
     services.transition(report, operator, "resolve", text=rng.choice(REPLIES), photos=[photo(rng, "ket-qua.jpg")])
     if rng.random() < 0.7:
@@ -127,7 +130,7 @@ def backfill(rng: random.Random, units, categories, days: int = 45, per_day: flo
             at = now - timedelta(days=day, hours=rng.uniform(-8, 8))
             report = submit_one(rng, units, categories, at=at)
             if operator and day > 2:
-                work_one(rng, report, operator)
+                work_one(rng, report, operator, finish=day > 7)
                 done = at + timedelta(hours=rng.uniform(4, 24 * report.category.deadline_days * 1.6))
                 report.refresh_from_db()
                 Report.objects.filter(pk=report.pk).update(
