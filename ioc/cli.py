@@ -241,6 +241,34 @@ def cmd_open311_key(args) -> int:
     return 0
 
 
+def cmd_publicservice(args) -> int:
+    """Import the one-stop system's exports, or write the report for a period."""
+    _setup(args)
+    from ioc.publicservice import importer
+
+    _migrate()
+    if args.action in ("import", "import-procedures"):
+        run = (importer.import_files if args.action == "import" else importer.import_procedures)(
+            Path(args.file), Path(args.file).name, all_or_nothing=args.all_or_nothing
+        )
+        print(
+            f"{run.total_rows} rows: {run.created} new, {run.updated} updated, {len(run.refused)} refused"
+            + ("" if run.applied else " — nothing imported (all or nothing)")
+        )
+        if run.refused:
+            print(importer.refused_summary(run, limit=50), file=sys.stderr)
+        return 0 if run.applied and not run.refused else (1 if run.applied else 2)
+    from datetime import date
+
+    from ioc.publicservice import reports
+
+    start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
+    out = Path(args.output)
+    out.write_bytes(reports.daily_xlsx(start, end) if out.suffix == ".xlsx" else reports.daily_pdf(start, end))
+    print(f"Report written to {out}")
+    return 0
+
+
 def cmd_manage(args) -> int:
     _setup(args)
     from django.core.management import execute_from_command_line
@@ -286,6 +314,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("open311-key", parents=[common], help="issue an Open311 api_key (printed once)")
     p.add_argument("name")
     p.set_defaults(func=cmd_open311_key)
+    p = sub.add_parser("publicservice", parents=[common], help="public services: import exports, reports")
+    ps = p.add_subparsers(dest="action", required=True)
+    for action, text in (
+        ("import", "import files (hồ sơ) from CSV/XLSX"),
+        ("import-procedures", "import the procedure catalogue from CSV/XLSX"),
+    ):
+        q = ps.add_parser(action, parents=[common], help=text)
+        q.add_argument("file")
+        q.add_argument("--all-or-nothing", action="store_true", help="import nothing if any row is refused")
+        q.set_defaults(func=cmd_publicservice)
+    q = ps.add_parser("report", parents=[common], help="write the report for a period (.pdf or .xlsx)")
+    q.add_argument("--from", dest="start", required=True, help="YYYY-MM-DD")
+    q.add_argument("--to", dest="end", required=True, help="YYYY-MM-DD")
+    q.add_argument("--output", "-o", required=True)
+    q.set_defaults(func=cmd_publicservice)
     p = sub.add_parser("manage", parents=[common], help="Django management commands")
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_manage)

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     # Domain apps: each registers itself with ioc.core.registry in its AppConfig.ready().
     "ioc.hotline",
     "ioc.feedback",
+    "ioc.publicservice",
 ]
 
 MIDDLEWARE = [

@@ -57,11 +57,12 @@ class AlertKind:
 
 @dataclass(frozen=True, kw_only=True)
 class PeriodicJob:
-    """A job the background worker runs on a schedule (every `minutes`)."""
+    """A job the background worker runs on a schedule: every `minutes`, or daily `at` "HH:MM" (Vietnam time)."""
 
     key: str
     fn: Callable[[], Any]
     minutes: int = 1
+    at: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -15,7 +15,11 @@ def run_due_jobs(minute: int) -> list[str]:
     """Run every registered job whose interval divides this minute of the day; a failing job doesn't stop the rest."""
     ran = []
     for job in registry.periodic_jobs():
-        if minute % max(job.minutes, 1):
+        if job.at:
+            hours, minutes = (int(x) for x in job.at.split(":"))
+            if minute != hours * 60 + minutes:
+                continue
+        elif minute % max(job.minutes, 1):
             continue
         try:
             job.fn()

@@ -166,3 +166,18 @@ def kpi_satisfaction_pct(user, unit=None) -> float | None:
     if unit:
         qs = qs.filter(unit_id__in=units_rolling_up_to(unit))
     return statistics(qs)[0]["satisfaction_pct"]
+
+
+def rates_for_period(start, end, unit=None) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(resolved on time, resolved) and (satisfied, rated) for reports submitted in a period — what other
+    domains (public-service indicators 5.1 and 5.2 of Decision 766) need from citizen reports."""
+    reports = Report.objects.filter(submitted_at__date__gte=start, submitted_at__date__lte=end)
+    if unit is not None:
+        reports = reports.filter(unit_id__in=units_rolling_up_to(unit))
+    stats = reports.aggregate(
+        resolved=Count("id", filter=Q(resolved_at__isnull=False)),
+        on_time=Count("id", filter=Q(resolved_at__isnull=False, resolved_at__lte=F("due_at"))),
+        rated=Count("id", filter=Q(rating__isnull=False)),
+        satisfied=Count("id", filter=Q(rating=True)),
+    )
+    return (stats["on_time"], stats["resolved"]), (stats["satisfied"], stats["rated"])

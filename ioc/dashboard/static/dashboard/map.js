@@ -44,7 +44,8 @@
     }
     const geo = L.geoJSON(data, {
       style: function (f) {
-        return { color: def.color, weight: 2, fillOpacity: def.key === "core.units" ? 0.06 : 0.3, dashArray: f.properties && f.properties.approximate ? "6 4" : null };
+        const color = (f.properties && f.properties.color) || def.color;
+        return { color: color, weight: 2, fillOpacity: def.key === "core.units" ? 0.06 : 0.3, dashArray: f.properties && f.properties.approximate ? "6 4" : null };
       },
       pointToLayer: function (f, latlng) {
         const color = (f.properties && SEVERITY_COLORS[f.properties.severity]) || def.color;
