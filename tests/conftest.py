@@ -13,6 +13,15 @@ from django.test import Client  # noqa: E402
 PASSWORD = "Test-pass-2026"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_run_inline():
+    """Background tasks run at once in the test's thread (settings may load before this file sets the env)."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _english_for_direct_calls():
     """Service calls in the test thread speak English (readable assertions); requests still get Vietnamese."""

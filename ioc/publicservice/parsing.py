@@ -114,7 +114,7 @@ def parse_moment(value, name: str) -> datetime | None:
 def _excel_serial(serial: float, name: str) -> datetime:
     if not 20_000 < serial < 80_000:  # 1954 .. 2119
         raise ValueError(f"{name}: {serial} is not a plausible Excel date")
-    return (EXCEL_EPOCH + timedelta(days=serial)).replace(tzinfo=TZ)
+    return (EXCEL_EPOCH + timedelta(seconds=round(serial * 86400))).replace(tzinfo=TZ)  # to the second, as Excel shows
 
 
 def parse_bool(value, name: str) -> bool:
