@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ioc.core.models import AdministrativeUnit
 from ioc.publicservice import parsing
@@ -40,7 +41,7 @@ def _text(row: dict, name: str, limit: int, required: bool = True) -> str:
     value = row.get(name)
     text = "" if value is None else str(value).strip()
     if required and not text:
-        raise RowError(f"{name} is required")
+        raise RowError(_("%(n)s is required") % {"n": name})
     return text[:limit]
 
 
@@ -50,7 +51,7 @@ def _text(row: dict, name: str, limit: int, required: bool = True) -> str:
 def procedure_from_row(row: dict) -> Procedure:
     level = _text(row, "MucDoDVC", 30, required=False).lower()
     if level not in ONLINE_LEVELS:
-        raise RowError(f"MucDoDVC: {level!r} must be toan_trinh, mot_phan or khong")
+        raise RowError(_("MucDoDVC: “%(v)s” must be toan_trinh, mot_phan or khong") % {"v": level})
     return Procedure(
         code=_text(row, "MaTTHC", 50),
         name=_text(row, "TenTTHC", 500),
@@ -80,10 +81,13 @@ def _import_procedures_into(run: ImportRun, source, filename: str) -> ImportRun:
         try:
             missing = [c for c in PROCEDURE_REQUIRED if not str(row.get(c) or "").strip()]
             if missing:
-                raise RowError(f"missing {', '.join(missing)}")
+                raise RowError(_("missing %(c)s") % {"c": ", ".join(missing)})
             procedure = procedure_from_row(row)
             if procedure.code in seen:
-                raise RowError(f"MaTTHC {procedure.code} is repeated (first at line {seen[procedure.code]})")
+                raise RowError(
+                    _("MaTTHC %(c)s is repeated (first at line %(l)s)")
+                    % {"c": procedure.code, "l": seen[procedure.code]}
+                )
             seen[procedure.code] = line
             valid.append(procedure)
         except ValueError as exc:
@@ -110,20 +114,20 @@ class FileRowParser:
             return None
         candidates = self.units.get(code)
         if not candidates:
-            raise RowError(f"MaDonVi: unknown administrative unit {code!r}")
+            raise RowError(_("MaDonVi: unknown administrative unit “%(c)s”") % {"c": code})
         for unit in candidates:
             if unit.is_valid_on(on):
                 return unit
-        raise RowError(f"MaDonVi: unit {code} did not exist on {on:%d/%m/%Y}")
+        raise RowError(_("MaDonVi: unit %(c)s did not exist on %(d)s") % {"c": code, "d": f"{on:%d/%m/%Y}"})
 
     def parse(self, row: dict) -> ServiceFile:
         missing = [c for c in FILE_REQUIRED if row.get(c) in (None, "")]
         if missing:
-            raise RowError(f"missing {', '.join(missing)}")
+            raise RowError(_("missing %(c)s") % {"c": ", ".join(missing)})
         code = _text(row, "MaHoSo", 60)
         procedure = self.procedures.get(_text(row, "MaTTHC", 50))
         if procedure is None:
-            raise RowError(f"MaTTHC: unknown procedure {row.get('MaTTHC')!r}")
+            raise RowError(_("MaTTHC: unknown procedure “%(c)s”") % {"c": row.get("MaTTHC")})
         received = parse_moment(row.get("NgayTiepNhan"), "NgayTiepNhan")
         due = parse_moment(row.get("NgayHenTra"), "NgayHenTra")
         finished = parse_moment(row.get("NgayKetThucXuLy"), "NgayKetThucXuLy")
@@ -132,12 +136,12 @@ class FileRowParser:
         if due is None:
             due = appointment(received_day, procedure.time_limit_days)
         if due < received:
-            raise RowError("NgayHenTra is before NgayTiepNhan")
+            raise RowError(_("NgayHenTra is before NgayTiepNhan"))
         if finished and finished < received:
-            raise RowError("NgayKetThucXuLy is before NgayTiepNhan")
+            raise RowError(_("NgayKetThucXuLy is before NgayTiepNhan"))
         status = parse_int(row.get("TrangThaiHoSo"), "TrangThaiHoSo", 1, 10)
         if status in FINISHED_STATUSES and finished is None:
-            raise RowError(f"TrangThaiHoSo {status} (finished) needs NgayKetThucXuLy")
+            raise RowError(_("TrangThaiHoSo %(s)s (finished) needs NgayKetThucXuLy") % {"s": status})
         supplement_count = parse_int(row.get("SoLanBoSung"), "SoLanBoSung", 0, 100, default=0)
         supplement_days = float(parse_int(row.get("ThoiGianBoSung"), "ThoiGianBoSung", 0, 3650, default=0))
         finished_for_outcome = finished if status in FINISHED_STATUSES else None
@@ -221,7 +225,9 @@ def import_file_rows(numbered_rows: Iterable[tuple[int, dict]], run: ImportRun) 
         try:
             item = parser.parse(row)
             if item.code in seen:
-                raise RowError(f"MaHoSo {item.code} is repeated (first at line {seen[item.code]})")
+                raise RowError(
+                    _("MaHoSo %(c)s is repeated (first at line %(l)s)") % {"c": item.code, "l": seen[item.code]}
+                )
             seen[item.code] = line
             item.imported_at = now
             valid.append(item)

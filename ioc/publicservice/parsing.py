@@ -13,6 +13,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext as _
+
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 EXCEL_EPOCH = datetime(1899, 12, 30)
 TRUE = {"1", "x", "có", "co", "c", "true", "yes", "y", "đúng", "dung"}
@@ -30,7 +32,7 @@ def decode(raw: bytes) -> str:
             return unicodedata.normalize("NFC", raw.decode(encoding))
         except UnicodeDecodeError:
             continue
-    raise FileFormatError("The file is neither UTF-8 nor Windows-1258 text")
+    raise FileFormatError(_("The file is neither UTF-8 nor Windows-1258 text"))
 
 
 def rows(path_or_bytes, filename: str = "") -> Iterator[tuple[int, dict]]:
@@ -49,7 +51,7 @@ def rows(path_or_bytes, filename: str = "") -> Iterator[tuple[int, dict]]:
     reader = csv.reader(io.StringIO(text), dialect)
     header = next(reader, None)
     if not header:
-        raise FileFormatError("The file is empty")
+        raise FileFormatError(_("The file is empty"))
     header = [h.strip() for h in header]
     for values in reader:
         if not any(v.strip() for v in values):
@@ -63,12 +65,12 @@ def _xlsx_rows(raw: bytes) -> Iterator[tuple[int, dict]]:
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:
-        raise FileFormatError(f"Not a readable XLSX file: {exc}") from None
+        raise FileFormatError(_("Not a readable XLSX file: %(e)s") % {"e": exc}) from None
     sheet = book.worksheets[0]
     it = sheet.iter_rows(values_only=True)
     header = next(it, None)
     if not header:
-        raise FileFormatError("The sheet is empty")
+        raise FileFormatError(_("The sheet is empty"))
     header = [str(h).strip() if h is not None else "" for h in header]
     for line, values in enumerate(it, start=2):
         if values is None or all(v in (None, "") for v in values):
@@ -108,12 +110,14 @@ def parse_moment(value, name: str) -> datetime | None:
         moment = datetime.fromisoformat(text)
         return moment if moment.tzinfo else moment.replace(tzinfo=TZ)
     except (ValueError, IndexError):
-        raise ValueError(f"{name}: {text!r} is not a date (dd/mm/yyyy [HH:mm[:ss]] or ISO 8601)") from None
+        raise ValueError(
+            _("%(n)s: “%(v)s” is not a date (dd/mm/yyyy [HH:mm[:ss]] or ISO 8601)") % {"n": name, "v": text}
+        ) from None
 
 
 def _excel_serial(serial: float, name: str) -> datetime:
     if not 20_000 < serial < 80_000:  # 1954 .. 2119
-        raise ValueError(f"{name}: {serial} is not a plausible Excel date")
+        raise ValueError(_("%(n)s: %(v)s is not a plausible Excel date") % {"n": name, "v": serial})
     return (EXCEL_EPOCH + timedelta(seconds=round(serial * 86400))).replace(tzinfo=TZ)  # to the second, as Excel shows
 
 
@@ -129,7 +133,7 @@ def parse_bool(value, name: str) -> bool:
         return True
     if text in FALSE:
         return False
-    raise ValueError(f"{name}: {value!r} is not yes/no (1/0, x/blank, có/không)")
+    raise ValueError(_("%(n)s: “%(v)s” is not yes/no (1/0, x/blank, có/không)") % {"n": name, "v": value})
 
 
 def parse_satisfaction(value, name: str) -> bool | None:
@@ -141,18 +145,20 @@ def parse_satisfaction(value, name: str) -> bool | None:
         return True
     if text in {"không hài lòng", "khong hai long", "not satisfied", "0", "không", "khong"}:
         return False
-    raise ValueError(f"{name}: {value!r} is not a rating (hài lòng / không hài lòng)")
+    raise ValueError(_("%(n)s: “%(v)s” is not a rating (hài lòng / không hài lòng)") % {"n": name, "v": value})
 
 
 def parse_int(value, name: str, low: int, high: int, default: int | None = None) -> int:
     if value is None or str(value).strip() == "":
         if default is None:
-            raise ValueError(f"{name} is required")
+            raise ValueError(_("%(n)s is required") % {"n": name})
         return default
     try:
         number = int(float(str(value).strip()))
     except ValueError:
-        raise ValueError(f"{name}: {value!r} is not a number") from None
+        raise ValueError(_("%(n)s: “%(v)s” is not a number") % {"n": name, "v": value}) from None
     if not low <= number <= high:
-        raise ValueError(f"{name}: {number} is not between {low} and {high}")
+        raise ValueError(
+            _("%(n)s: %(v)s is not between %(lo)s and %(hi)s") % {"n": name, "v": number, "lo": low, "hi": high}
+        )
     return number

@@ -109,12 +109,14 @@ def test_upload_runs_the_import_and_reports_progress(catalogue, users, client_fo
     started = client.post("/dashboard/publicservice/import/upload/", {"file": upload, "kind": "files"}).json()
     status = client.get(started["status_url"]).json()  # the task ran (immediate mode in tests)
     assert status["state"] == "done" and status["created"] == 1 and status["refused"][0]["line"] == 3
-    assert "TrangThaiHoSo" in status["refused"][0]["reason"]
+    assert (
+        "TrangThaiHoSo" in status["refused"][0]["reason"] and "không nằm trong khoảng" in status["refused"][0]["reason"]
+    )
     bad = client.post(
         "/dashboard/publicservice/import/upload/",
         {"file": SimpleUploadedFile("virus.exe", b"MZ", "application/octet-stream")},
     )
-    assert bad.status_code == 400 and "CSV or XLSX" in bad.json()["message"]
+    assert bad.status_code == 400 and "CSV hoặc XLSX" in bad.json()["message"]
     assert client_for(users["leader"]).get("/dashboard/publicservice/import/").status_code == 403
     assert ImportRun.objects.filter(state="done").count() == 1
 
