@@ -8,8 +8,9 @@ row goes in if any row is refused.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, date, datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -120,7 +121,7 @@ class FileRowParser:
                 return unit
         raise RowError(_("MaDonVi: unit %(c)s did not exist on %(d)s") % {"c": code, "d": f"{on:%d/%m/%Y}"})
 
-    def parse(self, row: dict) -> ServiceFile:
+    def parse(self, row: dict) -> dict:
         missing = [c for c in FILE_REQUIRED if row.get(c) in (None, "")]
         if missing:
             raise RowError(_("missing %(c)s") % {"c": ", ".join(missing)})
@@ -145,11 +146,12 @@ class FileRowParser:
         supplement_count = parse_int(row.get("SoLanBoSung"), "SoLanBoSung", 0, 100, default=0)
         supplement_days = float(parse_int(row.get("ThoiGianBoSung"), "ThoiGianBoSung", 0, 3650, default=0))
         finished_for_outcome = finished if status in FINISHED_STATUSES else None
-        return ServiceFile(
+        unit = self.unit_for(_text(row, "MaDonVi", 20, required=False), received_day)
+        return dict(
             code=code,
-            procedure=procedure,
+            procedure_id=procedure.pk,
             agency=_text(row, "DonViXuLy", 200),
-            unit=self.unit_for(_text(row, "MaDonVi", 20, required=False), received_day),
+            unit_id=unit.pk if unit else None,
             received_at=received,
             due_at=due,
             finished_at=finished,
@@ -174,9 +176,9 @@ class FileRowParser:
 
 
 FILE_UPDATE_FIELDS = [
-    "procedure",
+    "procedure_id",
     "agency",
-    "unit",
+    "unit_id",
     "received_at",
     "due_at",
     "finished_at",
@@ -224,12 +226,11 @@ def import_file_rows(numbered_rows: Iterable[tuple[int, dict]], run: ImportRun) 
     for line, row in numbered_rows:
         try:
             item = parser.parse(row)
-            if item.code in seen:
-                raise RowError(
-                    _("MaHoSo %(c)s is repeated (first at line %(l)s)") % {"c": item.code, "l": seen[item.code]}
-                )
-            seen[item.code] = line
-            item.imported_at = now
+            code = item["code"]
+            if code in seen:
+                raise RowError(_("MaHoSo %(c)s is repeated (first at line %(l)s)") % {"c": code, "l": seen[code]})
+            seen[code] = line
+            item["imported_at"] = now
             valid.append(item)
         except ValueError as exc:
             run.refused.append({"line": line, "code": str(row.get("MaHoSo") or ""), "reason": str(exc)})
@@ -248,17 +249,21 @@ def _rows(source, filename: str, run: ImportRun):
 
 
 def _apply(run: ImportRun, valid: list, model, update_fields: list[str]) -> ImportRun:
+    """Write the valid rows in one transaction (nothing half-applies), or none of them under all-or-nothing."""
     if run.all_or_nothing and run.refused:
         run.applied = False
     else:
         with transaction.atomic():
             for start in range(0, len(valid), BATCH):
                 batch = valid[start : start + BATCH]
-                codes = [item.code for item in batch]
+                codes = [item["code"] if isinstance(item, dict) else item.code for item in batch]
                 existing = set(model.objects.filter(code__in=codes).values_list("code", flat=True))
-                model.objects.bulk_create(
-                    batch, update_conflicts=True, unique_fields=["code"], update_fields=update_fields
-                )
+                if model is ServiceFile:
+                    upsert_files(batch)
+                else:
+                    model.objects.bulk_create(
+                        batch, update_conflicts=True, unique_fields=["code"], update_fields=update_fields
+                    )
                 run.updated += len(existing)
                 run.created += len(batch) - len(existing)
         run.applied = True
@@ -269,6 +274,44 @@ def _apply(run: ImportRun, valid: list, model, update_fields: list[str]) -> Impo
 
         transaction.on_commit(alert_late_files)
     return run
+
+
+def upsert_files(rows: list[dict]) -> None:
+    """INSERT … ON CONFLICT (code) DO UPDATE for a batch of file rows (SQLite and PostgreSQL share the syntax).
+
+    Written by hand because this is the hot path of million-row imports: bulk_create prepares every value
+    through the field machinery and was two thirds of the import time. Values still go through the backend's own
+    adapters, so dates are stored exactly as the ORM stores them.
+    """
+    if not rows:
+        return
+    ops = connection.ops
+    columns = ["code", *FILE_UPDATE_FIELDS]
+    quoted = ", ".join(ops.quote_name(c) for c in columns)
+    updates = ", ".join(f"{ops.quote_name(c)} = excluded.{ops.quote_name(c)}" for c in FILE_UPDATE_FIELDS)
+    # Identifiers are our own field names, quoted by the backend; every value is a parameter.
+    sql = (
+        f"INSERT INTO {ops.quote_name(ServiceFile._meta.db_table)} ({quoted}, {ops.quote_name('late_alerted')}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * (len(columns) + 1))}) ON CONFLICT ({ops.quote_name('code')}) DO UPDATE SET "
+        f"{updates}"
+    )
+
+    if connection.vendor == "sqlite":
+        # Django's SQLite format: naive UTC "YYYY-MM-DD HH:MM:SS[.ffffff]" and ISO dates; done inline, it is a
+        # third of the import's Python time through the generic adapters.
+        def adapt(value):
+            if isinstance(value, datetime):
+                return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+            if isinstance(value, date):
+                return value.isoformat()
+            return value
+    else:  # psycopg adapts aware datetimes and dates itself
+
+        def adapt(value):
+            return value
+
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(*(adapt(row[c]) for c in columns), False) for row in rows])
 
 
 def refused_summary(run: ImportRun, limit: int = 20) -> str:

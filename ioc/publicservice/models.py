@@ -66,8 +66,9 @@ class ServiceFile(models.Model):
 
     code = models.CharField(_("file code (MaHoSo)"), max_length=60, unique=True)
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="files")
-    agency = models.CharField(_("handling agency (DonViXuLy)"), max_length=200, db_index=True)
-    unit = models.ForeignKey(AdministrativeUnit, null=True, blank=True, on_delete=models.PROTECT)
+    agency = models.CharField(_("handling agency (DonViXuLy)"), max_length=200)
+    # Indexed through (unit, received_date) below: every extra index slows million-row imports.
+    unit = models.ForeignKey(AdministrativeUnit, null=True, blank=True, on_delete=models.PROTECT, db_index=False)
     received_at = models.DateTimeField(_("received (NgayTiepNhan)"))
     due_at = models.DateTimeField(_("appointment (NgayHenTra)"))
     finished_at = models.DateTimeField(_("finished (NgayKetThucXuLy)"), null=True, blank=True)
@@ -82,7 +83,7 @@ class ServiceFile(models.Model):
     due_computed = models.BooleanField(default=False, help_text="NgayHenTra was missing and was computed")
     # Derived on import (the portal's rule): dates in Vietnam, the deadline moved by the days waiting for the
     # citizen, and the verdict for finished files. Unfinished files are judged at the end of a period.
-    received_date = models.DateField(db_index=True)
+    received_date = models.DateField()  # indexed as the prefix of (received_date, agency)
     due_date = models.DateField()
     effective_due_date = models.DateField()
     finished_date = models.DateField(null=True, blank=True)

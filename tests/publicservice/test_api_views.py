@@ -167,3 +167,26 @@ def test_command_line_import_with_exit_codes(tmp_path, units):
     assert partial.returncode == 1 and "1 new" in partial.stdout
     report = ioc("publicservice", "report", "--from", "2026-03-01", "--to", "2026-03-31", "-o", str(tmp_path / "r.pdf"))
     assert report.returncode == 0 and (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_daily_report_job_writes_pdf_and_xlsx_and_tells_the_leaders(catalogue, users, settings, tmp_path):
+    from datetime import date
+    from pathlib import Path
+
+    from ioc.core.models import Notification
+    from ioc.core.registry import registry
+    from ioc.core.tasks import run_due_jobs
+    from ioc.publicservice.jobs import daily_report
+
+    settings.MEDIA_ROOT = tmp_path
+    import_files(export([row("R-1", finished="04/03/2026 10:00", status=10)]), "x.csv")
+    written = daily_report(date(2026, 3, 31))
+    assert [Path(p).suffix for p in written] == [".pdf", ".xlsx"]
+    assert Path(written[0]).read_bytes().startswith(b"%PDF")
+    assert Notification.objects.filter(user=users["leader"], title__contains="31/03/2026").exists()
+    # The worker's dispatcher runs it at 07:00 and not at another minute.
+    job = next(j for j in registry.periodic_jobs() if j.key == "publicservice.daily_report")
+    assert job.at == "07:00"
+    assert "publicservice.daily_report" in run_due_jobs(7 * 60)
+    assert "publicservice.daily_report" not in run_due_jobs(7 * 60 + 1)

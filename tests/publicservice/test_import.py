@@ -110,16 +110,16 @@ def test_a_database_error_mid_import_applies_nothing(catalogue, monkeypatch):
     from ioc.publicservice import importer
 
     calls = {"n": 0}
-    real = ServiceFile.objects.bulk_create
+    real = importer.upsert_files
 
-    def fail_second_batch(objs, **kwargs):
+    def fail_second_batch(rows):
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("disk full")
-        return real(objs, **kwargs)
+        return real(rows)
 
     monkeypatch.setattr(importer, "BATCH", 2)
-    monkeypatch.setattr(ServiceFile.objects, "bulk_create", fail_second_batch)
+    monkeypatch.setattr(importer, "upsert_files", fail_second_batch)
     with pytest.raises(RuntimeError):
         import_files(export([row(f"HS-{i}") for i in range(5)]), "x.csv")
     assert not ServiceFile.objects.exists()
