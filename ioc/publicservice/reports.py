@@ -74,17 +74,13 @@ def daily_pdf(start: date, end: date) -> bytes:
     with pdf.table(col_widths=(12, 90, 25, 25, 20), text_align=("LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT")) as table:
         table.row(["Mã", "Chỉ số", "Tử số/Mẫu số", "Tỷ lệ", "Điểm"])
         for i in data["indicators"]["indicators"]:
-            frac = "—" if i["denominator"] in (None, 0) else f"{i['numerator']:g}/{i['denominator']:g}"
-            points = "—" if i["points"] is None else f"{i['points']:.2f}/{i['max_points']:g}"
-            table.row(
-                [
-                    i["key"],
-                    i["name"],
-                    frac,
-                    _pct(i["rate"]) if i["key"] != "2.2" else f"{i['numerator'] or 0} ngày",
-                    points,
-                ]
-            )
+            if i["key"] == "2.2":  # an average, not a rate
+                frac, rate = "—", "—" if i["numerator"] is None else f"{i['numerator']:.2f} ngày".replace(".", ",")
+            else:
+                frac = "—" if not i["denominator"] else f"{i['numerator']:g}/{i['denominator']:g}"
+                rate = _pct(i["rate"])
+            points = "—" if i["points"] is None else f"{i['points']:.2f}/{i['max_points']:g}".replace(".", ",")
+            table.row([i["key"], i["name"], frac, rate, points])
     pdf.ln(3)
     _title(pdf, "Xếp hạng cơ quan (tỷ lệ trước hạn và đúng hạn, thấp nhất trước)", 11)
     with pdf.table(col_widths=(90, 25, 25, 25), text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT")) as table:
