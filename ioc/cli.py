@@ -269,6 +269,28 @@ def cmd_publicservice(args) -> int:
     return 0
 
 
+def cmd_ingest_mqtt(args) -> int:
+    """Subscribe to device telemetry on an MQTT broker until SIGTERM or Ctrl-C."""
+    _setup(args)
+    from ioc.sensors.mqtt import IngestWorker
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    worker = IngestWorker(
+        args.host,
+        args.port,
+        client_id=args.client_id,
+        username=os.environ.get("IOC_MQTT_USER"),
+        password=os.environ.get("IOC_MQTT_PASSWORD"),
+    )
+    try:
+        worker.run(stop)
+    except KeyboardInterrupt:
+        stop.set()
+    print(f"stored {worker.stored} messages, {worker.dead} to the dead-letter table")
+    return 0
+
+
 def cmd_manage(args) -> int:
     _setup(args)
     from django.core.management import execute_from_command_line
@@ -329,6 +351,11 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--to", dest="end", required=True, help="YYYY-MM-DD")
     q.add_argument("--output", "-o", required=True)
     q.set_defaults(func=cmd_publicservice)
+    p = sub.add_parser("ingest-mqtt", parents=[common], help="ingest device telemetry from an MQTT broker")
+    p.add_argument("--host", default=os.environ.get("IOC_MQTT_HOST", "127.0.0.1"))
+    p.add_argument("--port", type=int, default=int(os.environ.get("IOC_MQTT_PORT", 1883)))
+    p.add_argument("--client-id", default="ioc-ingest", help="one per worker; the broker keeps its session")
+    p.set_defaults(func=cmd_ingest_mqtt)
     p = sub.add_parser("manage", parents=[common], help="Django management commands")
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_manage)

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "ioc.hotline",
     "ioc.feedback",
     "ioc.publicservice",
+    "ioc.sensors",
 ]
 
 MIDDLEWARE = [

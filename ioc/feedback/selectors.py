@@ -13,7 +13,7 @@ from ioc.core.geojson import point_collection, raw_rows
 from ioc.core.models import Role
 from ioc.core.permissions import CITY_WIDE, OPERATORS, role_of
 from ioc.core.services import audit
-from ioc.core.services.geo import units_rolling_up_to
+from ioc.core.services.geo import distance_m, units_rolling_up_to
 from ioc.feedback.models import Category, Report, Status
 from ioc.feedback.workflow import CLOSED, PUBLIC, RUNNING
 
@@ -52,15 +52,6 @@ def reporter_for(report: Report, user, request=None) -> dict:
     if report.reporter_name or report.reporter_phone or report.reporter_email:
         audit.record(user, "personal_data.read", report, request=request, fields=["reporter"])
     return {"name": report.reporter_name, "phone": report.reporter_phone, "email": report.reporter_email}
-
-
-def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in metres (haversine)."""
-    r = 6_371_000
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(math.sqrt(a))
 
 
 def nearby_open(category: Category, lat: float, lon: float, limit: int = 5) -> list[tuple[Report, int]]:

@@ -48,6 +48,17 @@ def unit_at(lat: float, lon: float, on: date | None = None) -> AdministrativeUni
     return hits[0] if hits else None
 
 
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres (haversine)."""
+    import math
+
+    r = 6_371_000
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(math.sqrt(a))
+
+
 def current_unit(unit: AdministrativeUnit) -> AdministrativeUnit:
     """Follow successors to the unit that holds this one's data today."""
     seen = {unit.pk}

@@ -1,0 +1,20 @@
+from django.contrib import admin
+
+from ioc.sensors import models
+
+
+@admin.register(models.Entity)
+class EntityAdmin(admin.ModelAdmin):
+    list_display = ("entity_id", "type", "unit", "department", "expected_interval_s", "last_seen_at")
+    list_filter = ("type", "department")
+    search_fields = ("entity_id",)
+
+
+@admin.register(models.Rule)
+class RuleAdmin(admin.ModelAdmin):
+    list_display = ("name", "entity_type", "entity", "attr", "direction", "threshold", "clear_at", "active")
+
+
+@admin.register(models.DeadLetter)
+class DeadLetterAdmin(admin.ModelAdmin):
+    list_display = ("received_at", "topic", "reason")

@@ -1,0 +1,86 @@
+"""Sensors as NGSI-LD entities, their readings (time series), rules and the MQTT dead-letter table."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ioc.core.models import AdministrativeUnit, Department
+
+
+class Entity(models.Model):
+    """An NGSI-LD entity (a device or anything with context). `attrs` holds its attributes in normalized form."""
+
+    entity_id = models.CharField(_("id (URI)"), max_length=256, unique=True)
+    type = models.CharField(_("type"), max_length=100, db_index=True)
+    attrs = models.JSONField(default=dict)
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    unit = models.ForeignKey(AdministrativeUnit, null=True, blank=True, on_delete=models.SET_NULL)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("owner department")
+    )
+    expected_interval_s = models.PositiveIntegerField(_("expected reporting interval (s)"), null=True, blank=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    stale_alerted = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = _("entities")
+        indexes = [models.Index(fields=["type", "lat", "lon"])]
+
+    def __str__(self) -> str:
+        return self.entity_id
+
+
+class Reading(models.Model):
+    """One numeric observation of one attribute. Unique per time, so a redelivered message is stored once."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="readings", db_index=False)
+    attr = models.CharField(max_length=64)
+    observed_at = models.DateTimeField()
+    value = models.FloatField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entity", "attr", "observed_at"], name="reading_once")]
+
+
+class Rule(models.Model):
+    """A threshold with hysteresis on one attribute, for an entity type or one entity."""
+
+    class Direction(models.TextChoices):
+        ABOVE = "above", _("Above")
+        BELOW = "below", _("Below")
+
+    name = models.CharField(_("name"), max_length=200)
+    entity_type = models.CharField(_("entity type"), max_length=100, blank=True)
+    entity = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.CASCADE)
+    attr = models.CharField(_("attribute"), max_length=64)
+    direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.ABOVE)
+    threshold = models.FloatField(_("raise at"))
+    clear_at = models.FloatField(_("clear at"), help_text=_("hysteresis: the alert clears only past this value"))
+    severity = models.CharField(max_length=10, default="warning")
+    active = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RuleState(models.Model):
+    """Whether a rule is currently triggered for an entity (so hysteresis holds between readings)."""
+
+    rule = models.ForeignKey(Rule, on_delete=models.CASCADE)
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE)
+    triggered = models.BooleanField(default=False)
+    since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["rule", "entity"], name="rule_state_once")]
+
+
+class DeadLetter(models.Model):
+    """A message the ingest could not use, with why; the worker keeps going."""
+
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    topic = models.CharField(max_length=300)
+    payload = models.TextField()
+    reason = models.CharField(max_length=500)

@@ -1,0 +1,39 @@
+"""Reading sensor data for the dashboard."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from ioc.core.geojson import point_collection
+from ioc.core.services.geo import units_rolling_up_to
+from ioc.sensors.models import Entity, RuleState
+
+
+def _entities(unit=None):
+    qs = Entity.objects.filter(lat__isnull=False)
+    return qs.filter(unit_id__in=units_rolling_up_to(unit)) if unit else qs
+
+
+def devices_geojson(user, filters) -> dict:
+    """Devices as points, coloured by state: a triggered rule, silent, or normal."""
+    from ioc.core.models import AdministrativeUnit
+
+    unit_id = getattr(filters, "unit", None)
+    unit = AdministrativeUnit.objects.filter(pk=unit_id).first() if unit_id else None
+    triggered = set(RuleState.objects.filter(triggered=True).values_list("entity_id", flat=True))
+    rows = []
+    for e in _entities(unit).only("id", "entity_id", "type", "lat", "lon", "stale_alerted", "attrs")[:10000]:
+        state = "alert" if e.pk in triggered else "silent" if e.stale_alerted else "ok"
+        color = {"alert": "#cf222e", "silent": "#6e7781", "ok": "#2da44e"}[state]
+        values = ", ".join(f"{k} {v.get('value')}" for k, v in list(e.attrs.items())[:3] if v.get("type") == "Property")
+        rows.append((e.pk, e.lon, e.lat, f"{e.type} {e.entity_id.rsplit(':', 1)[-1]}: {values}", state, color))
+    return point_collection(rows, ("title", "state", "color"))
+
+
+def count_reporting(unit=None) -> int:
+    return _entities(unit).filter(last_seen_at__gte=timezone.now() - timedelta(hours=1)).count()
+
+
+def count_triggered(unit=None) -> int:
+    qs = RuleState.objects.filter(triggered=True)
+    return qs.filter(entity__unit_id__in=units_rolling_up_to(unit)).count() if unit else qs.count()

@@ -1,0 +1,244 @@
+"""Writing context: entities created, upserted, updated or appended in batches, readings stored, rules evaluated.
+
+Every batch is one transaction: an invalid entity is reported and skipped, the valid ones are written together.
+Alerts go out after the commit (core's raise_alert).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from ioc.core.services.alerts import raise_alert
+from ioc.core.services.geo import unit_at
+from ioc.sensors.models import Entity, Reading, Rule, RuleState
+from ioc.sensors.ngsild import NgsiError, normalize_attribute, observed, parse_entity
+
+
+def _readings(entity: Entity, attrs: dict, now: datetime) -> list[Reading]:
+    out = []
+    for name, value in attrs.items():
+        number = value.get("value")
+        if value.get("type") == "Property" and isinstance(number, int | float) and not isinstance(number, bool):
+            out.append(
+                Reading(
+                    entity=entity,
+                    attr=name,
+                    value=float(number),
+                    observed_at=observed(value.get("observedAt"), name) or now,
+                )
+            )
+    return out
+
+
+def write_entities(bodies: list, mode: str) -> tuple[list[str], list[dict], list[str]]:
+    """Apply a batch. mode: create (refuse existing), upsert (create or replace attrs), update (existing attrs
+    only), append (add/overwrite attrs of existing). Returns (ids written, errors as {entityId, error}, created)."""
+    parsed, errors = [], []
+    for body in bodies:
+        try:
+            parsed.append(parse_entity(body))
+        except NgsiError as exc:
+            errors.append({"entityId": body.get("id") if isinstance(body, dict) else None, "error": exc.problem()})
+    seen: set[str] = set()
+    unique = []
+    for item in parsed:
+        if item[0] in seen:
+            errors.append(
+                {
+                    "entityId": item[0],
+                    "error": NgsiError("BadRequestData", "the same entity id twice in one batch").problem(),
+                }
+            )
+            continue
+        seen.add(item[0])
+        unique.append(item)
+    now = timezone.now()
+    written, created = [], []
+    with transaction.atomic():
+        existing = {e.entity_id: e for e in Entity.objects.select_for_update().filter(entity_id__in=seen)}
+        new_entities, changed, readings = [], [], []
+        for entity_id, kind, attrs, location in unique:
+            current = existing.get(entity_id)
+            if current is None:
+                if mode in ("update", "append"):
+                    errors.append(
+                        {
+                            "entityId": entity_id,
+                            "error": NgsiError("ResourceNotFound", f"{entity_id} does not exist").problem(),
+                        }
+                    )
+                    continue
+                entity = Entity(entity_id=entity_id, type=kind, attrs=attrs, last_seen_at=now)
+                _place(entity, location)
+                new_entities.append(entity)
+                created.append(entity_id)
+            else:
+                if mode == "create":
+                    errors.append(
+                        {
+                            "entityId": entity_id,
+                            "error": NgsiError("AlreadyExists", f"{entity_id} already exists").problem(),
+                        }
+                    )
+                    continue
+                if current.type != kind:
+                    errors.append(
+                        {
+                            "entityId": entity_id,
+                            "error": NgsiError(
+                                "BadRequestData", f"{entity_id} is a {current.type}, not a {kind}"
+                            ).problem(),
+                        }
+                    )
+                    continue
+                if mode == "update":
+                    attrs = {k: v for k, v in attrs.items() if k in current.attrs}
+                current.attrs = {**current.attrs, **attrs}
+                current.last_seen_at, current.stale_alerted, current.modified_at = now, False, now
+                if location:
+                    _place(current, location)
+                entity = current
+                changed.append(entity)
+            readings.append((entity, attrs))
+            written.append(entity_id)
+        Entity.objects.bulk_create(new_entities)
+        Entity.objects.bulk_update(
+            changed, ["attrs", "lat", "lon", "unit", "last_seen_at", "stale_alerted", "modified_at"]
+        )
+        rows = [r for entity, attrs in readings for r in _readings(entity, attrs, now)]
+        Reading.objects.bulk_create(rows, ignore_conflicts=True)  # a repeated observation is stored once
+        evaluate_rules(rows)
+    return written, errors, created
+
+
+def _place(entity: Entity, location) -> None:
+    if location:
+        entity.lat, entity.lon = location
+        entity.unit = unit_at(*location) if -90 <= location[0] <= 90 else None
+
+
+def update_attributes(entity: Entity, payload: dict, *, only_existing: bool) -> list[str]:
+    """PATCH/POST on one entity's attrs; returns the names not updated (PATCH of unknown attrs)."""
+    if not isinstance(payload, dict):
+        raise NgsiError("BadRequestData", "the attributes are a JSON object")
+    attrs = {name: normalize_attribute(name, value) for name, value in payload.items() if name != "@context"}
+    missing = [n for n in attrs if only_existing and n not in entity.attrs]
+    body = {"id": entity.entity_id, "type": entity.type, **{k: v for k, v in attrs.items() if k not in missing}}
+    _written, errors, _created = write_entities([body], "append")
+    if errors:
+        raise NgsiError(errors[0]["error"]["title"], errors[0]["error"]["detail"])
+    return missing
+
+
+def evaluate_rules(readings: list[Reading]) -> None:
+    """Thresholds with hysteresis: raise when crossing `threshold`, clear only past `clear_at`."""
+    if not readings:
+        return
+    rules = list(Rule.objects.filter(active=True, attr__in={r.attr for r in readings}))
+    if not rules:
+        return
+    latest: dict[tuple[int, str], Reading] = {}
+    for r in readings:
+        key = (r.entity.pk, r.attr)
+        if key not in latest or r.observed_at >= latest[key].observed_at:
+            latest[key] = r
+    for (entity_pk, attr), reading in latest.items():
+        entity = reading.entity
+        for rule in rules:
+            if (
+                rule.attr != attr
+                or (rule.entity_id and rule.entity_id != entity_pk)
+                or (rule.entity_type and rule.entity_type != entity.type)
+            ):
+                continue
+            state, _ = RuleState.objects.get_or_create(rule=rule, entity=entity)
+            above = rule.direction == Rule.Direction.ABOVE
+            crossed = reading.value >= rule.threshold if above else reading.value <= rule.threshold
+            cleared = reading.value < rule.clear_at if above else reading.value > rule.clear_at
+            if not state.triggered and crossed:
+                state.triggered, state.since = True, reading.observed_at
+                state.save(update_fields=["triggered", "since"])
+                raise_alert(
+                    kind="sensors.threshold",
+                    source=f"sensors:{entity.entity_id}:{rule.pk}",
+                    title=f"{rule.name}: {reading.value:g} ({entity.entity_id})",
+                    severity=rule.severity,
+                    message=f"{attr} = {reading.value:g}, ngưỡng {rule.threshold:g}",
+                    **_where(entity),
+                    data={"entity": entity.entity_id, "attr": attr, "value": reading.value},
+                )
+            elif state.triggered and cleared:
+                state.triggered = False
+                state.save(update_fields=["triggered"])
+
+
+def _where(entity: Entity) -> dict:
+    """The alert's place: the device's, when it is in Vietnam (the alert service refuses others)."""
+    from ioc.core.services.geo import in_vietnam
+
+    if entity.lat is not None and in_vietnam(entity.lat, entity.lon):
+        return {"lat": entity.lat, "lon": entity.lon, "unit": entity.unit}
+    return {"unit": entity.unit}
+
+
+def check_stale(now: datetime | None = None) -> int:
+    """Devices silent for three times their expected interval raise one alert until they report again."""
+    now = now or timezone.now()
+    raised = 0
+    for entity in Entity.objects.filter(
+        expected_interval_s__isnull=False, stale_alerted=False, last_seen_at__isnull=False
+    ):
+        if (now - entity.last_seen_at).total_seconds() > 3 * entity.expected_interval_s:
+            with transaction.atomic():
+                Entity.objects.filter(pk=entity.pk).update(stale_alerted=True)
+                raise_alert(
+                    kind="sensors.stale",
+                    source=f"sensors:stale:{entity.entity_id}",
+                    title=f"Thiết bị mất kết nối: {entity.entity_id}",
+                    message=f"Không có dữ liệu từ {timezone.localtime(entity.last_seen_at):%H:%M %d/%m/%Y}",
+                    **_where(entity),
+                )
+            raised += 1
+    return raised
+
+
+def ingest_telemetry(messages: list[tuple[str, dict, datetime | None]]) -> list[tuple[int, str]]:
+    """Telemetry from devices: (entity id, {attr: value or NGSI-LD attribute}, observedAt or None) per message.
+
+    Every message's readings are kept (a batch may hold several per device); the entity's current attributes take
+    the latest. One transaction per batch. Returns [(index, reason)] for the messages refused.
+    """
+    now = timezone.now()
+    refused: list[tuple[int, str]] = []
+    with transaction.atomic():
+        entities = {
+            e.entity_id: e for e in Entity.objects.select_for_update().filter(entity_id__in={m[0] for m in messages})
+        }
+        rows, touched = [], {}
+        for index, (entity_id, values, at) in enumerate(messages):
+            entity = entities.get(entity_id)
+            if entity is None:
+                refused.append((index, f"unknown device {entity_id}"))
+                continue
+            try:
+                attrs = {name: normalize_attribute(name, value) for name, value in values.items()}
+            except NgsiError as exc:
+                refused.append((index, exc.detail))
+                continue
+            moment = at or now
+            for value in attrs.values():
+                value.setdefault("observedAt", moment.isoformat())
+            rows.extend(_readings(entity, attrs, now))
+            for name, value in attrs.items():
+                previous = entity.attrs.get(name, {}).get("observedAt")
+                if previous is None or previous <= value["observedAt"]:
+                    entity.attrs[name] = value
+            entity.last_seen_at, entity.stale_alerted, entity.modified_at = now, False, now
+            touched[entity_id] = entity
+        Entity.objects.bulk_update(list(touched.values()), ["attrs", "last_seen_at", "stale_alerted", "modified_at"])
+        Reading.objects.bulk_create(rows, ignore_conflicts=True)
+        evaluate_rules(rows)
+    return refused

@@ -1,0 +1,17 @@
+from django.urls import include, path, re_path
+
+from ioc.sensors import views
+
+ENTITY = r"(?P<entity_id>[^/]+)"
+app_name = "sensors"
+urlpatterns = [
+    path("ngsi-ld/v1/entities", views.entities, name="entities"),
+    re_path(rf"^ngsi-ld/v1/entities/{ENTITY}/attrs/(?P<name>[^/]+)$", views.attr, name="attr"),
+    re_path(rf"^ngsi-ld/v1/entities/{ENTITY}/attrs/?$", views.attrs, name="attrs"),
+    re_path(rf"^ngsi-ld/v1/entities/{ENTITY}$", views.entity, name="entity"),
+    path("ngsi-ld/v1/entityOperations/<str:operation>", views.batch, name="batch"),
+]
+
+
+def include_urls():
+    return [path("", include((urlpatterns, "sensors")))]
