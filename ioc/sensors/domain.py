@@ -29,6 +29,24 @@ def _stale():
     return check_stale()
 
 
+def _simulator(stop):
+    from ioc.sensors.simulate import run
+
+    run(stop)
+
+
+def _roll_up():
+    from ioc.sensors.timeseries import roll_up
+
+    return roll_up()
+
+
+def _retention():
+    from ioc.sensors.timeseries import apply_retention
+
+    return apply_retention()
+
+
 def _urls():
     from ioc.sensors.urls import include_urls
 
@@ -64,6 +82,11 @@ DOMAIN = Domain(
             sop=(_("Check power and connectivity of the device"), _("Send the owner department to inspect it")),
         ),
     ),
-    periodic_jobs=(PeriodicJob(key="sensors.check_stale", fn=_stale, minutes=5),),
+    periodic_jobs=(
+        PeriodicJob(key="sensors.check_stale", fn=_stale, minutes=5),
+        PeriodicJob(key="sensors.roll_up", fn=_roll_up, minutes=1),
+        PeriodicJob(key="sensors.retention", fn=_retention, at="02:30"),
+    ),
     urls=_urls,
+    simulator=_simulator,
 )

@@ -84,3 +84,30 @@ class DeadLetter(models.Model):
     topic = models.CharField(max_length=300)
     payload = models.TextField()
     reason = models.CharField(max_length=500)
+
+
+class Rollup(models.Model):
+    """Count, sum, min and max of an attribute per minute, hour or day (kept longer than raw readings)."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, db_index=False)
+    attr = models.CharField(max_length=64)
+    period = models.CharField(max_length=2)  # "1m", "1h", "1d"
+    bucket = models.DateTimeField()
+    count = models.PositiveIntegerField()
+    total = models.FloatField()
+    minimum = models.FloatField()
+    maximum = models.FloatField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entity", "attr", "period", "bucket"], name="rollup_once")]
+
+
+class RetentionPolicy(models.Model):
+    """How long raw readings and rollups are kept, per entity type ('' = default)."""
+
+    entity_type = models.CharField(max_length=100, unique=True, blank=True)
+    raw_days = models.PositiveIntegerField(default=30)
+    rollup_days = models.PositiveIntegerField(default=730)
+
+    def __str__(self) -> str:
+        return self.entity_type or "default"

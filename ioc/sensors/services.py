@@ -169,6 +169,7 @@ def evaluate_rules(readings: list[Reading]) -> None:
                     message=f"{attr} = {reading.value:g}, ngưỡng {rule.threshold:g}",
                     **_where(entity),
                     data={"entity": entity.entity_id, "attr": attr, "value": reading.value},
+                    at=reading.observed_at,
                 )
             elif state.triggered and cleared:
                 state.triggered = False

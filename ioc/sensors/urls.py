@@ -10,6 +10,8 @@ urlpatterns = [
     re_path(rf"^ngsi-ld/v1/entities/{ENTITY}/attrs/?$", views.attrs, name="attrs"),
     re_path(rf"^ngsi-ld/v1/entities/{ENTITY}$", views.entity, name="entity"),
     path("ngsi-ld/v1/entityOperations/<str:operation>", views.batch, name="batch"),
+    path("ngsi-ld/v1/temporal/entities", views.temporal_entities, name="temporal_entities"),
+    re_path(rf"^ngsi-ld/v1/temporal/entities/{ENTITY}$", views.temporal_entity, name="temporal_entity"),
 ]
 
 

@@ -292,3 +292,33 @@ def batch(request, operation):
     if operation == "create" or (operation == "upsert" and created):
         return _json(created if operation == "upsert" else written, request, status=201)
     return HttpResponse(status=204)
+
+
+@endpoint()
+def temporal_entity(request, entity_id):
+    """GET /temporal/entities/{id}: timerel/timeAt/endTimeAt, lastN, attrs, aggrMethods/aggrPeriodDuration."""
+    from ioc.sensors.timeseries import temporal
+
+    if request.method != "GET":
+        raise NgsiError("OperationNotSupported", "only GET is supported on temporal entities")
+    return _json(temporal(_entity(entity_id), request.GET), request)
+
+
+@endpoint()
+def temporal_entities(request):
+    """GET /temporal/entities?type=…: the temporal representation of every matching entity (at most 100)."""
+    from ioc.sensors.timeseries import temporal
+
+    if request.method != "GET":
+        raise NgsiError("OperationNotSupported", "only GET is supported on temporal entities")
+    types = [t for t in request.GET.get("type", "").split(",") if t]
+    ids = [i for i in request.GET.get("id", "").split(",") if i]
+    if not (types or ids):
+        raise NgsiError("BadRequestData", "give type or id")
+    qs = Entity.objects.all()
+    if types:
+        qs = qs.filter(type__in=types)
+    if ids:
+        qs = qs.filter(entity_id__in=ids)
+    limit = _int(request.GET.get("limit"), "limit", 20, 1, 100)
+    return _json([temporal(e, request.GET) for e in qs.order_by("id")[:limit]], request)

@@ -1,0 +1,82 @@
+"""Rollups, retention and the NGSI-LD temporal API, by hand."""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from ioc.sensors.models import Reading, RetentionPolicy, Rollup
+from ioc.sensors.services import ingest_telemetry, write_entities
+from ioc.sensors.timeseries import apply_retention, roll_up
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+ID = "urn:ngsi-ld:RainGauge:rg-1"
+
+
+@pytest.fixture
+def gauge(units):
+    write_entities(
+        [{"id": ID, "type": "RainGauge", "location": {"type": "Point", "coordinates": [103.455, 22.405]}}], "create"
+    )
+    base = timezone.now().astimezone(VN).replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
+    # 10:00 → 10:50 every 10 minutes: 1, 2, 3, 4, 5, 6 mm; then 11:00: 10 mm
+    messages = [(ID, {"precipitation": float(i + 1)}, base + timedelta(minutes=10 * i)) for i in range(6)]
+    messages.append((ID, {"precipitation": 10.0}, base + timedelta(hours=1)))
+    ingest_telemetry(messages)
+    return base
+
+
+def test_rollups_per_minute_hour_and_day(gauge):
+    roll_up(since=gauge - timedelta(days=1))
+    hour = Rollup.objects.get(period="1h", bucket=gauge)
+    assert (hour.count, hour.total, hour.minimum, hour.maximum) == (6, 21.0, 1.0, 6.0)
+    assert Rollup.objects.filter(period="1m").count() == 7
+    roll_up(since=gauge - timedelta(days=1))  # idempotent
+    assert Rollup.objects.get(period="1h", bucket=gauge).count == 6
+
+
+def test_retention_deletes_old_raw_data_per_type(gauge):
+    RetentionPolicy.objects.create(entity_type="RainGauge", raw_days=1, rollup_days=30)
+    roll_up(since=gauge - timedelta(days=1))
+    deleted = apply_retention(now=timezone.now() + timedelta(days=2))
+    assert deleted > 0 and not Reading.objects.exists()
+    assert Rollup.objects.filter(period="1h").exists()  # hourly rollups outlive raw data
+
+
+def test_temporal_api(gauge, users, token_for):
+    headers = token_for(users["leader"])
+    roll_up(since=gauge - timedelta(days=1))
+
+    def get(query):
+        response = Client().get(f"/ngsi-ld/v1/temporal/entities/{ID}?{query}", **headers)
+        assert response.status_code == 200, response.content
+        return response.json()
+
+    raw = get("attrs=precipitation")
+    assert [i["value"] for i in raw["precipitation"]] == [1, 2, 3, 4, 5, 6, 10]
+    last = get("attrs=precipitation&lastN=2&options=temporalValues")
+    assert [v for v, _t in last["precipitation"]["values"]] == [6, 10]
+    start = (gauge + timedelta(minutes=15)).isoformat().replace("+", "%2B")
+    after = get(f"attrs=precipitation&timerel=after&timeAt={start}")
+    assert [i["value"] for i in after["precipitation"]] == [3, 4, 5, 6, 10]
+    hourly = get("attrs=precipitation&aggrMethods=sum,max,totalCount&aggrPeriodDuration=PT1H")
+    assert [s for s, _a, _b in hourly["precipitation"]["sum"]] == [21.0, 10.0]
+    assert [m for m, _a, _b in hourly["precipitation"]["max"]] == [6.0, 10.0]
+    twenty = get(
+        "attrs=precipitation&aggrMethods=avg&aggrPeriodDuration=PT20M&timerel=after&timeAt="
+        + gauge.isoformat().replace("+", "%2B")
+    )
+    assert [round(a, 2) for a, _s, _e in twenty["precipitation"]["avg"]] == [1.5, 3.5, 5.5, 10.0]
+    listing = Client().get("/ngsi-ld/v1/temporal/entities?type=RainGauge&lastN=1", **headers).json()
+    assert listing[0]["precipitation"][0]["value"] == 10
+    for bad in (
+        "timerel=between&timeAt=2026-11-25T00:00:00Z",
+        "timerel=after",
+        "aggrMethods=median",
+        "aggrMethods=avg&aggrPeriodDuration=1h",
+        "lastN=0",
+    ):
+        body = Client().get(f"/ngsi-ld/v1/temporal/entities/{ID}?{bad}", **headers).json()
+        assert body["type"].endswith("BadRequestData"), bad
