@@ -15,7 +15,7 @@ import time
 from collections import defaultdict, deque
 
 import paho.mqtt.client as mqtt
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from ioc.sensors.models import DeadLetter
 from ioc.sensors.ngsild import NgsiError, observed
@@ -132,3 +132,4 @@ class IngestWorker:
         finally:
             self.client.disconnect()
             self.client.loop_stop()
+            connection.close()  # this thread's database connection, so nothing holds the database afterwards
