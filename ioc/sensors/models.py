@@ -45,7 +45,13 @@ class Reading(models.Model):
 
 
 class Rule(models.Model):
-    """A threshold with hysteresis on one attribute, for an entity type or one entity."""
+    """A condition with hysteresis on one attribute, for an entity type or one entity: a level (`threshold`) or a
+    change over a window (`rate`, e.g. water rising 0.5 m in 10 minutes); optionally only while another rule is
+    triggered on a device within `radius_m` (heavy rain nearby AND a saturated slope → landslide risk)."""
+
+    class Kind(models.TextChoices):
+        THRESHOLD = "threshold", _("Level")
+        RATE = "rate", _("Change over a window")
 
     class Direction(models.TextChoices):
         ABOVE = "above", _("Above")
@@ -59,6 +65,16 @@ class Rule(models.Model):
     threshold = models.FloatField(_("raise at"))
     clear_at = models.FloatField(_("clear at"), help_text=_("hysteresis: the alert clears only past this value"))
     severity = models.CharField(max_length=10, default="warning")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.THRESHOLD)
+    window_minutes = models.PositiveIntegerField(default=10, help_text=_("for a change over a window"))
+    requires = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        help_text=_("only while this rule is triggered nearby"),
+    )
+    radius_m = models.PositiveIntegerField(default=2000)
     active = models.BooleanField(default=True)
 
     def __str__(self) -> str:

@@ -155,9 +155,14 @@ def evaluate_rules(readings: list[Reading]) -> None:
             ):
                 continue
             state, _ = RuleState.objects.get_or_create(rule=rule, entity=entity)
+            measure = _rate(reading, rule.window_minutes) if rule.kind == Rule.Kind.RATE else reading.value
+            if measure is None:
+                continue
             above = rule.direction == Rule.Direction.ABOVE
-            crossed = reading.value >= rule.threshold if above else reading.value <= rule.threshold
-            cleared = reading.value < rule.clear_at if above else reading.value > rule.clear_at
+            crossed = measure >= rule.threshold if above else measure <= rule.threshold
+            cleared = measure < rule.clear_at if above else measure > rule.clear_at
+            if crossed and rule.requires_id and not _required_nearby(rule, entity):
+                crossed = False
             if not state.triggered and crossed:
                 state.triggered, state.since = True, reading.observed_at
                 state.save(update_fields=["triggered", "since"])
@@ -174,6 +179,37 @@ def evaluate_rules(readings: list[Reading]) -> None:
             elif state.triggered and cleared:
                 state.triggered = False
                 state.save(update_fields=["triggered"])
+
+
+def _rate(reading: Reading, window_minutes: int) -> float | None:
+    """The change since the last reading at or before the start of the window (None without one)."""
+    from datetime import timedelta
+
+    earlier = (
+        Reading.objects.filter(
+            entity=reading.entity,
+            attr=reading.attr,
+            observed_at__lte=reading.observed_at - timedelta(minutes=window_minutes),
+        )
+        .order_by("-observed_at")
+        .values_list("value", flat=True)
+        .first()
+    )
+    return None if earlier is None else reading.value - earlier
+
+
+def _required_nearby(rule: Rule, entity: Entity) -> bool:
+    """Whether the rule this one requires is triggered on a device within its radius."""
+    from ioc.core.services.geo import distance_m
+
+    if entity.lat is None:
+        return False
+    for other in Entity.objects.filter(
+        rulestate__rule_id=rule.requires_id, rulestate__triggered=True, lat__isnull=False
+    ):
+        if distance_m(entity.lat, entity.lon, other.lat, other.lon) <= rule.radius_m:
+            return True
+    return False
 
 
 def _where(entity: Entity) -> dict:

@@ -1,6 +1,8 @@
 """NGSI-LD conformance-style tests: entities, attributes, batch operations, queries, and ProblemDetails errors."""
 
 import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -247,3 +249,82 @@ def test_invalid_json_is_an_invalid_request(users, token_for):
         **token_for(users["operator"]),
     )
     problem(batch, "BadRequestData", 400)
+
+
+def _ingest(entity_id, attr, value, minute):
+    from ioc.sensors.services import ingest_telemetry
+
+    ingest_telemetry(
+        [(entity_id, {attr: value}, datetime(2026, 11, 25, 8, minute, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))]
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rate_of_change_rule(units):
+    from ioc.sensors.services import write_entities
+
+    write_entities([sensor(level=0.5)], "create")
+    Rule.objects.create(
+        name="Nước lên nhanh",
+        entity_type="WaterLevelSensor",
+        attr="waterLevel",
+        kind="rate",
+        window_minutes=10,
+        threshold=0.5,
+        clear_at=0.2,
+        severity="critical",
+    )
+    sid = "urn:ngsi-ld:WaterLevelSensor:001"
+    # The entity was created with 0.5 at 08:00.
+    _ingest(sid, "waterLevel", 0.6, 1)
+    _ingest(sid, "waterLevel", 0.8, 6)  # +0.3 since 08:00 (the reading a full window before)
+    _ingest(sid, "waterLevel", 0.9, 11)  # +0.3 since 08:01
+    assert not Alert.objects.filter(kind="sensors.threshold").exists()
+    _ingest(sid, "waterLevel", 1.4, 16)  # +0.6 since 08:06 → rising fast
+    alert = Alert.objects.get(kind="sensors.threshold")
+    assert alert.severity == 4 and "Nước lên nhanh" in alert.title
+
+
+@pytest.mark.django_db(transaction=True)
+def test_combined_rule_needs_rain_nearby(units):
+    from ioc.sensors.services import write_entities
+
+    write_entities(
+        [
+            {
+                "id": "urn:ngsi-ld:RainGauge:near",
+                "type": "RainGauge",
+                "location": {"type": "Point", "coordinates": [103.456, 22.406]},
+            },
+            {
+                "id": "urn:ngsi-ld:RainGauge:far",
+                "type": "RainGauge",
+                "location": {"type": "Point", "coordinates": [103.39, 22.405]},
+            },
+            {
+                "id": "urn:ngsi-ld:SoilMoistureSensor:slope",
+                "type": "SoilMoistureSensor",
+                "location": {"type": "Point", "coordinates": [103.455, 22.405]},
+            },
+        ],
+        "create",
+    )
+    rain = Rule.objects.create(
+        name="Mưa lớn", entity_type="RainGauge", attr="precipitation", threshold=30, clear_at=20, severity="major"
+    )
+    Rule.objects.create(
+        name="Nguy cơ sạt lở",
+        entity_type="SoilMoistureSensor",
+        attr="soilMoisture",
+        threshold=45,
+        clear_at=40,
+        severity="critical",
+        requires=rain,
+        radius_m=2000,
+    )
+    _ingest("urn:ngsi-ld:RainGauge:far", "precipitation", 50, 0)  # heavy rain 7 km away
+    _ingest("urn:ngsi-ld:SoilMoistureSensor:slope", "soilMoisture", 48, 1)
+    assert not Alert.objects.filter(title__startswith="Nguy cơ sạt lở").exists()
+    _ingest("urn:ngsi-ld:RainGauge:near", "precipitation", 40, 2)  # now heavy rain 150 m away
+    _ingest("urn:ngsi-ld:SoilMoistureSensor:slope", "soilMoisture", 49, 3)
+    assert Alert.objects.get(title__startswith="Nguy cơ sạt lở").severity == 4
