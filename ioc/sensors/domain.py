@@ -88,5 +88,6 @@ DOMAIN = Domain(
         PeriodicJob(key="sensors.retention", fn=_retention, at="02:30"),
     ),
     urls=_urls,
+    nav_url="/dashboard/sensors/",
     simulator=_simulator,
 )

@@ -27,7 +27,7 @@ def devices_geojson(user, filters) -> dict:
         color = {"alert": "#cf222e", "silent": "#6e7781", "ok": "#2da44e"}[state]
         values = ", ".join(f"{k} {v.get('value')}" for k, v in list(e.attrs.items())[:3] if v.get("type") == "Property")
         rows.append((e.pk, e.lon, e.lat, f"{e.type} {e.entity_id.rsplit(':', 1)[-1]}: {values}", state, color))
-    return point_collection(rows, ("title", "state", "color"))
+    return point_collection(rows, ("title", "state", "color"), url="/dashboard/sensors/{id}/")
 
 
 def count_reporting(unit=None) -> int:

@@ -1,10 +1,12 @@
 from django.urls import include, path, re_path
 
-from ioc.sensors import views
+from ioc.sensors import views, views_ui
 
 ENTITY = r"(?P<entity_id>[^/]+)"
 app_name = "sensors"
 urlpatterns = [
+    path("dashboard/sensors/", views_ui.device_list, name="devices"),
+    path("dashboard/sensors/<int:pk>/", views_ui.device_detail, name="device"),
     path("ngsi-ld/v1/entities", views.entities, name="entities"),
     re_path(rf"^ngsi-ld/v1/entities/{ENTITY}/attrs/(?P<name>[^/]+)$", views.attr, name="attr"),
     re_path(rf"^ngsi-ld/v1/entities/{ENTITY}/attrs/?$", views.attrs, name="attrs"),

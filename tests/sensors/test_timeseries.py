@@ -80,3 +80,29 @@ def test_temporal_api(gauge, users, token_for):
     ):
         body = Client().get(f"/ngsi-ld/v1/temporal/entities/{ID}?{bad}", **headers).json()
         assert body["type"].endswith("BadRequestData"), bad
+
+
+def test_sensor_pages(gauge, users, client_for):
+    from ioc.sensors.models import Entity
+    from ioc.sensors.services import write_entities
+
+    write_entities(
+        [
+            {
+                "id": "urn:ngsi-ld:AirQualityObserved:aq-1",
+                "type": "AirQualityObserved",
+                "pm25": 35,
+                "pm10": 200,
+                "location": {"type": "Point", "coordinates": [103.46, 22.40]},
+            }
+        ],
+        "create",
+    )
+    client = client_for(users["operator"])
+    listing = client.get("/dashboard/sensors/").content.decode()
+    assert ID in listing and "125 · Kém" in listing  # PM10 200 µg/m³ → VN_AQI 125
+    gauge_pk = Entity.objects.get(entity_id=ID).pk
+    for window in ("hour", "day", "week"):
+        page = client.get(f"/dashboard/sensors/{gauge_pk}/?window={window}")
+        assert page.status_code == 200 and 'data-attr="precipitation"' in page.content.decode()
+    assert client_for(users["citizen"]).get("/dashboard/sensors/").status_code == 403

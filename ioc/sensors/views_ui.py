@@ -1,0 +1,67 @@
+"""The operators' sensor pages: every device with its state and latest values (VN_AQI for air quality), and one
+device with charts over the last hour, day or week."""
+
+from datetime import timedelta
+
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from ioc.dashboard.views import staff_required
+from ioc.sensors.aqi import vn_aqi
+from ioc.sensors.models import Entity, Rule, RuleState
+from ioc.sensors.timeseries import _aggregate
+
+WINDOWS = {
+    "hour": (timedelta(hours=1), timedelta(minutes=1)),
+    "day": (timedelta(days=1), timedelta(minutes=15)),
+    "week": (timedelta(days=7), timedelta(hours=1)),
+}
+
+
+def _aqi(entity: Entity):
+    values = {k: v.get("value") for k, v in entity.attrs.items() if k in ("pm25", "pm10")}
+    return vn_aqi(values) if values else None
+
+
+@staff_required
+def device_list(request):
+    triggered = set(RuleState.objects.filter(triggered=True).values_list("entity_id", flat=True))
+    devices = []
+    for e in Entity.objects.select_related("unit").order_by("type", "entity_id"):
+        state = "alert" if e.pk in triggered else "silent" if e.stale_alerted else "ok"
+        values = [(k, v.get("value"), v.get("unitCode", "")) for k, v in e.attrs.items() if v.get("type") == "Property"]
+        devices.append({"entity": e, "state": state, "values": values, "aqi": _aqi(e)})
+    return render(request, "sensors/list.html", {"devices": devices})
+
+
+@staff_required
+def device_detail(request, pk: int):
+    entity = get_object_or_404(Entity.objects.select_related("unit"), pk=pk)
+    window = request.GET.get("window") if request.GET.get("window") in WINDOWS else "day"
+    span, step = WINDOWS[window]
+    start = timezone.now() - span
+    series = {}
+    for attr, value in entity.attrs.items():
+        if value.get("type") != "Property" or not isinstance(value.get("value"), int | float):
+            continue
+        buckets = _aggregate(entity, attr, start, None, step)
+        series[attr] = {
+            "labels": [b["start"] for b in buckets],
+            "avg": [round(b["avg"], 2) for b in buckets],
+            "min": [b["min"] for b in buckets],
+            "max": [b["max"] for b in buckets],
+            "unit": value.get("unitCode", ""),
+        }
+    rules = Rule.objects.filter(active=True).filter(entity_type=entity.type) | Rule.objects.filter(entity=entity)
+    states = {s.rule_id: s for s in RuleState.objects.filter(entity=entity)}
+    return render(
+        request,
+        "sensors/detail.html",
+        {
+            "entity": entity,
+            "series": series,
+            "window": window,
+            "aqi": _aqi(entity),
+            "rules": [(r, states.get(r.pk)) for r in rules.distinct()],
+        },
+    )
