@@ -23,6 +23,17 @@ def _tasks_run_inline():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """Tests roll their data back without signals: drop what this process cached about units and the calendar."""
+    from ioc.core.services.calendar import invalidate_calendar
+    from ioc.core.services.geo import invalidate_units
+
+    invalidate_units()
+    invalidate_calendar()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _english_for_direct_calls():
     """Service calls in the test thread speak English (readable assertions); requests still get Vietnamese."""
     from django.utils import translation

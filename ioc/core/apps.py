@@ -17,5 +17,10 @@ class CoreConfig(DomainAppConfig, AppConfig):
         from ioc.core.services.calendar import invalidate_calendar
 
         super().ready()
+        from ioc.core.models import AdministrativeUnit
+        from ioc.core.services.geo import invalidate_units
+
+        post_save.connect(invalidate_units, sender=AdministrativeUnit, dispatch_uid="units-save")
+        post_delete.connect(invalidate_units, sender=AdministrativeUnit, dispatch_uid="units-delete")
         post_save.connect(invalidate_calendar, sender=CalendarDay, dispatch_uid="calendar-save")
         post_delete.connect(invalidate_calendar, sender=CalendarDay, dispatch_uid="calendar-delete")

@@ -28,8 +28,46 @@ def _prepared(unit_id: int, geometry_json: str):
     return prep(shape(json.loads(geometry_json)))
 
 
+_units_cache: dict = {}
+
+
+def invalidate_units(**_kwargs) -> None:
+    """Forget the cached units (connected to AdministrativeUnit saves and deletes: a profile reload)."""
+    _units_cache.clear()
+
+
+def _units_on(on: date) -> list:
+    """Units valid on a date with their prepared shapes, most detailed first; cached for a minute."""
+    import json
+    import time
+
+    cached = _units_cache.get(on)
+    if cached and time.monotonic() - cached[0] < 60:
+        return cached[1]
+    units = [
+        (u, _prepared(u.pk, json.dumps(u.geometry, sort_keys=True)))
+        for u in AdministrativeUnit.objects.filter(geometry__isnull=False)
+        .exclude(valid_from__gt=on)
+        .exclude(valid_to__lt=on)
+    ]
+    units.sort(key=lambda pair: _LEVEL_DEPTH.get(pair[0].level, 9), reverse=True)
+    if len(_units_cache) > 64:
+        _units_cache.clear()
+    _units_cache[on] = (time.monotonic(), units)
+    return units
+
+
 def unit_at(lat: float, lon: float, on: date | None = None) -> AdministrativeUnit | None:
     """The most detailed unit valid on `on` (default today, Vietnam time) whose boundary contains the point."""
+    on = on or timezone.localdate()
+    point = Point(lon, lat)
+    for unit, prepared in _units_on(on):
+        if unit.min_lat <= lat <= unit.max_lat and unit.min_lon <= lon <= unit.max_lon and prepared.intersects(point):
+            return unit
+    return None
+
+
+def _unit_at_uncached(lat: float, lon: float, on: date | None = None) -> AdministrativeUnit | None:
     import json
 
     on = on or timezone.localdate()
