@@ -81,5 +81,5 @@ def build() -> NinjaAPI:
     api.add_router("", core_router)
     for domain in registry:
         if domain.api_router:
-            api.add_router(f"/{domain.key}/", domain.api_router(), tags=[domain.key])
+            api.add_router(f"/{domain.key}/", domain.hook("api_router")(), tags=[domain.key])
     return api

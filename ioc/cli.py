@@ -46,7 +46,7 @@ def cmd_demo(args) -> int:
 
     for domain in registry:
         if domain.setup:
-            domain.setup()
+            domain.hook("setup")()
     created = ensure_demo_accounts()
     accounts_file = settings.DATA_DIR / "demo-accounts.txt"
     if created:

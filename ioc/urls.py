@@ -20,4 +20,4 @@ urlpatterns = [
 ]
 for _domain in registry:
     if _domain.urls:
-        urlpatterns += _domain.urls()
+        urlpatterns += _domain.hook("urls")()

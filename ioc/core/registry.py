@@ -75,12 +75,23 @@ class Domain:
     layers: tuple[MapLayer, ...] = ()
     tiles: tuple[KpiTile, ...] = ()
     alert_kinds: tuple[AlertKind, ...] = ()
-    api_router: Callable[[], Any] | None = None  # returns a ninja Router, mounted at /api/<key>/
-    simulator: Callable[[Event], None] | None = None  # runs until the event is set
+    # Hooks are callables or dotted paths ("ioc.feedback.api.build_router"), imported only when used (`hook()`).
+    api_router: Callable[[], Any] | str | None = None  # returns a ninja Router, mounted at /api/<key>/
+    simulator: Callable[[Event], None] | str | None = None  # runs until the event is set
     periodic_jobs: tuple[PeriodicJob, ...] = ()
     nav_url: str | None = None  # the domain's staff workspace, linked in the navigation
-    urls: Callable[[], list] | None = None  # the domain's own pages (URL patterns mounted at the site root)
-    setup: Callable[[], Any] | None = None  # creates the domain's default configuration when missing (demo)
+    urls: Callable[[], list] | str | None = None  # the domain's own pages (URL patterns mounted at the site root)
+    setup: Callable[[], Any] | str | None = None  # creates the domain's default configuration when missing (demo)
+
+    def hook(self, name: str) -> Callable | None:
+        """A hook as a callable, importing it if it was given as a dotted path."""
+        value = getattr(self, name)
+        if isinstance(value, str):
+            from django.utils.module_loading import import_string
+
+            return import_string(value)
+        return value
+
     extra: dict = field(default_factory=dict)
 
 
@@ -145,7 +156,7 @@ class Registry:
         return [job for d in self for job in d.periodic_jobs]
 
     def simulators(self) -> dict[str, Callable[[Event], None]]:
-        return {d.key: d.simulator for d in self if d.simulator}
+        return {d.key: d.hook("simulator") for d in self if d.simulator}
 
 
 registry = Registry()

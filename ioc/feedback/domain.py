@@ -17,30 +17,6 @@ def _check_deadlines():
     return check_deadlines()
 
 
-def _urls():
-    from ioc.feedback.urls import include_urls
-
-    return include_urls()
-
-
-def _router():
-    from ioc.feedback.api import build_router
-
-    return build_router()
-
-
-def _simulator(stop):
-    from ioc.feedback.simulate import run
-
-    run(stop)
-
-
-def _setup():
-    from ioc.feedback.defaults import ensure_default_categories
-
-    return ensure_default_categories()
-
-
 DOMAIN = Domain(
     key="feedback",
     label=_("Citizen reports"),
@@ -108,10 +84,10 @@ DOMAIN = Domain(
             ),
         ),
     ),
-    api_router=_router,
-    simulator=_simulator,
+    api_router="ioc.feedback.api.build_router",
+    simulator="ioc.feedback.simulate.run",
     periodic_jobs=(PeriodicJob(key="feedback.check_deadlines", fn=_check_deadlines, minutes=5),),
-    urls=_urls,
+    urls="ioc.feedback.urls.include_urls",
     nav_url="/dashboard/feedback/",
-    setup=_setup,
+    setup="ioc.feedback.defaults.ensure_default_categories",
 )

@@ -42,18 +42,6 @@ def _calls_today(user, unit):
     return calls_today(user, unit)
 
 
-def _router():
-    from ioc.hotline.api import build_router
-
-    return build_router()
-
-
-def _simulator(stop):
-    from ioc.hotline.simulate import run
-
-    run(stop)
-
-
 DOMAIN = Domain(
     key="hotline",
     label=_("Hotline"),
@@ -78,6 +66,6 @@ DOMAIN = Domain(
         )
         for topic, (_dept, severity) in ROUTING.items()
     ),
-    api_router=_router,
-    simulator=_simulator,
+    api_router="ioc.hotline.api.build_router",
+    simulator="ioc.hotline.simulate.run",
 )

@@ -23,30 +23,6 @@ def _daily_report():
     return daily_report()
 
 
-def _router():
-    from ioc.publicservice.api import build_router
-
-    return build_router()
-
-
-def _urls():
-    from ioc.publicservice.urls import include_urls
-
-    return include_urls()
-
-
-def _simulator(stop):
-    from ioc.publicservice.simulate import run
-
-    run(stop)
-
-
-def _setup():
-    from ioc.publicservice.defaults import ensure_defaults
-
-    return ensure_defaults()
-
-
 DOMAIN = Domain(
     key="publicservice",
     label=_("Public services"),
@@ -107,13 +83,13 @@ DOMAIN = Domain(
             ),
         ),
     ),
-    api_router=_router,
-    simulator=_simulator,
+    api_router="ioc.publicservice.api.build_router",
+    simulator="ioc.publicservice.simulate.run",
     periodic_jobs=(
         PeriodicJob(key="publicservice.alert_late", fn=_alert_late, minutes=15),
         PeriodicJob(key="publicservice.daily_report", fn=_daily_report, at="07:00"),
     ),
-    urls=_urls,
+    urls="ioc.publicservice.urls.include_urls",
     nav_url="/dashboard/publicservice/",
-    setup=_setup,
+    setup="ioc.publicservice.defaults.ensure_defaults",
 )

@@ -29,12 +29,6 @@ def _stale():
     return check_stale()
 
 
-def _simulator(stop):
-    from ioc.sensors.simulate import run
-
-    run(stop)
-
-
 def _roll_up():
     from ioc.sensors.timeseries import roll_up
 
@@ -45,12 +39,6 @@ def _retention():
     from ioc.sensors.timeseries import apply_retention
 
     return apply_retention()
-
-
-def _urls():
-    from ioc.sensors.urls import include_urls
-
-    return include_urls()
 
 
 DOMAIN = Domain(
@@ -87,7 +75,7 @@ DOMAIN = Domain(
         PeriodicJob(key="sensors.roll_up", fn=_roll_up, minutes=1),
         PeriodicJob(key="sensors.retention", fn=_retention, at="02:30"),
     ),
-    urls=_urls,
+    urls="ioc.sensors.urls.include_urls",
     nav_url="/dashboard/sensors/",
-    simulator=_simulator,
+    simulator="ioc.sensors.simulate.run",
 )

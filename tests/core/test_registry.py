@@ -28,15 +28,18 @@ def test_every_registration_is_complete_and_works(domain, users):
         assert str(kind.label)
         assert kind.severity in ("info", "warning", "major", "critical")
         assert kind.sop, f"{kind.key} has no standard operating procedure"
+    for hook in ("api_router", "simulator", "urls", "setup"):
+        if getattr(domain, hook):
+            assert callable(domain.hook(hook)), f"{domain.key}.{hook} does not resolve to a callable"
     if domain.api_router:
-        assert isinstance(domain.api_router(), Router)
+        assert isinstance(domain.hook("api_router")(), Router)
     for job in domain.periodic_jobs:
         assert job.minutes >= 1
         job.fn()  # runs on an empty database without error
     if domain.simulator:
         stop = Event()
         stop.set()  # a stopped simulator returns promptly
-        domain.simulator(stop)
+        domain.hook("simulator")(stop)
 
 
 def _domain(key="demo", **kw):
