@@ -48,7 +48,8 @@
         return { color: color, weight: 2, fillOpacity: def.key === "core.units" ? 0.06 : 0.3, dashArray: f.properties && f.properties.approximate ? "6 4" : null };
       },
       pointToLayer: function (f, latlng) {
-        const color = (f.properties && SEVERITY_COLORS[f.properties.severity]) || def.color;
+        const p = f.properties || {};
+        const color = p.color || SEVERITY_COLORS[p.severity] || def.color;
         return L.circleMarker(latlng, { radius: 8, color: "#fff", weight: 1.5, fillColor: color, fillOpacity: 0.95 });
       },
       onEachFeature: function (f, layer) {
