@@ -7,6 +7,7 @@ app_name = "sensors"
 urlpatterns = [
     path("dashboard/sensors/", views_ui.device_list, name="devices"),
     path("dashboard/sensors/<int:pk>/", views_ui.device_detail, name="device"),
+    path("dashboard/sensors/import/", views_ui.device_import, name="device_import"),
     path("ngsi-ld/v1/entities", views.entities, name="entities"),
     re_path(rf"^ngsi-ld/v1/entities/{ENTITY}/attrs/(?P<name>[^/]+)$", views.attr, name="attr"),
     re_path(rf"^ngsi-ld/v1/entities/{ENTITY}/attrs/?$", views.attrs, name="attrs"),

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ioc.dashboard.views import staff_required
 from ioc.sensors.aqi import vn_aqi
@@ -65,3 +66,34 @@ def device_detail(request, pk: int):
             "rules": [(r, states.get(r.pk)) for r in rules.distinct()],
         },
     )
+
+
+@staff_required
+def device_import(request):
+    """Operators register devices in bulk from a spreadsheet."""
+    from django.contrib import messages
+
+    from ioc.core.permissions import OPERATORS, require_role
+    from ioc.core.services import audit
+    from ioc.sensors.devices import import_devices
+
+    require_role(request.user, OPERATORS)
+    result = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None or not upload.name.lower().endswith((".csv", ".xlsx")):
+            messages.error(request, _("Choose a CSV or XLSX file"))
+        elif upload.size > 20 * 1024 * 1024:
+            messages.error(request, _("The file is larger than 20 MB"))
+        else:
+            result = import_devices(upload.read(), upload.name)
+            audit.record(
+                request.user,
+                "import",
+                object_type="sensors.entity",
+                request=request,
+                filename=upload.name,
+                created=result["created"],
+                updated=result["updated"],
+            )
+    return render(request, "sensors/import.html", {"result": result})

@@ -106,3 +106,36 @@ def test_sensor_pages(gauge, users, client_for):
         page = client.get(f"/dashboard/sensors/{gauge_pk}/?window={window}")
         assert page.status_code == 200 and 'data-attr="precipitation"' in page.content.decode()
     assert client_for(users["citizen"]).get("/dashboard/sensors/").status_code == 403
+
+
+def test_devices_are_registered_from_a_spreadsheet(units, users, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ioc.sensors.models import Entity
+
+    csv_text = (
+        "id,type,lat,lon,name,expected_interval_s,department\n"
+        "urn:ngsi-ld:RainGauge:lc-01,RainGauge,22.405,103.455,Trạm mưa Đoàn Kết,300,tai-nguyen-moi-truong\n"
+        "urn:ngsi-ld:RainGauge:lc-02,RainGauge,22.392,103.472,,600,\n"
+        "not-a-uri,RainGauge,22.4,103.4,,,\n"
+        "urn:ngsi-ld:RainGauge:lc-03,RainGauge,95,103.4,,,\n"
+        "urn:ngsi-ld:RainGauge:lc-01,RainGauge,22.405,103.455,,,\n"
+        "urn:ngsi-ld:RainGauge:lc-04,RainGauge,22.405,103.455,,5,\n"
+        "urn:ngsi-ld:RainGauge:lc-05,RainGauge,22.405,103.455,,,phong-khong-co\n"
+    )
+    client = client_for(users["operator"])
+    page = client.post("/dashboard/sensors/import/", {"file": SimpleUploadedFile("tram.csv", csv_text.encode())})
+    html = page.content.decode()
+    assert "2" in html and 'id="refused"' in html
+    lines = [int(x) for x in __import__("re").findall(r"<tr><td>(\d+)</td>", html)]
+    assert lines == [4, 5, 6, 7, 8]
+    gauge = Entity.objects.get(entity_id="urn:ngsi-ld:RainGauge:lc-01")
+    assert gauge.expected_interval_s == 300 and gauge.department.code == "tai-nguyen-moi-truong"
+    assert gauge.attrs["name"]["value"] == "Trạm mưa Đoàn Kết" and gauge.unit == units["Đoàn Kết"]
+    again = client.post("/dashboard/sensors/import/", {"file": SimpleUploadedFile("tram.csv", csv_text.encode())})
+    import re
+
+    new = re.search(r'id="import-result" role="status">(\d+) ', again.content.decode()).group(1)
+    assert new == "0"  # a re-import updates, nothing new
+    assert Entity.objects.count() == 2
+    assert client_for(users["leader"]).get("/dashboard/sensors/import/").status_code == 403
