@@ -31,9 +31,8 @@ def setup(data_dir: Path, n_alerts: int, n_points: int) -> str:
 
     from ioc.core.models import Alert, Role
     from ioc.core.services.accounts import create_token, create_user
-    from ioc.core.services.geo import current_units
+    from ioc.core.services.geo import current_units, random_point_in
     from ioc.core.services.profile import load_profile
-    from ioc.hotline.simulate import random_point_in
 
     call_command("migrate", verbosity=0)
     load_profile()

@@ -35,13 +35,12 @@ def setup(data_dir: Path, n: int):
     from django.core.management import call_command
     from django.utils import timezone
 
-    from ioc.core.services.geo import current_units
+    from ioc.core.services.geo import current_units, random_point_in
     from ioc.core.services.profile import load_profile
     from ioc.feedback.defaults import ensure_default_categories
     from ioc.feedback.models import Category, Report
     from ioc.feedback.open311 import create_key
     from ioc.feedback.services import new_tracking_code
-    from ioc.hotline.simulate import random_point_in
 
     call_command("migrate", verbosity=0)
     load_profile()

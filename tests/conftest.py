@@ -28,8 +28,11 @@ def _fresh_process_caches():
     from ioc.core.services.calendar import invalidate_calendar
     from ioc.core.services.geo import invalidate_units
 
+    from django.core.cache import cache
+
     invalidate_units()
     invalidate_calendar()
+    cache.clear()
     yield
 
 

@@ -67,7 +67,7 @@ def photo(rng: random.Random, name: str = "anh.jpg") -> SimpleUploadedFile:
 
 
 def _point(rng, units):
-    from ioc.hotline.simulate import random_point_in
+    from ioc.core.services.geo import random_point_in
 
     unit = rng.choice(units)
     return unit, *random_point_in(unit.geometry, rng)

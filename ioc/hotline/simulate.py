@@ -7,9 +7,8 @@ import random
 from threading import Event
 
 from django.db import close_old_connections
-from shapely.geometry import Point, shape
 
-from ioc.core.services.geo import current_units
+from ioc.core.services.geo import current_units, random_point_in
 from ioc.hotline.models import Call
 from ioc.hotline.services import record_call
 
@@ -69,16 +68,6 @@ SCENARIOS = [
 ]
 FAMILY = ["Nguyễn", "Trần", "Lò", "Lường", "Hoàng", "Vàng", "Tòng", "Phạm", "Giàng", "Lê"]
 GIVEN = ["Văn Minh", "Thị Hoa", "Văn Thắng", "Thị Lan", "A Sử", "Thị Mai", "Văn Dũng", "Thị Hương"]
-
-
-def random_point_in(geometry, rng: random.Random) -> tuple[float, float]:
-    """A uniformly random (lat, lon) inside a polygon."""
-    polygon = shape(geometry)
-    min_x, min_y, max_x, max_y = polygon.bounds
-    while True:
-        x, y = rng.uniform(min_x, max_x), rng.uniform(min_y, max_y)
-        if polygon.contains(Point(x, y)):
-            return round(y, 6), round(x, 6)
 
 
 def make_call(rng: random.Random, units, received_at=None) -> Call:

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
+from ioc.core.tabular import FileFormatError, decode, rows  # noqa: F401  (this domain reads tables through here)
+
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 EXCEL_EPOCH = datetime(1899, 12, 30)
-from ioc.core.tabular import FileFormatError, decode, rows  # noqa: E402,F401  (re-exported for this domain)
-
 TRUE = {"1", "x", "có", "co", "c", "true", "yes", "y", "đúng", "dung"}
 FALSE = {"0", "", "không", "khong", "k", "false", "no", "n", "sai"}
 

@@ -47,7 +47,21 @@ def _period(unit=None, days: int = 30):
 
 
 def kpi(unit=None) -> dict:
-    """Last 30 days: received, processing, early/on-time/late % of decided files, online %."""
+    """Last 30 days: received, processing, early/on-time/late % of decided files, online %.
+
+    Five KPI tiles read it on every dashboard poll: the one aggregate is kept for 15 seconds.
+    """
+    from django.core.cache import cache
+
+    key = f"publicservice.kpi.{unit.pk if unit else 'city'}"
+    if (cached := cache.get(key)) is not None:
+        return cached
+    result = _kpi(unit)
+    cache.set(key, result, 15)
+    return result
+
+
+def _kpi(unit=None) -> dict:
     agg = _period(unit).aggregate(
         received=Count("id"),
         processing=Count("id", filter=Q(status__in=[1, 2, 4, 5, 6])),

@@ -145,7 +145,7 @@ def _save_entities(entities: list[Entity], *, with_place: bool) -> None:
 def _place(entity: Entity, location) -> None:
     if location:
         entity.lat, entity.lon = location
-        entity.unit = unit_at(*location) if -90 <= location[0] <= 90 else None
+        entity.unit = unit_at(*location)
 
 
 def update_attributes(entity: Entity, payload: dict, *, only_existing: bool) -> list[str]:

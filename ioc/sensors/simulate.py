@@ -49,7 +49,7 @@ RULES = [
 
 def ensure_network(rng: random.Random) -> list[Entity]:
     """Create the demo devices (with places inside today's wards) and their rules, if missing."""
-    from ioc.hotline.simulate import random_point_in
+    from ioc.core.services.geo import random_point_in
 
     if Entity.objects.exists():
         return list(Entity.objects.all())

@@ -67,23 +67,16 @@ def unit_at(lat: float, lon: float, on: date | None = None) -> AdministrativeUni
     return None
 
 
-def _unit_at_uncached(lat: float, lon: float, on: date | None = None) -> AdministrativeUnit | None:
-    import json
+def random_point_in(geometry: dict, rng) -> tuple[float, float]:
+    """A uniformly random (lat, lon) inside a GeoJSON polygon (simulators and benchmarks place things with it)."""
+    from shapely.geometry import shape
 
-    on = on or timezone.localdate()
-    candidates = (
-        AdministrativeUnit.objects.filter(min_lat__lte=lat, max_lat__gte=lat, min_lon__lte=lon, max_lon__gte=lon)
-        .exclude(valid_from__gt=on)
-        .exclude(valid_to__lt=on)
-    )
-    point = Point(lon, lat)
-    hits = [
-        u
-        for u in candidates
-        if u.geometry and _prepared(u.pk, json.dumps(u.geometry, sort_keys=True)).intersects(point)
-    ]
-    hits.sort(key=lambda u: _LEVEL_DEPTH.get(u.level, 9), reverse=True)
-    return hits[0] if hits else None
+    polygon = shape(geometry)
+    min_x, min_y, max_x, max_y = polygon.bounds
+    while True:
+        x, y = rng.uniform(min_x, max_x), rng.uniform(min_y, max_y)
+        if polygon.contains(Point(x, y)):
+            return round(y, 6), round(x, 6)
 
 
 def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
