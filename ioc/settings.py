@@ -145,6 +145,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Request bodies: JSON and forms up to 2 MiB, file uploads up to 10 MiB (refused with 413 before they are read).
 MAX_BODY_BYTES = int(os.environ.get("IOC_MAX_BODY_BYTES", 2 * 1024 * 1024))
+# NGSI-LD notifications go to subscribers' HTTP endpoints; loopback and link-local addresses (cloud metadata, the
+# server itself) are refused unless this is set, so a subscription cannot be used to reach them (SSRF).
+NGSI_NOTIFY_ALLOW_LOCAL = env_bool("IOC_NGSI_NOTIFY_ALLOW_LOCAL")
 MAX_UPLOAD_BYTES = int(os.environ.get("IOC_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES

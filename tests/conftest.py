@@ -25,13 +25,15 @@ def _tasks_run_inline():
 @pytest.fixture(autouse=True)
 def _fresh_process_caches():
     """Tests roll their data back without signals: drop what this process cached about units and the calendar."""
+    from django.core.cache import cache
+
     from ioc.core.services.calendar import invalidate_calendar
     from ioc.core.services.geo import invalidate_units
-
-    from django.core.cache import cache
+    from ioc.sensors.subscriptions import forget_subscriptions
 
     invalidate_units()
     invalidate_calendar()
+    forget_subscriptions()
     cache.clear()
     yield
 

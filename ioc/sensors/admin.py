@@ -18,3 +18,10 @@ class RuleAdmin(admin.ModelAdmin):
 @admin.register(models.DeadLetter)
 class DeadLetterAdmin(admin.ModelAdmin):
     list_display = ("received_at", "topic", "reason")
+
+
+@admin.register(models.Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    list_display = ("sub_id", "endpoint", "is_active", "expires_at", "times_sent", "last_success", "last_failure")
+    list_filter = ("is_active",)
+    search_fields = ("sub_id", "endpoint", "description")

@@ -1,5 +1,6 @@
 """Sensors as NGSI-LD entities, their readings (time series), rules and the MQTT dead-letter table."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -127,3 +128,32 @@ class RetentionPolicy(models.Model):
 
     def __str__(self) -> str:
         return self.entity_type or "default"
+
+
+class Subscription(models.Model):
+    """An NGSI-LD subscription: which entity changes to notify, and where (an HTTP endpoint)."""
+
+    sub_id = models.CharField(max_length=256, unique=True)
+    description = models.CharField(max_length=500, blank=True)
+    entities = models.JSONField(default=list, blank=True)  # [{"type", "id"?, "idPattern"?}]
+    watched_attributes = models.JSONField(default=list, blank=True)
+    q = models.CharField(max_length=1000, blank=True)
+    geo_q = models.JSONField(null=True, blank=True)
+    attributes = models.JSONField(default=list, blank=True)  # what a notification carries ([] = all)
+    format = models.CharField(max_length=20, default="normalized")
+    endpoint = models.URLField(max_length=500)
+    accept = models.CharField(max_length=40, default="application/json")
+    throttling = models.PositiveIntegerField(default=0)  # seconds between two notifications
+    expires_at = models.DateTimeField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+    times_sent = models.PositiveIntegerField(default=0)
+    last_notification = models.DateTimeField(null=True, blank=True)
+    last_success = models.DateTimeField(null=True, blank=True)
+    last_failure = models.DateTimeField(null=True, blank=True)
+    last_failure_reason = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return self.sub_id

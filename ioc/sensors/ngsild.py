@@ -156,6 +156,50 @@ def render(entity, attrs_wanted: set[str] | None = None, key_values: bool = Fals
     return out
 
 
+# --- geo-queries ---------------------------------------------------------------------------------------------
+
+
+def geo_predicate(rel: str, geometry, coordinates):
+    """(bounding box ((lat range), (lon range)) or None, test(entity) -> bool) for near/within/intersects."""
+    import math
+
+    from ioc.core.services.geo import distance_m
+
+    if rel.startswith("near"):
+        if geometry != "Point":
+            raise NgsiError("BadRequestData", "near needs geometry=Point")
+        match = re.match(r"^near;(max|min)Distance==(\d+(\.\d+)?)$", rel)
+        if not match:
+            raise NgsiError("BadRequestData", "georel near needs ;maxDistance==metres or ;minDistance==metres")
+        lat, lon = point({"type": "Point", "coordinates": coordinates}, "coordinates")
+        distance, within = float(match.group(2)), match.group(1) == "max"
+        box = None
+        if within:
+            dlat = distance / 111_000
+            dlon = distance / (111_000 * max(math.cos(math.radians(lat)), 0.01))
+            box = ((lat - dlat, lat + dlat), (lon - dlon, lon + dlon))
+
+        def near(entity) -> bool:
+            if entity.lat is None:
+                return False
+            d = distance_m(lat, lon, entity.lat, entity.lon)
+            return d <= distance if within else d >= distance
+
+        return box, near
+    if rel in ("within", "intersects"):
+        from shapely.geometry import Point, shape
+
+        try:
+            area = shape({"type": geometry, "coordinates": coordinates})
+        except Exception:
+            raise NgsiError("BadRequestData", f"{geometry} coordinates are not a valid geometry") from None
+        if area.geom_type not in ("Polygon", "MultiPolygon") or not area.is_valid:
+            raise NgsiError("BadRequestData", f"{rel} needs a valid Polygon")
+        min_x, min_y, max_x, max_y = area.bounds
+        return ((min_y, max_y), (min_x, max_x)), lambda e: e.lat is not None and area.intersects(Point(e.lon, e.lat))
+    raise NgsiError("BadRequestData", f"georel {rel!r} is not supported (near, within, intersects)")
+
+
 # --- q ----------------------------------------------------------------------------------------------------
 
 Q_TERM = re.compile(r"^([A-Za-z_][A-Za-z0-9_.]*)(==|!=|>=|<=|>|<)(.+)$")
@@ -181,16 +225,25 @@ def parse_q(text: str) -> list[list[Term]]:
                 raise NgsiError("BadRequestData", f"q: cannot read {part!r} (use attr==value, >, <, >=, <=, !=)")
             attr, op, raw = match.groups()
             raw = raw.strip()
-            if raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
-                value = raw[1:-1]
-            else:
-                try:
-                    value = float(raw)
-                except ValueError:
-                    value = raw
+            value = _q_value(raw, part)
             terms.append(Term(attr, op, value))
         groups.append(terms)
     return groups
+
+
+def _q_value(raw: str, part: str):
+    """A q value: a quoted string, a number, true/false, a date-time or a URI (as the grammar allows)."""
+    if raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
+        return raw[1:-1]
+    if raw in ("true", "false"):
+        return raw == "true"
+    try:
+        return float(raw)
+    except ValueError:
+        pass
+    if parse_datetime(raw) or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s\"<>]+$", raw):
+        return raw
+    raise NgsiError("BadRequestData", f"q: cannot read the value in {part!r} (quote text values)")
 
 
 def matches(entity, groups: list[list[Term]]) -> bool:

@@ -105,13 +105,20 @@ def write_entities(bodies: list, mode: str) -> tuple[list[str], list[dict], list
             readings.append((entity, attrs))
             written.append(entity_id)
         Entity.objects.bulk_create(new_entities)
-        Entity.objects.bulk_update(
-            changed, ["attrs", "lat", "lon", "unit", "last_seen_at", "stale_alerted", "modified_at"]
-        )
+        _save_entities(changed, with_place=True)
         rows = [r for entity, attrs in readings for r in _readings(entity, attrs, now)]
         Reading.objects.bulk_create(rows, ignore_conflicts=True)  # a repeated observation is stored once
         evaluate_rules(rows)
+        _notify_after_commit({entity.pk: set(attrs) for entity, attrs in readings})
     return written, errors, created
+
+
+def _notify_after_commit(changes: dict[int, set[str]]) -> None:
+    """Subscriptions hear of a change only once it is committed (a rolled-back write notifies no one)."""
+    from ioc.sensors.subscriptions import entities_changed
+
+    if changes:
+        transaction.on_commit(lambda: entities_changed(changes))
 
 
 def _save_entities(entities: list[Entity], *, with_place: bool) -> None:
@@ -282,7 +289,7 @@ def ingest_telemetry(messages: list[tuple[str, dict, datetime | None]]) -> list[
         entities = {
             e.entity_id: e for e in Entity.objects.select_for_update().filter(entity_id__in={m[0] for m in messages})
         }
-        rows, touched = [], {}
+        rows, touched, changes = [], {}, {}
         for index, (entity_id, values, at) in enumerate(messages):
             entity = entities.get(entity_id)
             if entity is None:
@@ -303,7 +310,9 @@ def ingest_telemetry(messages: list[tuple[str, dict, datetime | None]]) -> list[
                     entity.attrs[name] = value
             entity.last_seen_at, entity.stale_alerted, entity.modified_at = now, False, now
             touched[entity_id] = entity
+            changes.setdefault(entity.pk, set()).update(attrs)
         _save_entities(list(touched.values()), with_place=False)
         Reading.objects.bulk_create(rows, ignore_conflicts=True)
         evaluate_rules(rows)
+        _notify_after_commit(changes)
     return refused

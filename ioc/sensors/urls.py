@@ -1,6 +1,6 @@
 from django.urls import include, path, re_path
 
-from ioc.sensors import views, views_ui
+from ioc.sensors import views, views_subscriptions, views_ui
 
 ENTITY = r"(?P<entity_id>[^/]+)"
 app_name = "sensors"
@@ -13,6 +13,10 @@ urlpatterns = [
     re_path(rf"^ngsi-ld/v1/entities/{ENTITY}/attrs/?$", views.attrs, name="attrs"),
     re_path(rf"^ngsi-ld/v1/entities/{ENTITY}$", views.entity, name="entity"),
     path("ngsi-ld/v1/entityOperations/<str:operation>", views.batch, name="batch"),
+    path("ngsi-ld/v1/subscriptions", views_subscriptions.subscription_list, name="subscriptions"),
+    re_path(
+        r"^ngsi-ld/v1/subscriptions/(?P<sub_id>[^/]+)$", views_subscriptions.subscription_detail, name="subscription"
+    ),
     path("ngsi-ld/v1/temporal/entities", views.temporal_entities, name="temporal_entities"),
     re_path(rf"^ngsi-ld/v1/temporal/entities/{ENTITY}$", views.temporal_entity, name="temporal_entity"),
 ]

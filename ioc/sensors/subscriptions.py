@@ -1,0 +1,359 @@
+"""NGSI-LD subscriptions: validation and rendering, matching entity changes, and HTTP notifications.
+
+A write commits first; then the subscriptions its changes match are queued (one task per subscription) and the
+worker POSTs the notification. Throttling is enforced with a conditional UPDATE so two workers never both send
+within the period; notifications inside the period are dropped, as Orion-LD does.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import re
+import socket
+import time
+import urllib.request
+import uuid
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db.models import F, Q
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from ioc.sensors import ngsild
+from ioc.sensors.models import Entity, Subscription
+from ioc.sensors.ngsild import NgsiError
+
+log = logging.getLogger(__name__)
+TIMEOUT_S = 5
+KNOWN = {
+    "id",
+    "type",
+    "@context",
+    "description",
+    "subscriptionName",
+    "entities",
+    "watchedAttributes",
+    "q",
+    "geoQ",
+    "notification",
+    "expiresAt",
+    "throttling",
+    "isActive",
+}
+
+
+def _bad(detail: str) -> NgsiError:
+    return NgsiError("BadRequestData", detail)
+
+
+def _check_endpoint(uri) -> str:
+    if not isinstance(uri, str) or len(uri) > 500:
+        raise _bad("notification.endpoint.uri must be an http(s) URL")
+    parts = urlsplit(uri)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise _bad("notification.endpoint.uri must be an http(s) URL (mqtt endpoints are not supported)")
+    if parts.username or parts.password:
+        raise _bad("notification.endpoint.uri must not carry credentials")
+    _refuse_local(parts.hostname, resolve=False)
+    return uri
+
+
+def _refuse_local(host: str, *, resolve: bool) -> None:
+    """Loopback, link-local and unspecified addresses are refused unless the setting allows them."""
+    if settings.NGSI_NOTIFY_ALLOW_LOCAL:
+        return
+    if host.lower() in ("localhost", "localhost.localdomain"):
+        raise _bad("notification.endpoint.uri may not point at this server")
+    addresses = []
+    try:
+        addresses = [ipaddress.ip_address(host.strip("[]"))]
+    except ValueError:
+        if resolve:
+            addresses = [ipaddress.ip_address(info[4][0]) for info in socket.getaddrinfo(host, None)]
+    for address in addresses:
+        if address.is_loopback or address.is_link_local or address.is_unspecified or address.is_multicast:
+            raise _bad("notification.endpoint.uri may not point at a loopback or link-local address")
+
+
+def _entities(value) -> list[dict]:
+    if not isinstance(value, list) or len(value) > 100:
+        raise _bad("entities must be a list of {type, id or idPattern}")
+    out = []
+    for item in value:
+        if not isinstance(item, dict) or set(item) - {"type", "id", "idPattern"}:
+            raise _bad("each of entities is an object with type and optionally id or idPattern")
+        clean = {"type": ngsild.check_type(item.get("type"))}
+        if "id" in item:
+            clean["id"] = ngsild.check_id(item["id"], "entities.id")
+        if "idPattern" in item:
+            try:
+                re.compile(str(item["idPattern"])[:200])
+            except re.error:
+                raise _bad("entities.idPattern is not a valid regular expression") from None
+            clean["idPattern"] = str(item["idPattern"])[:200]
+        out.append(clean)
+    return out
+
+
+def _names(value, what: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(n, str) and ngsild.NAME.match(n) for n in value):
+        raise _bad(f"{what} must be a list of attribute names")
+    return value
+
+
+def _geo_q(value) -> dict:
+    if not isinstance(value, dict) or not {"geometry", "coordinates", "georel"} <= set(value):
+        raise _bad("geoQ needs geometry, coordinates and georel")
+    coordinates = value["coordinates"]
+    if isinstance(coordinates, str):
+        try:
+            coordinates = json.loads(coordinates)
+        except ValueError:
+            raise _bad("geoQ.coordinates must be GeoJSON coordinates") from None
+    ngsild.geo_predicate(value["georel"], value["geometry"], coordinates)  # raises when invalid
+    return {"geometry": value["geometry"], "coordinates": coordinates, "georel": value["georel"]}
+
+
+def apply(subscription: Subscription, body, *, creating: bool) -> Subscription:
+    """Check a subscription payload (whole on create, a fragment on PATCH) and copy it onto the model."""
+    if not isinstance(body, dict):
+        raise _bad("a subscription is a JSON object")
+    unknown = set(body) - KNOWN
+    if unknown:
+        raise _bad(f"unknown member(s) {', '.join(sorted(unknown))} (timeInterval and temporalQ are not supported)")
+    if creating:
+        if body.get("type") != "Subscription":
+            raise _bad("type must be Subscription")
+        subscription.sub_id = ngsild.check_id(body.get("id") or f"urn:ngsi-ld:Subscription:{uuid.uuid4()}")
+    elif "id" in body and body["id"] != subscription.sub_id:
+        raise _bad("the id of a subscription cannot change")
+    if "description" in body or "subscriptionName" in body:
+        subscription.description = str(body.get("description") or body.get("subscriptionName") or "")[:500]
+    if "entities" in body:
+        subscription.entities = _entities(body["entities"])
+    if "watchedAttributes" in body:
+        subscription.watched_attributes = _names(body["watchedAttributes"], "watchedAttributes")
+    if "q" in body:
+        if body["q"]:
+            ngsild.parse_q(str(body["q"]))
+        subscription.q = str(body["q"] or "")
+    if "geoQ" in body:
+        subscription.geo_q = _geo_q(body["geoQ"]) if body["geoQ"] else None
+    if "notification" in body:
+        note = body["notification"]
+        if not isinstance(note, dict) or not isinstance(note.get("endpoint"), dict):
+            raise _bad("notification needs an endpoint with a uri")
+        subscription.endpoint = _check_endpoint(note["endpoint"].get("uri"))
+        accept = note["endpoint"].get("accept", "application/json")
+        if accept not in ("application/json", "application/ld+json"):
+            raise _bad("notification.endpoint.accept must be application/json or application/ld+json")
+        subscription.accept = accept
+        subscription.attributes = _names(note.get("attributes", []), "notification.attributes")
+        if note.get("format", "normalized") not in ("normalized", "keyValues"):
+            raise _bad("notification.format must be normalized or keyValues")
+        subscription.format = note.get("format", "normalized")
+    elif creating:
+        raise _bad("a subscription needs a notification with an endpoint")
+    if "expiresAt" in body:
+        moment = parse_datetime(body["expiresAt"]) if isinstance(body["expiresAt"], str) else None
+        if body["expiresAt"] is not None and (moment is None or timezone.is_naive(moment)):
+            raise _bad("expiresAt must be an ISO 8601 date-time with its offset")
+        if moment and creating and moment <= timezone.now():
+            raise _bad("expiresAt is in the past")
+        subscription.expires_at = moment
+    if "throttling" in body:
+        value = body["throttling"]
+        if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 86_400:
+            raise _bad("throttling is a number of seconds from 0 to 86400")
+        subscription.throttling = int(value)
+    if "isActive" in body:
+        if not isinstance(body["isActive"], bool):
+            raise _bad("isActive is true or false")
+        subscription.is_active = body["isActive"]
+    if not (subscription.entities or subscription.watched_attributes):
+        raise _bad("a subscription needs entities or watchedAttributes")
+    return subscription
+
+
+def status(subscription: Subscription, now=None) -> str:
+    now = now or timezone.now()
+    if subscription.expires_at and subscription.expires_at <= now:
+        return "expired"
+    return "active" if subscription.is_active else "paused"
+
+
+def render(subscription: Subscription, with_context: bool = False) -> dict:
+    def stamp(moment):
+        return moment.isoformat().replace("+00:00", "Z") if moment else None
+
+    notification = {
+        "format": subscription.format,
+        "endpoint": {"uri": subscription.endpoint, "accept": subscription.accept},
+        "timesSent": subscription.times_sent,
+        "status": "failed"
+        if subscription.last_failure
+        and (not subscription.last_success or subscription.last_failure > subscription.last_success)
+        else "ok",
+    }
+    if subscription.attributes:
+        notification["attributes"] = subscription.attributes
+    for key, value in (
+        ("lastNotification", subscription.last_notification),
+        ("lastSuccess", subscription.last_success),
+        ("lastFailure", subscription.last_failure),
+    ):
+        if value:
+            notification[key] = stamp(value)
+    out = {"id": subscription.sub_id, "type": "Subscription"}
+    if subscription.description:
+        out["description"] = subscription.description
+    if subscription.entities:
+        out["entities"] = subscription.entities
+    if subscription.watched_attributes:
+        out["watchedAttributes"] = subscription.watched_attributes
+    if subscription.q:
+        out["q"] = subscription.q
+    if subscription.geo_q:
+        out["geoQ"] = subscription.geo_q
+    out["notification"] = notification
+    if subscription.expires_at:
+        out["expiresAt"] = stamp(subscription.expires_at)
+    if subscription.throttling:
+        out["throttling"] = subscription.throttling
+    out["isActive"] = subscription.is_active
+    out["status"] = status(subscription)
+    if with_context:
+        out["@context"] = ngsild.CORE_CONTEXT
+    return out
+
+
+# --- matching ------------------------------------------------------------------------------------------------
+
+
+def matches(subscription: Subscription, entity: Entity, changed_attrs: set[str]) -> bool:
+    if subscription.watched_attributes and not changed_attrs & set(subscription.watched_attributes):
+        return False
+    if subscription.entities and not any(
+        item["type"] == entity.type
+        and ("id" not in item or item["id"] == entity.entity_id)
+        and ("idPattern" not in item or re.search(item["idPattern"], entity.entity_id))
+        for item in subscription.entities
+    ):
+        return False
+    if subscription.q and not ngsild.matches(entity, ngsild.parse_q(subscription.q)):
+        return False
+    if subscription.geo_q:
+        geo = subscription.geo_q
+        _box, test = ngsild.geo_predicate(geo["georel"], geo["geometry"], geo["coordinates"])
+        if not test(entity):
+            return False
+    return True
+
+
+_cache: dict = {"at": 0.0, "rows": []}
+CACHE_SECONDS = 2.0
+
+
+def forget_subscriptions(**_kwargs) -> None:
+    """Saved or deleted here: the next write reads them again (other processes within CACHE_SECONDS)."""
+    _cache["at"] = 0.0
+
+
+def active_subscriptions(now=None) -> list[Subscription]:
+    """Active, unexpired subscriptions, kept CACHE_SECONDS: most writes then pay no query for them."""
+    now = now or timezone.now()
+    if time.monotonic() - _cache["at"] > CACHE_SECONDS:
+        _cache["rows"] = list(Subscription.objects.filter(is_active=True))
+        _cache["at"] = time.monotonic()
+    return [s for s in _cache["rows"] if s.expires_at is None or s.expires_at > now]
+
+
+def entities_changed(changes: dict[int, set[str]]) -> int:
+    """Called after a write commits: queue one notification per matching subscription. Returns how many."""
+    if not changes:
+        return 0
+    subscriptions = active_subscriptions()
+    if not subscriptions:
+        return 0
+    from ioc.sensors.tasks import send_notification
+
+    entities = list(Entity.objects.filter(pk__in=changes))
+    queued = 0
+    for subscription in subscriptions:
+        hits = [e.pk for e in entities if matches(subscription, e, changes[e.pk])]
+        if hits:
+            send_notification(subscription.pk, hits)
+            queued += 1
+    return queued
+
+
+post_save.connect(forget_subscriptions, sender=Subscription)
+post_delete.connect(forget_subscriptions, sender=Subscription)
+
+
+# --- delivery -------------------------------------------------------------------------------------------------
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # a redirect could lead anywhere: treat it as a failure
+        return None
+
+
+def deliver(subscription_pk: int, entity_pks: list[int]) -> str:
+    """POST one notification. Returns 'sent', 'failed', 'throttled' or 'inactive'."""
+    now = timezone.now()
+    subscription = Subscription.objects.filter(pk=subscription_pk).first()
+    if subscription is None or status(subscription, now) != "active":
+        return "inactive"
+    claim = Subscription.objects.filter(pk=subscription_pk)
+    if subscription.throttling:
+        from datetime import timedelta
+
+        claim = claim.filter(
+            Q(last_notification__isnull=True)
+            | Q(last_notification__lte=now - timedelta(seconds=subscription.throttling))
+        )
+    if not claim.update(last_notification=now, times_sent=F("times_sent") + 1):
+        return "throttled"
+    ld = subscription.accept == "application/ld+json"
+    wanted = set(subscription.attributes) or None
+    data = [
+        ngsild.render(e, wanted, subscription.format == "keyValues")
+        for e in Entity.objects.filter(pk__in=entity_pks).order_by("pk")
+    ]
+    body = {
+        "id": f"urn:ngsi-ld:Notification:{uuid.uuid4()}",
+        "type": "Notification",
+        "subscriptionId": subscription.sub_id,
+        "notifiedAt": now.isoformat().replace("+00:00", "Z"),
+        "data": data,
+    }
+    headers = {"Content-Type": subscription.accept}
+    if ld:
+        body["@context"] = ngsild.CORE_CONTEXT
+    else:
+        headers["Link"] = (
+            f'<{ngsild.CORE_CONTEXT}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"'
+        )
+    request = urllib.request.Request(  # noqa: S310 (http or https only, checked when stored)
+        subscription.endpoint, data=json.dumps(body).encode(), headers=headers, method="POST"
+    )
+    try:
+        _refuse_local(urlsplit(subscription.endpoint).hostname or "", resolve=True)  # DNS may have changed
+        with urllib.request.build_opener(_NoRedirect).open(request, timeout=TIMEOUT_S) as response:
+            ok = 200 <= response.status < 300
+            reason = f"HTTP {response.status}"
+    except NgsiError as exc:
+        ok, reason = False, exc.detail
+    except Exception as exc:  # unreachable, refused, timed out, HTTP error: recorded on the subscription
+        ok, reason = False, str(exc)[:300]
+    if ok:
+        Subscription.objects.filter(pk=subscription_pk).update(last_success=timezone.now())
+        return "sent"
+    log.warning("notification for %s failed: %s", subscription.sub_id, reason)
+    Subscription.objects.filter(pk=subscription_pk).update(last_failure=timezone.now(), last_failure_reason=reason)
+    return "failed"

@@ -1,0 +1,10 @@
+"""Background jobs of the sensors domain: NGSI-LD notifications are sent by the worker, never in a request."""
+
+from huey.contrib.djhuey import db_task
+
+
+@db_task()
+def send_notification(subscription_pk: int, entity_pks: list[int]) -> str:
+    from ioc.sensors.subscriptions import deliver
+
+    return deliver(subscription_pk, entity_pks)

@@ -1,0 +1,211 @@
+"""NGSI-LD subscriptions: CRUD, ProblemDetails for bad payloads, and HTTP notifications received by a real server."""
+
+import json
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from ioc.sensors.models import Subscription
+from tests.sensors.test_ngsild import BASE, ERR, sensor
+
+ENTITY = "urn:ngsi-ld:WaterLevelSensor:001"
+
+
+class Receiver:
+    """A subscriber's HTTP endpoint on 127.0.0.1 that keeps what it is sent."""
+
+    def __init__(self, status=204):
+        received = self.received = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers["Content-Length"])
+                received.append((dict(self.headers), json.loads(self.rfile.read(length))))
+                self.send_response(status)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/notify"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver(settings):
+    settings.NGSI_NOTIFY_ALLOW_LOCAL = True
+    server = Receiver()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def ngsi(users, token_for):
+    headers = token_for(users["operator"])
+
+    def call(method, path, body=None, headers=headers):
+        if body is None:
+            return getattr(Client(), method)(BASE + path, **headers)
+        return getattr(Client(), method)(BASE + path, json.dumps(body), content_type="application/json", **headers)
+
+    return call
+
+
+def subscription(uri, **more):
+    return {
+        "type": "Subscription",
+        "entities": [{"type": "WaterLevelSensor"}],
+        "watchedAttributes": ["waterLevel"],
+        "notification": {"endpoint": {"uri": uri}, "format": "keyValues", "attributes": ["waterLevel"]},
+        **more,
+    }
+
+
+def level(ngsi, value, entity=ENTITY):
+    response = ngsi("patch", f"/entities/{entity}/attrs", {"waterLevel": value})
+    assert response.status_code == 204, response.content
+
+
+def test_create_read_update_delete(ngsi, receiver, users, token_for):
+    created = ngsi("post", "/subscriptions", subscription(receiver.url, q="waterLevel>2", throttling=5))
+    assert created.status_code == 201
+    location = created["Location"]
+    sub_id = location.rsplit("/", 1)[1]
+    assert sub_id.startswith("urn:ngsi-ld:Subscription:")
+    got = ngsi("get", f"/subscriptions/{sub_id}").json()
+    assert got["status"] == "active" and got["q"] == "waterLevel>2" and got["throttling"] == 5
+    assert got["notification"]["endpoint"]["uri"] == receiver.url and got["notification"]["timesSent"] == 0
+    assert [s["id"] for s in ngsi("get", "/subscriptions").json()] == [sub_id]
+
+    assert ngsi("patch", f"/subscriptions/{sub_id}", {"isActive": False, "throttling": 0}).status_code == 204
+    got = ngsi("get", f"/subscriptions/{sub_id}").json()
+    assert got["status"] == "paused" and "throttling" not in got and got["q"] == "waterLevel>2"
+
+    # Another operator neither sees nor changes it; an administrator sees it.
+    from tests.conftest import make_user
+
+    other = token_for(make_user("operator2", "operator"))
+    assert ngsi("get", f"/subscriptions/{sub_id}", headers=other).json()["type"] == ERR + "ResourceNotFound"
+    assert ngsi("get", "/subscriptions", headers=other).json() == []
+    assert ngsi("delete", f"/subscriptions/{sub_id}", headers=other).status_code == 404
+    assert ngsi("get", f"/subscriptions/{sub_id}", headers=token_for(users["admin"])).status_code == 200
+    leader = token_for(users["leader"])
+    assert ngsi("post", "/subscriptions", subscription(receiver.url), headers=leader).status_code == 403
+
+    assert ngsi("delete", f"/subscriptions/{sub_id}").status_code == 204
+    gone = ngsi("get", f"/subscriptions/{sub_id}")
+    assert gone.status_code == 404 and gone.json()["type"] == ERR + "ResourceNotFound"
+
+
+@pytest.mark.parametrize(
+    "change, kind, status",
+    [
+        ({"type": "Subscriptions"}, "BadRequestData", 400),
+        ({"notification": {"endpoint": {"uri": "ftp://example.org/x"}}}, "BadRequestData", 400),
+        ({"notification": {"endpoint": {"uri": "http://169.254.169.254/latest"}}}, "BadRequestData", 400),
+        ({"notification": {"endpoint": {"uri": "http://localhost:8000/"}}}, "BadRequestData", 400),
+        ({"notification": {"endpoint": {"uri": "http://user:pw@example.org/"}}}, "BadRequestData", 400),
+        ({"q": "waterLevel>>"}, "BadRequestData", 400),
+        ({"geoQ": {"geometry": "Point", "coordinates": [103.4, 22.4], "georel": "near"}}, "BadRequestData", 400),
+        ({"expiresAt": "2020-01-01T00:00:00Z"}, "BadRequestData", 400),
+        ({"throttling": -1}, "BadRequestData", 400),
+        ({"entities": [], "watchedAttributes": []}, "BadRequestData", 400),
+        ({"timeInterval": 60}, "BadRequestData", 400),
+    ],
+)
+def test_bad_subscriptions_are_refused(ngsi, change, kind, status):
+    body = {**subscription("http://example.org/notify"), **change}
+    response = ngsi("post", "/subscriptions", body)
+    assert response.status_code == status and response.json()["type"] == ERR + kind
+    assert not Subscription.objects.exists()
+
+
+def test_duplicate_id_already_exists(ngsi):
+    body = subscription("http://example.org/notify", id="urn:ngsi-ld:Subscription:flood")
+    assert ngsi("post", "/subscriptions", body).status_code == 201
+    again = ngsi("post", "/subscriptions", body)
+    assert again.status_code == 409 and again.json()["type"] == ERR + "AlreadyExists"
+
+
+def test_notifications_follow_watched_attributes_q_and_geo(ngsi, receiver, units, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        ngsi("post", "/entities", sensor(1, level=1.0))
+        ngsi("post", "/entities", sensor(2, level=1.0, lat=22.30, lon=103.30))  # ~18 km away
+    geo = {"geometry": "Point", "coordinates": [103.455, 22.405], "georel": "near;maxDistance==2000"}
+    ngsi("post", "/subscriptions", subscription(receiver.url, q="waterLevel>2", geoQ=geo))
+    with django_capture_on_commit_callbacks(execute=True):
+        level(ngsi, 1.5)  # q not met
+        level(ngsi, 2.6, entity="urn:ngsi-ld:WaterLevelSensor:002")  # too far
+        assert ngsi("post", f"/entities/{ENTITY}/attrs", {"battery": 80}).status_code == 204  # not watched
+    assert receiver.received == []
+    with django_capture_on_commit_callbacks(execute=True):
+        level(ngsi, 2.5)
+    assert len(receiver.received) == 1
+    headers, body = receiver.received[0]
+    assert headers["Content-Type"] == "application/json" and "json-ld#context" in headers["Link"]
+    assert body["type"] == "Notification" and body["subscriptionId"].startswith("urn:ngsi-ld:Subscription:")
+    assert body["data"] == [{"id": ENTITY, "type": "WaterLevelSensor", "waterLevel": 2.5}]
+    stored = ngsi("get", "/subscriptions").json()[0]["notification"]
+    assert stored["timesSent"] == 1 and stored["status"] == "ok" and stored["lastSuccess"]
+
+
+def test_mqtt_telemetry_notifies_too(ngsi, receiver, units, django_capture_on_commit_callbacks):
+    from ioc.sensors.services import ingest_telemetry
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ngsi("post", "/entities", sensor(1, level=1.0))
+    body = subscription(receiver.url)
+    body["notification"].update(format="normalized", endpoint={"uri": receiver.url, "accept": "application/ld+json"})
+    ngsi("post", "/subscriptions", body)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert ingest_telemetry([(ENTITY, {"waterLevel": 3.1}, None)]) == []
+    headers, sent = receiver.received[0]
+    assert headers["Content-Type"] == "application/ld+json" and "@context" in sent
+    assert sent["data"][0]["waterLevel"]["value"] == 3.1 and sent["data"][0]["waterLevel"]["type"] == "Property"
+
+
+def test_throttling_and_expiry(ngsi, receiver, units, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        ngsi("post", "/entities", sensor(1, level=1.0))
+    ngsi("post", "/subscriptions", subscription(receiver.url, throttling=60))
+    for value in (2.0, 2.1):  # the second is within 60 s of the first: dropped
+        with django_capture_on_commit_callbacks(execute=True):
+            level(ngsi, value)
+    assert [b["data"][0]["waterLevel"] for _h, b in receiver.received] == [2.0]
+
+    Subscription.objects.update(last_notification=timezone.now() - timedelta(seconds=61))
+    with django_capture_on_commit_callbacks(execute=True):
+        level(ngsi, 2.2)
+    assert len(receiver.received) == 2
+
+    Subscription.objects.update(throttling=0, expires_at=timezone.now() - timedelta(seconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        level(ngsi, 2.3)
+    assert len(receiver.received) == 2
+    assert ngsi("get", "/subscriptions").json()[0]["status"] == "expired"
+
+
+def test_unreachable_endpoint_is_recorded_and_the_write_stands(
+    ngsi, settings, units, django_capture_on_commit_callbacks
+):
+    settings.NGSI_NOTIFY_ALLOW_LOCAL = True
+    closed = Receiver()
+    url = closed.url
+    closed.close()  # nothing listens there any more
+    with django_capture_on_commit_callbacks(execute=True):
+        ngsi("post", "/entities", sensor(1, level=1.0))
+    ngsi("post", "/subscriptions", subscription(url))
+    with django_capture_on_commit_callbacks(execute=True):
+        level(ngsi, 2.0)
+    got = ngsi("get", "/subscriptions").json()[0]["notification"]
+    assert got["status"] == "failed" and got["lastFailure"]
+    assert ngsi("get", f"/entities/{ENTITY}?options=keyValues").json()["waterLevel"] == 2.0
