@@ -149,6 +149,19 @@ def _save_entities(entities: list[Entity], *, with_place: bool) -> None:
         cursor.executemany(sql, rows)
 
 
+def save_device(entity: Entity, *, moved: bool) -> Entity:
+    """Registry settings from the device page; a move updates the location attribute and, unless chosen, the unit."""
+    if moved and entity.lat is not None:
+        entity.attrs = {
+            **entity.attrs,
+            "location": {"type": "GeoProperty", "value": {"type": "Point", "coordinates": [entity.lon, entity.lat]}},
+        }
+    if entity.unit is None and entity.lat is not None:
+        entity.unit = unit_at(entity.lat, entity.lon)
+    entity.save()
+    return entity
+
+
 def _place(entity: Entity, location) -> None:
     if location:
         entity.lat, entity.lon = location
@@ -169,7 +182,10 @@ def update_attributes(entity: Entity, payload: dict, *, only_existing: bool) -> 
 
 
 def evaluate_rules(readings: list[Reading]) -> None:
-    """Thresholds with hysteresis: raise when crossing `threshold`, clear only past `clear_at`."""
+    """Thresholds with hysteresis: raise when crossing `threshold`, clear only past `clear_at`.
+
+    Rule states are read in one query per batch; a missing state means "not triggered", so a state row is written
+    only when a rule triggers or clears (rare) rather than for every reading."""
     if not readings:
         return
     rules = list(Rule.objects.filter(active=True, attr__in={r.attr for r in readings}))
@@ -180,6 +196,10 @@ def evaluate_rules(readings: list[Reading]) -> None:
         key = (r.entity.pk, r.attr)
         if key not in latest or r.observed_at >= latest[key].observed_at:
             latest[key] = r
+    states = {
+        (s.rule_id, s.entity_id): s
+        for s in RuleState.objects.filter(rule__in=rules, entity_id__in={pk for pk, _attr in latest}, triggered=True)
+    }
     for (entity_pk, attr), reading in latest.items():
         entity = reading.entity
         for rule in rules:
@@ -189,18 +209,19 @@ def evaluate_rules(readings: list[Reading]) -> None:
                 or (rule.entity_type and rule.entity_type != entity.type)
             ):
                 continue
-            state, _ = RuleState.objects.get_or_create(rule=rule, entity=entity)
             measure = _rate(reading, rule.window_minutes) if rule.kind == Rule.Kind.RATE else reading.value
             if measure is None:
                 continue
+            triggered = (rule.pk, entity_pk) in states
             above = rule.direction == Rule.Direction.ABOVE
             crossed = measure >= rule.threshold if above else measure <= rule.threshold
             cleared = measure < rule.clear_at if above else measure > rule.clear_at
-            if crossed and rule.requires_id and not _required_nearby(rule, entity):
+            if not triggered and crossed and rule.requires_id and not _required_nearby(rule, entity):
                 crossed = False
-            if not state.triggered and crossed:
-                state.triggered, state.since = True, reading.observed_at
-                state.save(update_fields=["triggered", "since"])
+            if not triggered and crossed:
+                RuleState.objects.update_or_create(
+                    rule=rule, entity=entity, defaults={"triggered": True, "since": reading.observed_at}
+                )
                 raise_alert(
                     kind="sensors.threshold",
                     source=f"sensors:{entity.entity_id}:{rule.pk}",
@@ -211,9 +232,8 @@ def evaluate_rules(readings: list[Reading]) -> None:
                     data={"entity": entity.entity_id, "attr": attr, "value": reading.value},
                     at=reading.observed_at,
                 )
-            elif state.triggered and cleared:
-                state.triggered = False
-                state.save(update_fields=["triggered"])
+            elif triggered and cleared:
+                RuleState.objects.filter(rule=rule, entity=entity).update(triggered=False)
 
 
 def _rate(reading: Reading, window_minutes: int) -> float | None:

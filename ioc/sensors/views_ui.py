@@ -3,12 +3,18 @@ device with charts over the last hour, day or week."""
 
 from datetime import timedelta
 
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from ioc.core.permissions import OPERATORS, require_role, role_of
+from ioc.core.services import audit
 from ioc.dashboard.views import staff_required
+from ioc.sensors import services
 from ioc.sensors.aqi import vn_aqi
+from ioc.sensors.forms import DeviceForm, RuleForm
 from ioc.sensors.models import Entity, Rule, RuleState
 from ioc.sensors.timeseries import _aggregate
 
@@ -55,6 +61,7 @@ def device_detail(request, pk: int):
         }
     rules = Rule.objects.filter(active=True).filter(entity_type=entity.type) | Rule.objects.filter(entity=entity)
     states = {s.rule_id: s for s in RuleState.objects.filter(entity=entity)}
+    can_edit = role_of(request.user) in OPERATORS
     return render(
         request,
         "sensors/detail.html",
@@ -64,17 +71,62 @@ def device_detail(request, pk: int):
             "window": window,
             "aqi": _aqi(entity),
             "rules": [(r, states.get(r.pk)) for r in rules.distinct()],
+            "can_edit": can_edit,
+            "device_form": DeviceForm(instance=entity) if can_edit else None,
+            "rule_form": RuleForm(entity=entity) if can_edit else None,
         },
     )
 
 
 @staff_required
+@require_POST
+def device_edit(request, pk: int):
+    """Operators change a device's unit, owner, reporting interval and place; each change is audited."""
+    require_role(request.user, OPERATORS)
+    entity = get_object_or_404(Entity, pk=pk)
+    before = {"unit": entity.unit_id, "department": entity.department_id, "interval": entity.expected_interval_s}
+    form = DeviceForm(request.POST, instance=entity)
+    if form.is_valid():
+        services.save_device(form.save(commit=False), moved="lat" in form.changed_data or "lon" in form.changed_data)
+        audit.record(request.user, "sensors.device.update", entity, request=request, before=before)
+        messages.success(request, _("Device saved"))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("sensors:device", pk=pk)
+
+
+@staff_required
+@require_POST
+def rule_add(request, pk: int):
+    """Operators add a rule that watches only this device (type-wide rules stay in the admin)."""
+    require_role(request.user, OPERATORS)
+    entity = get_object_or_404(Entity, pk=pk)
+    form = RuleForm(request.POST, entity=entity)
+    if form.is_valid():
+        rule = form.save(commit=False)
+        rule.entity = entity
+        rule.save()
+        audit.record(request.user, "sensors.rule.create", rule, request=request, device=entity.entity_id)
+        messages.success(request, _("Rule added"))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("sensors:device", pk=pk)
+
+
+@staff_required
+@require_POST
+def rule_delete(request, pk: int, rule_pk: int):
+    require_role(request.user, OPERATORS)
+    rule = get_object_or_404(Rule, pk=rule_pk, entity_id=pk)
+    audit.record(request.user, "sensors.rule.delete", rule, request=request, name=rule.name)
+    rule.delete()
+    messages.success(request, _("Rule deleted"))
+    return redirect("sensors:device", pk=pk)
+
+
+@staff_required
 def device_import(request):
     """Operators register devices in bulk from a spreadsheet."""
-    from django.contrib import messages
-
-    from ioc.core.permissions import OPERATORS, require_role
-    from ioc.core.services import audit
     from ioc.sensors.devices import import_devices
 
     require_role(request.user, OPERATORS)
