@@ -6,31 +6,74 @@ Alerts go out after the commit (core's raise_alert).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
-from django.db import transaction
+import orjson
+from django.db import connection, transaction
 from django.utils import timezone
 
+from ioc.core.db import one_writer
+from ioc.core.geojson import gc_paused
 from ioc.core.services.alerts import raise_alert
 from ioc.core.services.geo import unit_at
 from ioc.sensors.models import Entity, Reading, Rule, RuleState
 from ioc.sensors.ngsild import NgsiError, normalize_attribute, observed, parse_entity
 
 
-def _readings(entity: Entity, attrs: dict, now: datetime) -> list[Reading]:
-    out = []
-    for name, value in attrs.items():
-        number = value.get("value")
-        if value.get("type") == "Property" and isinstance(number, int | float) and not isinstance(number, bool):
-            out.append(
-                Reading(
-                    entity=entity,
-                    attr=name,
-                    value=float(number),
-                    observed_at=observed(value.get("observedAt"), name) or now,
-                )
-            )
-    return out
+class Sample(NamedTuple):
+    """One numeric observation about to be stored (lighter than a Reading instance: a batch holds thousands)."""
+
+    entity: object  # an Entity or a _Row: anything with pk, entity_id, type, lat, lon, unit_id
+    attr: str
+    observed_at: datetime
+    value: float
+
+
+@dataclass(slots=True)
+class _Row:
+    """The columns of an entity the telemetry path reads and writes, without a model instance's cost."""
+
+    pk: int
+    entity_id: str
+    type: str
+    attrs: dict
+    lat: float | None
+    lon: float | None
+    unit_id: int | None
+    last_seen_at: datetime | None = None
+    stale_alerted: bool = False
+    modified_at: datetime | None = None
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _readings(entity, attrs: dict, now: datetime) -> list[Sample]:
+    return [
+        Sample(entity, name, observed(value.get("observedAt"), name) or now, float(value["value"]))
+        for name, value in attrs.items()
+        if value.get("type") == "Property" and _is_number(value.get("value"))
+    ]
+
+
+def _insert_readings(samples: list[Sample]) -> None:
+    """One executemany INSERT; a repeated observation (same entity, attribute and time) is stored once."""
+    if not samples:
+        return
+    ops = connection.ops
+    table = ops.quote_name(Reading._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (entity_id, attr, observed_at, value) VALUES (%s, %s, %s, %s) "  # noqa: S608
+        "ON CONFLICT (entity_id, attr, observed_at) DO NOTHING"
+    )
+    adapt = ops.adapt_datetimefield_value
+    with gc_paused():
+        rows = [(s.entity.pk, s.attr, adapt(s.observed_at), s.value) for s in samples]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def write_entities(bodies: list, mode: str) -> tuple[list[str], list[dict], list[str]]:
@@ -57,7 +100,7 @@ def write_entities(bodies: list, mode: str) -> tuple[list[str], list[dict], list
         unique.append(item)
     now = timezone.now()
     written, created = [], []
-    with transaction.atomic():
+    with one_writer(), transaction.atomic():
         existing = {e.entity_id: e for e in Entity.objects.select_for_update().filter(entity_id__in=seen)}
         new_entities, changed, readings = [], [], []
         for entity_id, kind, attrs, location in unique:
@@ -107,7 +150,7 @@ def write_entities(bodies: list, mode: str) -> tuple[list[str], list[dict], list
         Entity.objects.bulk_create(new_entities)
         _save_entities(changed, with_place=True)
         rows = [r for entity, attrs in readings for r in _readings(entity, attrs, now)]
-        Reading.objects.bulk_create(rows, ignore_conflicts=True)  # a repeated observation is stored once
+        _insert_readings(rows)
         evaluate_rules(rows)
         _notify_after_commit({entity.pk: set(attrs) for entity, attrs in readings})
     return written, errors, created
@@ -126,23 +169,24 @@ def _save_entities(entities: list[Entity], *, with_place: bool) -> None:
     were most of a batch's time."""
     if not entities:
         return
-    from django.db import connection
-
-    from ioc.core.geojson import gc_paused
 
     columns = ["attrs", "last_seen_at", "stale_alerted", "modified_at"] + (
         ["lat", "lon", "unit_id"] if with_place else []
     )
-    fields = [Entity._meta.get_field(c.removesuffix("_id") if c == "unit_id" else c) for c in columns]
     ops = connection.ops
+    # Values are adapted here rather than through each field's get_db_prep_save, which was a fifth of a batch.
+    json_slot = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
     sql = (
         f"UPDATE {ops.quote_name(Entity._meta.db_table)} SET "  # noqa: S608 (our own column names)
-        + ", ".join(f"{ops.quote_name(c)} = %s" for c in columns)
+        + ", ".join(f"{ops.quote_name(c)} = {json_slot if c == 'attrs' else '%s'}" for c in columns)
         + " WHERE id = %s"
     )
+    adapt = ops.adapt_datetimefield_value
     with gc_paused():
         rows = [
-            [f.get_db_prep_save(getattr(e, c), connection) for f, c in zip(fields, columns, strict=True)] + [e.pk]
+            [orjson.dumps(e.attrs).decode(), adapt(e.last_seen_at), e.stale_alerted, adapt(e.modified_at)]
+            + ([e.lat, e.lon, e.unit_id] if with_place else [])
+            + [e.pk]
             for e in entities
         ]
     with connection.cursor() as cursor:
@@ -181,7 +225,7 @@ def update_attributes(entity: Entity, payload: dict, *, only_existing: bool) -> 
     return missing
 
 
-def evaluate_rules(readings: list[Reading]) -> None:
+def evaluate_rules(readings: list[Sample]) -> None:
     """Thresholds with hysteresis: raise when crossing `threshold`, clear only past `clear_at`.
 
     Rule states are read in one query per batch; a missing state means "not triggered", so a state row is written
@@ -191,7 +235,7 @@ def evaluate_rules(readings: list[Reading]) -> None:
     rules = list(Rule.objects.filter(active=True, attr__in={r.attr for r in readings}))
     if not rules:
         return
-    latest: dict[tuple[int, str], Reading] = {}
+    latest: dict[tuple[int, str], Sample] = {}
     for r in readings:
         key = (r.entity.pk, r.attr)
         if key not in latest or r.observed_at >= latest[key].observed_at:
@@ -220,7 +264,7 @@ def evaluate_rules(readings: list[Reading]) -> None:
                 crossed = False
             if not triggered and crossed:
                 RuleState.objects.update_or_create(
-                    rule=rule, entity=entity, defaults={"triggered": True, "since": reading.observed_at}
+                    rule=rule, entity_id=entity_pk, defaults={"triggered": True, "since": reading.observed_at}
                 )
                 raise_alert(
                     kind="sensors.threshold",
@@ -233,16 +277,16 @@ def evaluate_rules(readings: list[Reading]) -> None:
                     at=reading.observed_at,
                 )
             elif triggered and cleared:
-                RuleState.objects.filter(rule=rule, entity=entity).update(triggered=False)
+                RuleState.objects.filter(rule=rule, entity_id=entity_pk).update(triggered=False)
 
 
-def _rate(reading: Reading, window_minutes: int) -> float | None:
+def _rate(reading: Sample, window_minutes: int) -> float | None:
     """The change since the last reading at or before the start of the window (None without one)."""
     from datetime import timedelta
 
     earlier = (
         Reading.objects.filter(
-            entity=reading.entity,
+            entity_id=reading.entity.pk,
             attr=reading.attr,
             observed_at__lte=reading.observed_at - timedelta(minutes=window_minutes),
         )
@@ -253,7 +297,7 @@ def _rate(reading: Reading, window_minutes: int) -> float | None:
     return None if earlier is None else reading.value - earlier
 
 
-def _required_nearby(rule: Rule, entity: Entity) -> bool:
+def _required_nearby(rule: Rule, entity) -> bool:
     """Whether the rule this one requires is triggered on a device within its radius."""
     from ioc.core.services.geo import distance_m
 
@@ -267,13 +311,15 @@ def _required_nearby(rule: Rule, entity: Entity) -> bool:
     return False
 
 
-def _where(entity: Entity) -> dict:
+def _where(entity) -> dict:
     """The alert's place: the device's, when it is in Vietnam (the alert service refuses others)."""
+    from ioc.core.models import AdministrativeUnit
     from ioc.core.services.geo import in_vietnam
 
+    unit = AdministrativeUnit.objects.filter(pk=entity.unit_id).first() if entity.unit_id else None
     if entity.lat is not None and in_vietnam(entity.lat, entity.lon):
-        return {"lat": entity.lat, "lon": entity.lon, "unit": entity.unit}
-    return {"unit": entity.unit}
+        return {"lat": entity.lat, "lon": entity.lon, "unit": unit}
+    return {"unit": unit}
 
 
 def check_stale(now: datetime | None = None) -> int:
@@ -297,6 +343,25 @@ def check_stale(now: datetime | None = None) -> int:
     return raised
 
 
+def _rows_for_update(ids: set[str]) -> dict[str, _Row]:
+    """The entities a telemetry batch touches, locked on PostgreSQL, read with one plain query per 900 ids."""
+    table = connection.ops.quote_name(Entity._meta.db_table)
+    lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
+    found, ids = {}, sorted(ids)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 900):  # SQLite allows 999 parameters a statement
+            chunk = ids[start : start + 900]
+            cursor.execute(
+                f"SELECT id, entity_id, type, attrs, lat, lon, unit_id FROM {table} "  # noqa: S608
+                f"WHERE entity_id IN ({', '.join(['%s'] * len(chunk))}){lock}",
+                chunk,
+            )
+            for pk, entity_id, kind, attrs, lat, lon, unit_id in cursor.fetchall():
+                attrs = orjson.loads(attrs) if isinstance(attrs, str | bytes) else attrs
+                found[entity_id] = _Row(pk, entity_id, kind, attrs, lat, lon, unit_id)
+    return found
+
+
 def ingest_telemetry(messages: list[tuple[str, dict, datetime | None]]) -> list[tuple[int, str]]:
     """Telemetry from devices: (entity id, {attr: value or NGSI-LD attribute}, observedAt or None) per message.
 
@@ -305,10 +370,8 @@ def ingest_telemetry(messages: list[tuple[str, dict, datetime | None]]) -> list[
     """
     now = timezone.now()
     refused: list[tuple[int, str]] = []
-    with transaction.atomic():
-        entities = {
-            e.entity_id: e for e in Entity.objects.select_for_update().filter(entity_id__in={m[0] for m in messages})
-        }
+    with one_writer(), transaction.atomic():
+        entities = _rows_for_update({m[0] for m in messages})
         rows, touched, changes = [], {}, {}
         for index, (entity_id, values, at) in enumerate(messages):
             entity = entities.get(entity_id)
@@ -317,13 +380,19 @@ def ingest_telemetry(messages: list[tuple[str, dict, datetime | None]]) -> list[
                 continue
             try:
                 attrs = {name: normalize_attribute(name, value) for name, value in values.items()}
+                moment = at or now
+                stamp, samples = moment.isoformat(), []
+                for name, value in attrs.items():
+                    own = value.get("observedAt")
+                    if value.get("type") == "Property" and _is_number(value.get("value")):
+                        samples.append(
+                            Sample(entity, name, observed(own, name) if own else moment, float(value["value"]))
+                        )
+                    value.setdefault("observedAt", stamp)
             except NgsiError as exc:
-                refused.append((index, exc.detail))
+                refused.append((index, exc.detail))  # nothing of this message is kept
                 continue
-            moment = at or now
-            for value in attrs.values():
-                value.setdefault("observedAt", moment.isoformat())
-            rows.extend(_readings(entity, attrs, now))
+            rows.extend(samples)
             for name, value in attrs.items():
                 previous = entity.attrs.get(name, {}).get("observedAt")
                 if previous is None or previous <= value["observedAt"]:
@@ -332,7 +401,7 @@ def ingest_telemetry(messages: list[tuple[str, dict, datetime | None]]) -> list[
             touched[entity_id] = entity
             changes.setdefault(entity.pk, set()).update(attrs)
         _save_entities(list(touched.values()), with_place=False)
-        Reading.objects.bulk_create(rows, ignore_conflicts=True)
+        _insert_readings(rows)
         evaluate_rules(rows)
         _notify_after_commit(changes)
     return refused
