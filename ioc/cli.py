@@ -291,6 +291,29 @@ def cmd_ingest_mqtt(args) -> int:
     return 0
 
 
+def cmd_camera_worker(args) -> int:
+    """`ioc camera worker [--camera ID ...]`: analyse the cameras' streams until SIGTERM or Ctrl-C."""
+    _setup(args)
+    import logging
+
+    from ioc.cameras.models import Camera
+    from ioc.cameras.worker import run_cameras
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    _migrate()
+    ids = args.camera or list(Camera.objects.exclude(status=Camera.Status.DISABLED).values_list("pk", flat=True))
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    runners = run_cameras(ids, stop)
+    print(f"analysing {len(runners)} camera(s)")
+    try:
+        while not stop.wait(1):
+            pass
+    except KeyboardInterrupt:
+        stop.set()
+    return 0
+
+
 def cmd_camera(args) -> int:
     """`ioc camera count VIDEO`: analyse a recorded file offline and print the counts (no database needed)."""
     from ioc.cameras.analysis.pipeline import count_file, dumps
@@ -405,6 +428,9 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--crowd-seconds", type=float, default=10.0)
     q.add_argument("--json", action="store_true", help="print the result as JSON")
     q.set_defaults(func=cmd_camera)
+    q = cam.add_parser("worker", parents=[common], help="analyse the registered cameras' streams")
+    q.add_argument("--camera", type=int, action="append", help="camera id (repeatable); default: all enabled")
+    q.set_defaults(func=cmd_camera_worker)
     p = sub.add_parser("manage", parents=[common], help="Django management commands")
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_manage)

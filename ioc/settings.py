@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "ioc.feedback",
     "ioc.publicservice",
     "ioc.sensors",
+    "ioc.cameras",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,135 @@
+"""Writing camera results: count bins, camera status with its offline alert, crowd alerts with a snapshot,
+unusual-traffic checks and snapshot retention."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from datetime import datetime, timedelta
+from statistics import mean, pstdev
+
+import cv2
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from ioc.cameras.models import Camera, CountBin, CountLine, Snapshot, Zone
+from ioc.core.services.alerts import raise_alert
+
+log = logging.getLogger(__name__)
+BIN_MINUTES = (1, 15)
+
+
+def _bin_start(moment: datetime, minutes: int) -> datetime:
+    moment = moment.replace(second=0, microsecond=0)
+    return moment - timedelta(minutes=moment.minute % minutes)
+
+
+@transaction.atomic
+def record_crossings(camera: Camera, crossings: list[tuple[datetime, int, str, str]]) -> int:
+    """Add crossings (time, line id, class, direction) to the 1- and 15-minute bins. Returns how many."""
+    totals = Counter()
+    for moment, line_id, cls, direction in crossings:
+        for minutes in BIN_MINUTES:
+            totals[(line_id, cls, direction, minutes, _bin_start(moment, minutes))] += 1
+    for (line_id, cls, direction, minutes, start), n in totals.items():
+        key = {"camera": camera, "line_id": line_id, "cls": cls, "direction": direction, "minutes": minutes}
+        updated = CountBin.objects.filter(**key, start=start).update(count=F("count") + n)
+        if not updated:
+            CountBin.objects.create(**key, start=start, count=n)
+    return len(crossings)
+
+
+def mark_online(camera: Camera, width: int, height: int) -> None:
+    Camera.objects.filter(pk=camera.pk).update(
+        status=Camera.Status.ONLINE, last_frame_at=timezone.now(), last_error="", width=width, height=height
+    )
+
+
+def mark_offline(camera: Camera, reason: str) -> None:
+    """The first failure since the last good frame raises one 'camera offline' alert; retries don't repeat it."""
+    reason = (reason or "unknown error")[:300]
+    first = Camera.objects.filter(pk=camera.pk, last_error="").update(status=Camera.Status.OFFLINE, last_error=reason)
+    Camera.objects.filter(pk=camera.pk).update(status=Camera.Status.OFFLINE, last_error=reason)
+    if first:
+        raise_alert(
+            kind="cameras.offline",
+            source=f"cameras:offline:{camera.pk}",
+            title=f"Camera mất tín hiệu: {camera.name}",
+            message=reason,
+            lat=camera.lat,
+            lon=camera.lon,
+        )
+
+
+def save_snapshot(camera: Camera, frame, reason: str) -> Snapshot:
+    ok, jpeg = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, 80])
+    if not ok:
+        raise ValueError("the frame could not be encoded")
+    now = timezone.now()
+    snapshot = Snapshot(camera=camera, taken_at=now, reason=reason[:200])
+    snapshot.image.save(f"camera{camera.pk}-{now:%Y%m%d%H%M%S}.jpg", ContentFile(jpeg.tobytes()), save=True)
+    return snapshot
+
+
+def crowd_detected(camera: Camera, zone: Zone, peak: int, frame) -> None:
+    """A crowd held long enough: an alert in the feed with the frame attached as a snapshot."""
+    with transaction.atomic():
+        snapshot = save_snapshot(camera, frame, f"crowd in {zone.name}")
+        raise_alert(
+            kind="cameras.crowd",
+            source=f"cameras:crowd:{zone.pk}",
+            title=f"Tụ tập đông người: {camera.name} · {zone.name} ({peak} người)",
+            message=f"{peak} người trong vùng {zone.name} quá {zone.crowd_seconds} giây",
+            lat=camera.lat,
+            lon=camera.lon,
+            data={"camera": camera.pk, "zone": zone.pk, "peak": peak, "snapshot": snapshot.pk},
+        )
+
+
+def check_unusual(now: datetime | None = None, *, factor: float = 2.0, minimum: int = 30) -> int:
+    """Each camera's last full 15 minutes against the same quarter-hour of the previous 14 days: far above
+    (more than `factor` × the usual and 3 standard deviations, and at least `minimum`) raises an alert."""
+    now = now or timezone.now()
+    start = _bin_start(now, 15) - timedelta(minutes=15)
+    raised = 0
+    for camera in Camera.objects.exclude(status=Camera.Status.DISABLED):
+        bins = CountBin.objects.filter(camera=camera, minutes=15)
+        current = bins.filter(start=start).aggregate(n=Sum("count"))["n"] or 0
+        history = []
+        for days in range(1, 15):
+            earlier = start - timedelta(days=days)
+            history.append(bins.filter(start=earlier).aggregate(n=Sum("count"))["n"] or 0)
+        seen = [h for h in history if h]
+        if len(seen) < 3 or current < minimum:
+            continue
+        usual, spread = mean(seen), pstdev(seen)
+        if current > factor * usual and current > usual + 3 * spread:
+            raise_alert(
+                kind="cameras.unusual",
+                source=f"cameras:unusual:{camera.pk}",
+                title=f"Lưu lượng bất thường: {camera.name} ({current} lượt/15 phút)",
+                message=f"Thường khoảng {usual:.0f} lượt vào giờ này",
+                lat=camera.lat,
+                lon=camera.lon,
+                data={"camera": camera.pk, "count": current, "usual": round(usual, 1)},
+            )
+            raised += 1
+    return raised
+
+
+def purge_snapshots(now: datetime | None = None) -> int:
+    """Snapshots older than their camera's retention are deleted with their files (personal data)."""
+    now = now or timezone.now()
+    removed = 0
+    for camera in Camera.objects.all():
+        for snapshot in camera.snapshots.filter(taken_at__lt=now - timedelta(days=camera.snapshot_days)):
+            snapshot.image.delete(save=False)
+            snapshot.delete()
+            removed += 1
+    return removed
+
+
+def lines_for(camera: Camera) -> list[CountLine]:
+    return list(camera.lines.order_by("pk"))

@@ -1,0 +1,144 @@
+"""`ioc camera worker`: one thread per camera, each decoding its stream, analysing a few frames a second and
+writing counts every few seconds. A camera that fails is retried with backoff and raises an alert; the others
+keep running. Never run in the web process."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from django.db import close_old_connections
+from django.utils import timezone
+
+from ioc.cameras import services
+from ioc.cameras.analysis.count import LineCounter, ZoneMonitor
+from ioc.cameras.analysis.detect import ClassicalDetector
+from ioc.cameras.analysis.pipeline import Analyzer
+from ioc.cameras.analysis.video import VideoError, open_video
+from ioc.cameras.models import Camera
+
+log = logging.getLogger(__name__)
+
+
+def stream_address(camera: Camera) -> str:
+    """The stream URL with its credentials put in (they are stored apart and never shown)."""
+    if not camera.username or "://" not in camera.stream_url:
+        return camera.stream_url
+    parts = urlsplit(camera.stream_url)
+    auth = quote(camera.username, safe="") + (":" + quote(camera.password, safe="") if camera.password else "")
+    return urlunsplit(parts._replace(netloc=f"{auth}@{parts.hostname}" + (f":{parts.port}" if parts.port else "")))
+
+
+class CameraRunner:
+    def __init__(
+        self,
+        camera_id: int,
+        stop: threading.Event,
+        *,
+        flush_seconds: float = 5.0,
+        loop_files: bool = False,
+        max_backoff: float = 60.0,
+        realtime: bool = True,
+    ):
+        self.camera_id, self.stop = camera_id, stop
+        self.flush_seconds, self.loop_files = flush_seconds, loop_files
+        self.max_backoff, self.realtime = max_backoff, realtime
+        self.frames = 0
+        self.crossings = 0
+
+    def _detector(self, camera: Camera):
+        if camera.model_path:
+            from ioc.cameras.analysis.onnx import OnnxDetector
+
+            return OnnxDetector(camera.model_path)
+        return ClassicalDetector()
+
+    def run(self) -> None:
+        backoff = 1.0
+        while not self.stop.is_set():
+            camera = Camera.objects.filter(pk=self.camera_id).first()
+            if camera is None or camera.status == Camera.Status.DISABLED:
+                return
+            try:
+                self._analyse(camera)
+                backoff = 1.0
+                if not self.loop_files:
+                    return
+            except (VideoError, ValueError, OSError) as exc:
+                log.warning("camera %s: %s", camera.name, exc)
+                services.mark_offline(camera, str(exc))
+                self.stop.wait(backoff)
+                backoff = min(backoff * 2, self.max_backoff)
+            except Exception as exc:  # a bug in one camera's analysis must not stop the others
+                log.exception("camera %s failed", camera.name)
+                services.mark_offline(camera, f"analysis error: {exc}")
+                self.stop.wait(backoff)
+                backoff = min(backoff * 2, self.max_backoff)
+            finally:
+                close_old_connections()
+
+    def _analyse(self, camera: Camera) -> None:
+        capture, fps, (width, height) = open_video(stream_address(camera))
+        pending: list = []
+        try:
+            lines = services.lines_for(camera)
+            zones = list(camera.zones.order_by("pk"))
+            step = max(1, round(fps / max(camera.analysed_fps, 0.5)))
+            analyzer = Analyzer(
+                lines=[
+                    LineCounter(c.x1 * width, c.y1 * height, c.x2 * width, c.y2 * height, name=c.name) for c in lines
+                ],
+                zones=[
+                    ZoneMonitor(
+                        [(x * width, y * height) for x, y in z.points],
+                        name=z.name,
+                        crowd_threshold=z.crowd_threshold,
+                        crowd_seconds=z.crowd_seconds,
+                    )
+                    for z in zones
+                ],
+                fps=fps / step,
+                detector=self._detector(camera),
+            )
+            services.mark_online(camera, width, height)
+            last_flush, index, started = time.monotonic(), 0, time.monotonic()
+            crowds_seen = [0] * len(zones)
+            while not self.stop.is_set():
+                ok, frame = capture.read()
+                if not ok:
+                    if "://" in camera.stream_url:
+                        raise VideoError("the stream stopped sending frames")
+                    break  # a recorded file played to its end (looped by run() when asked)
+                index += 1
+                if index % step:
+                    continue
+                self.frames += 1
+                now = timezone.now()
+                for line_index, cls, direction, _name in analyzer.process(frame):
+                    pending.append((now, lines[line_index].pk, cls, direction))
+                for i, (zone, monitor) in enumerate(zip(zones, analyzer.zones, strict=True)):
+                    if len(monitor.crowd_events) > crowds_seen[i]:
+                        crowds_seen[i] = len(monitor.crowd_events)
+                        services.crowd_detected(camera, zone, monitor.crowd_events[-1]["peak"], frame)
+                if time.monotonic() - last_flush >= self.flush_seconds:
+                    self.crossings += services.record_crossings(camera, pending)
+                    services.mark_online(camera, width, height)
+                    pending, last_flush = [], time.monotonic()
+                if self.realtime:  # a file plays at its own pace, as a live camera would
+                    ahead = index / fps - (time.monotonic() - started)
+                    if ahead > 0:
+                        self.stop.wait(ahead)
+        finally:
+            capture.release()
+            if pending:
+                self.crossings += services.record_crossings(camera, pending)
+
+
+def run_cameras(camera_ids: list[int], stop: threading.Event, **options) -> list[CameraRunner]:
+    """Start one runner thread per camera and return them (they stop when `stop` is set)."""
+    runners = [CameraRunner(pk, stop, **options) for pk in camera_ids]
+    for runner in runners:
+        threading.Thread(target=runner.run, name=f"camera-{runner.camera_id}", daemon=True).start()
+    return runners
