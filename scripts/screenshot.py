@@ -24,7 +24,7 @@ def main(base: str, username: str, password: str, out: str) -> None:
             (
                 "desktop",
                 {"width": 1440, "height": 900},
-                ["/dashboard/", "/dashboard/incidents/", "/dashboard/leader/"],
+                ["/dashboard/", "/dashboard/incidents/", "/dashboard/leader/", "/dashboard/cameras/", "/dashboard/cameras/3/"],
             ),
             ("phone", {"width": 390, "height": 844}, ["/dashboard/leader/"]),
         ]:
