@@ -32,6 +32,8 @@ class Camera(models.Model):
     last_error = models.CharField(max_length=300, blank=True)
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
+    # Bumped when lines or zones change, so a running worker picks them up.
+    config_version = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return self.name

@@ -4,11 +4,14 @@ unusual-traffic checks and snapshot retention."""
 from __future__ import annotations
 
 import logging
+import os
 from collections import Counter
 from datetime import datetime, timedelta
+from pathlib import Path
 from statistics import mean, pstdev
 
 import cv2
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Sum
@@ -133,3 +136,47 @@ def purge_snapshots(now: datetime | None = None) -> int:
 
 def lines_for(camera: Camera) -> list[CountLine]:
     return list(camera.lines.order_by("pk"))
+
+
+def live_frame_path(camera_id: int) -> Path:
+    """Where the worker keeps the camera's latest frame (outside the public media, served after a role check)."""
+    return Path(settings.DATA_DIR) / "cameras" / "live" / f"{camera_id}.jpg"
+
+
+def save_live_frame(camera: Camera, frame) -> None:
+    ok, jpeg = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, 75])
+    if not ok:
+        return
+    path = live_frame_path(camera.pk)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".part")
+    partial.write_bytes(jpeg.tobytes())
+    os.replace(partial, path)  # readers never see half a file
+
+
+def _changed(camera: Camera) -> None:
+    Camera.objects.filter(pk=camera.pk).update(config_version=F("config_version") + 1)
+
+
+@transaction.atomic
+def add_line(camera: Camera, *, name: str, x1: float, y1: float, x2: float, y2: float) -> CountLine:
+    line = CountLine.objects.create(camera=camera, name=name, x1=x1, y1=y1, x2=x2, y2=y2)
+    _changed(camera)
+    return line
+
+
+@transaction.atomic
+def add_zone(camera: Camera, *, name: str, points: list, crowd_threshold: int, crowd_seconds: int) -> Zone:
+    zone = Zone.objects.create(
+        camera=camera, name=name, points=points, crowd_threshold=crowd_threshold, crowd_seconds=crowd_seconds
+    )
+    _changed(camera)
+    return zone
+
+
+@transaction.atomic
+def remove(item) -> None:
+    """Delete a line (its counts go with it) or a zone."""
+    camera = item.camera
+    item.delete()
+    _changed(camera)

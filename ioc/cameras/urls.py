@@ -7,6 +7,9 @@ urlpatterns = [
     path("dashboard/cameras/", views.camera_list, name="list"),
     path("dashboard/cameras/<int:pk>/", views.camera_detail, name="detail"),
     path("dashboard/cameras/snapshots/<int:pk>.jpg", views.snapshot_image, name="snapshot"),
+    path("dashboard/cameras/<int:pk>/setup/", views.camera_setup, name="setup"),
+    path("dashboard/cameras/<int:pk>/setup/<str:kind>/<int:item_pk>/delete/", views.camera_setup_delete, name="delete"),
+    path("dashboard/cameras/<int:pk>/live.jpg", views.live_frame, name="live"),
 ]
 
 

@@ -1,11 +1,15 @@
 """Camera pages: the list with status and recent counts, and one camera's flow chart, hour × weekday heat map,
 peak hours and (for the roles that need them) its snapshots, each view of one audited."""
 
+from django.contrib import messages
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from ioc.cameras import selectors
-from ioc.cameras.models import Camera, Snapshot
+from ioc.cameras import selectors, services
+from ioc.cameras.forms import LineForm, ZoneForm
+from ioc.cameras.models import Camera, CountLine, Snapshot, Zone
 from ioc.core.models import Role
 from ioc.core.permissions import require_role, role_of
 from ioc.core.services import audit
@@ -41,6 +45,7 @@ def camera_detail(request, pk: int):
             "lines": camera.lines.order_by("pk"),
             "zones": camera.zones.order_by("pk"),
             "snapshots": camera.snapshots.order_by("-taken_at")[:12] if can_see_snapshots else None,
+            "can_set_up": can_see_snapshots,
         },
     )
 
@@ -53,3 +58,75 @@ def snapshot_image(request, pk: int):
         raise Http404
     audit.record(request.user, "cameras.snapshot.view", snapshot, request=request, camera=snapshot.camera_id)
     return FileResponse(snapshot.image.open("rb"), content_type="image/jpeg")
+
+
+@staff_required
+def camera_setup(request, pk: int):
+    """Operators draw counting lines (with their "in" side) and zones on the camera's latest frame."""
+    require_role(request.user, SNAPSHOT_ROLES)
+    camera = get_object_or_404(Camera, pk=pk)
+    line_form, zone_form = LineForm(prefix="line"), ZoneForm(prefix="zone", initial={"crowd_seconds": 30})
+    if request.method == "POST":
+        if "line-name" in request.POST:
+            line_form = LineForm(request.POST, prefix="line")
+            if line_form.is_valid():
+                line = services.add_line(camera, **line_form.cleaned_data)
+                audit.record(request.user, "cameras.line.create", line, request=request, camera=camera.pk)
+                messages.success(request, _("Counting line added"))
+                return redirect("cameras:setup", pk=pk)
+        elif "zone-name" in request.POST:
+            zone_form = ZoneForm(request.POST, prefix="zone")
+            if zone_form.is_valid():
+                zone = services.add_zone(camera, **zone_form.cleaned_data)
+                audit.record(request.user, "cameras.zone.create", zone, request=request, camera=camera.pk)
+                messages.success(request, _("Zone added"))
+                return redirect("cameras:setup", pk=pk)
+        for form in (line_form, zone_form):
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+    drawing = {
+        "lines": [{"name": c.name, "points": [[c.x1, c.y1], [c.x2, c.y2]]} for c in camera.lines.order_by("pk")],
+        "zones": [{"name": z.name, "points": z.points} for z in camera.zones.order_by("pk")],
+    }
+    return render(
+        request,
+        "cameras/setup.html",
+        {
+            "camera": camera,
+            "line_form": line_form,
+            "zone_form": zone_form,
+            "drawing": drawing,
+            "lines": camera.lines.order_by("pk"),
+            "zones": camera.zones.order_by("pk"),
+            "has_frame": services.live_frame_path(camera.pk).exists(),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def camera_setup_delete(request, pk: int, kind: str, item_pk: int):
+    require_role(request.user, SNAPSHOT_ROLES)
+    model = {"line": CountLine, "zone": Zone}.get(kind)
+    if model is None:
+        raise Http404
+    item = get_object_or_404(model, pk=item_pk, camera_id=pk)
+    audit.record(request.user, f"cameras.{kind}.delete", item, request=request, name=item.name)
+    services.remove(item)
+    messages.success(request, _("Deleted"))
+    return redirect("cameras:setup", pk=pk)
+
+
+@staff_required
+def live_frame(request, pk: int):
+    """The latest frame the worker kept; seeing it is seeing people, so the role is checked and the view logged."""
+    require_role(request.user, SNAPSHOT_ROLES)
+    camera = get_object_or_404(Camera, pk=pk)
+    path = services.live_frame_path(camera.pk)
+    if not path.exists():
+        raise Http404
+    audit.record(request.user, "cameras.live.view", camera, request=request)
+    response = FileResponse(path.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "no-store"
+    return response

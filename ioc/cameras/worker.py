@@ -20,6 +20,7 @@ from ioc.cameras.analysis.video import VideoError, open_video
 from ioc.cameras.models import Camera
 
 log = logging.getLogger(__name__)
+LIVE_FRAME_SECONDS = 10  # how often the frame shown on the camera's setup page is refreshed
 
 
 def stream_address(camera: Camera) -> str:
@@ -62,9 +63,9 @@ class CameraRunner:
             if camera is None or camera.status == Camera.Status.DISABLED:
                 return
             try:
-                self._analyse(camera)
+                reconfigured = self._analyse(camera)
                 backoff = 1.0
-                if not self.loop_files:
+                if not (reconfigured or self.loop_files):
                     return
             except (VideoError, ValueError, OSError) as exc:
                 log.warning("camera %s: %s", camera.name, exc)
@@ -79,7 +80,8 @@ class CameraRunner:
             finally:
                 close_old_connections()
 
-    def _analyse(self, camera: Camera) -> None:
+    def _analyse(self, camera: Camera) -> bool:
+        """Analyse until the source ends or stops; True when its lines or zones changed (start again with them)."""
         capture, fps, (width, height) = open_video(stream_address(camera))
         pending: list = []
         try:
@@ -104,6 +106,7 @@ class CameraRunner:
             )
             services.mark_online(camera, width, height)
             last_flush, index, started = time.monotonic(), 0, time.monotonic()
+            last_live = 0.0
             crowds_seen = [0] * len(zones)
             while not self.stop.is_set():
                 ok, frame = capture.read()
@@ -115,6 +118,8 @@ class CameraRunner:
                 if index % step:
                     continue
                 self.frames += 1
+                if self.frames == 1:
+                    services.save_live_frame(camera, frame)
                 now = timezone.now()
                 for line_index, cls, direction, _name in analyzer.process(frame):
                     pending.append((now, lines[line_index].pk, cls, direction))
@@ -126,6 +131,11 @@ class CameraRunner:
                     self.crossings += services.record_crossings(camera, pending)
                     services.mark_online(camera, width, height)
                     pending, last_flush = [], time.monotonic()
+                    if time.monotonic() - last_live >= LIVE_FRAME_SECONDS:
+                        services.save_live_frame(camera, frame)
+                        last_live = time.monotonic()
+                    if not Camera.objects.filter(pk=camera.pk, config_version=camera.config_version).exists():
+                        return True
                 if self.realtime:  # a file plays at its own pace, as a live camera would
                     ahead = index / fps - (time.monotonic() - started)
                     if ahead > 0:
@@ -134,6 +144,7 @@ class CameraRunner:
             capture.release()
             if pending:
                 self.crossings += services.record_crossings(camera, pending)
+        return False
 
 
 def run_cameras(camera_ids: list[int], stop: threading.Event, **options) -> list[CameraRunner]:
