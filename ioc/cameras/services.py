@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -109,6 +110,7 @@ def check_unusual(now: datetime | None = None, *, factor: float = 2.0, minimum: 
             continue
         usual, spread = mean(seen), pstdev(seen)
         if current > factor * usual and current > usual + 3 * spread:
+            snapshot = _snapshot_from_live_frame(camera, "unusual traffic")
             raise_alert(
                 kind="cameras.unusual",
                 source=f"cameras:unusual:{camera.pk}",
@@ -116,10 +118,25 @@ def check_unusual(now: datetime | None = None, *, factor: float = 2.0, minimum: 
                 message=f"Thường khoảng {usual:.0f} lượt vào giờ này",
                 lat=camera.lat,
                 lon=camera.lon,
-                data={"camera": camera.pk, "count": current, "usual": round(usual, 1)},
+                data={
+                    "camera": camera.pk,
+                    "count": current,
+                    "usual": round(usual, 1),
+                    "snapshot": snapshot.pk if snapshot else None,
+                },
             )
             raised += 1
     return raised
+
+
+def _snapshot_from_live_frame(camera: Camera, reason: str) -> Snapshot | None:
+    """The worker's latest frame of this camera kept as the alert's snapshot (None when there is no recent one)."""
+    path = live_frame_path(camera.pk)
+    if not path.exists() or time.time() - path.stat().st_mtime > 120:
+        return None
+    snapshot = Snapshot(camera=camera, taken_at=timezone.now(), reason=reason)
+    snapshot.image.save(f"camera{camera.pk}-{timezone.now():%Y%m%d%H%M%S}.jpg", ContentFile(path.read_bytes()))
+    return snapshot
 
 
 def purge_snapshots(now: datetime | None = None) -> int:

@@ -127,8 +127,13 @@ def test_unusual_traffic_against_the_same_quarter_hour(units, tmp_path):
     CountBin.objects.create(camera=cam, line=line, cls="motorbike", direction="in", minutes=15, start=start, count=50)
     assert services.check_unusual(now) == 0
     CountBin.objects.filter(start=start).update(count=160)
+    import numpy as np
+
+    services.save_live_frame(cam, np.zeros((36, 64, 3), dtype=np.uint8))  # as the worker keeps one
     assert services.check_unusual(now) == 1
-    assert "160" in Alert.objects.get(kind="cameras.unusual").title
+    alert = Alert.objects.get(kind="cameras.unusual")
+    assert "160" in alert.title
+    assert Snapshot.objects.get(pk=alert.data["snapshot"]).image.read(3) == b"\xff\xd8\xff"
 
 
 def test_snapshots_are_purged_after_the_cameras_retention(units):
