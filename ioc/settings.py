@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "ioc.publicservice",
     "ioc.sensors",
     "ioc.cameras",
+    "ioc.lighting",
 ]
 
 MIDDLEWARE = [
@@ -205,6 +206,12 @@ IOC = {
     "BEHIND_PROXY": env_bool("IOC_BEHIND_PROXY"),
     # Citizen reports: per address and per phone/email.
     "RATE_REPORT": os.environ.get("IOC_RATE_REPORT", "10/h"),
+    # Street lighting: the electricity price (VND/kWh, set to the current EVN tariff for public lighting).
+    "LIGHTING_TARIFF_VND": float(os.environ.get("IOC_LIGHTING_TARIFF_VND", 2000)),
+    # The MQTT broker commands to devices are published on (none: commands wait in the database, as in the demo,
+    # whose simulated controllers take them from there).
+    "MQTT_HOST": os.environ.get("IOC_MQTT_HOST") or None,
+    "MQTT_PORT": int(os.environ.get("IOC_MQTT_PORT", 1883)),
 }
 
 LOGGING = {

@@ -133,6 +133,8 @@ def backfill(camera: Camera, days: int = 14) -> None:
 
 
 def run(stop: Event) -> None:
+    if stop.is_set():
+        return
     rng = random.Random(2026)
     cameras = ensure_cameras(rng)
     for camera in cameras:

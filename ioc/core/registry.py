@@ -82,6 +82,9 @@ class Domain:
     nav_url: str | None = None  # the domain's staff workspace, linked in the navigation
     urls: Callable[[], list] | str | None = None  # the domain's own pages (URL patterns mounted at the site root)
     setup: Callable[[], Any] | str | None = None  # creates the domain's default configuration when missing (demo)
+    # MQTT topics the ingest worker also serves: returns {topic filter: handler(list of (topic, payload bytes))
+    # -> [(index, reason)] refused}; refused messages go to the dead-letter table.
+    mqtt: Callable[[], dict] | str | None = None
 
     def hook(self, name: str) -> Callable | None:
         """A hook as a callable, importing it if it was given as a dotted path."""
@@ -157,6 +160,9 @@ class Registry:
 
     def simulators(self) -> dict[str, Callable[[Event], None]]:
         return {d.key: d.hook("simulator") for d in self if d.simulator}
+
+    def mqtt_handlers(self) -> dict[str, Callable]:
+        return {topic: handler for d in self if d.mqtt for topic, handler in d.hook("mqtt")().items()}
 
 
 registry = Registry()

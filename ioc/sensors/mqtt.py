@@ -54,9 +54,13 @@ class IngestWorker:
         self._lock = threading.Lock()
         self._recent: dict[str, deque] = defaultdict(deque)
         self.stored = self.dead = 0
+        # Other domains' topics (street-lighting telemetry and command acknowledgements), from the registry.
+        from ioc.core.registry import registry
+
+        self.handlers = registry.mqtt_handlers()
 
     def _on_connect(self, client, userdata, flags, reason_code, properties):
-        client.subscribe(TOPIC, qos=1)
+        client.subscribe([(TOPIC, 1), *[(topic, 1) for topic in self.handlers]])
 
     def _on_message(self, client, userdata, message):
         with self._lock:
@@ -76,6 +80,7 @@ class IngestWorker:
             return
         messages, positions, dead = [], [], []
         now = time.monotonic()
+        batch, routed = self._route(batch)
         for message in batch:
             parts = message.topic.split("/")
             device = parts[2] if len(parts) == 4 else ""
@@ -111,16 +116,39 @@ class IngestWorker:
                         reason=reason,
                     )
                 )
+            for handler, handled in routed.items():
+                for index, reason in handler([(m.topic, m.payload) for m in handled]):
+                    message = handled[index]
+                    dead.append(
+                        DeadLetter(
+                            topic=message.topic[:300],
+                            payload=message.payload[:2000].decode("utf-8", "replace"),
+                            reason=reason[:500],
+                        )
+                    )
             DeadLetter.objects.bulk_create(dead)
         except Exception:
             # Not acknowledged: the broker redelivers them; the readings' uniqueness absorbs any repeat.
             log.exception("a batch of %s messages failed; they will be redelivered", len(batch))
             close_old_connections()
             return
-        for message in batch:
+        for message in batch + [m for handled in routed.values() for m in handled]:
             self.client.ack(message.mid, message.qos)
         self.stored += len(messages) - len(refused)
         self.dead += len(dead)
+
+    def _route(self, batch: list) -> tuple[list, dict]:
+        """Device telemetry stays here; messages on another domain's topics go to its handler."""
+        if not self.handlers:
+            return batch, {}
+        own, routed = [], {}
+        for message in batch:
+            handler = next((h for t, h in self.handlers.items() if mqtt.topic_matches_sub(t, message.topic)), None)
+            if handler is None:
+                own.append(message)
+            else:
+                routed.setdefault(handler, []).append(message)
+        return own, routed
 
     def run(self, stop: threading.Event) -> None:
         self.client.connect_async(self.host, self.port, keepalive=30)
@@ -133,3 +161,22 @@ class IngestWorker:
             self.client.disconnect()
             self.client.loop_stop()
             connection.close()  # this thread's database connection, so nothing holds the database afterwards
+
+
+def publish(messages: list[tuple[str, dict]], *, host: str, port: int, username=None, password=None) -> None:
+    """Publish JSON messages with QoS 1 and wait until the broker has them all (commands to devices)."""
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"ioc-publish-{time.monotonic_ns()}")
+    if username:
+        client.username_pw_set(username, password)
+    client.max_inflight_messages_set(100)
+    client.connect(host, port, keepalive=30)
+    client.loop_start()
+    try:
+        infos = [client.publish(topic, json.dumps(payload), qos=1) for topic, payload in messages]
+        for info in infos:
+            info.wait_for_publish(timeout=10)
+            if not info.is_published():
+                raise OSError("the broker did not take a command in time")
+    finally:
+        client.disconnect()
+        client.loop_stop()

@@ -37,3 +37,18 @@ def count_reporting(unit=None) -> int:
 def count_triggered(unit=None) -> int:
     qs = RuleState.objects.filter(triggered=True)
     return qs.filter(entity__unit_id__in=units_rolling_up_to(unit)).count() if unit else qs.count()
+
+
+def current_weather(max_age_minutes: int = 30) -> dict:
+    """The city's weather now for other domains (street lighting): the lowest visibility (m) among weather
+    stations and the highest rain (mm/h) among rain gauges that reported recently; None where none did."""
+    since = timezone.now() - timedelta(minutes=max_age_minutes)
+    visibility, rain = [], []
+    for kind, attrs in Entity.objects.filter(
+        type__in=("WeatherObserved", "RainGauge"), last_seen_at__gte=since
+    ).values_list("type", "attrs"):
+        if kind == "WeatherObserved" and isinstance(attrs.get("visibility", {}).get("value"), int | float):
+            visibility.append(attrs["visibility"]["value"])
+        if kind == "RainGauge" and isinstance(attrs.get("precipitation", {}).get("value"), int | float):
+            rain.append(attrs["precipitation"]["value"])
+    return {"visibility": min(visibility) if visibility else None, "precipitation": max(rain) if rain else None}

@@ -28,7 +28,7 @@ def test_every_registration_is_complete_and_works(domain, users):
         assert str(kind.label)
         assert kind.severity in ("info", "warning", "major", "critical")
         assert kind.sop, f"{kind.key} has no standard operating procedure"
-    for hook in ("api_router", "simulator", "urls", "setup"):
+    for hook in ("api_router", "simulator", "urls", "setup", "mqtt"):
         if getattr(domain, hook):
             assert callable(domain.hook(hook)), f"{domain.key}.{hook} does not resolve to a callable"
     if domain.api_router:

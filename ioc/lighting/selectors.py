@@ -1,0 +1,52 @@
+"""Reading lighting state for the map, the KPI strip and the pages."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+
+from ioc.core.geojson import point_collection
+from ioc.lighting.models import Cabinet, Lamp
+
+LAMP_COLOURS = {"on": "#f2cc60", "off": "#57606a", "fault": "#cf222e"}
+
+
+def lamps_geojson(filters=None) -> dict:
+    """Every lamp as a point: yellow on, grey off, red with a fault."""
+    rows = []
+    for pk, code, lon, lat, is_on, level, fault in Lamp.objects.values_list(
+        "id", "code", "lon", "lat", "is_on", "level", "fault"
+    ):
+        state = "fault" if fault else ("on" if is_on else "off")
+        title = f"{code}: {'sáng ' + str(level) + '%' if is_on else 'tắt'}" + (f" · lỗi {fault}" if fault else "")
+        rows.append((pk, lon, lat, title, state, LAMP_COLOURS[state]))
+    return point_collection(rows, ("title", "state", "color"), url="/dashboard/lighting/lamps/{id}/")
+
+
+def cabinets_geojson() -> dict:
+    rows = []
+    for cabinet in Cabinet.objects.annotate(lamps=Count("circuits__lamps")):
+        state = "fault" if not cabinet.has_power or cabinet.door_open else "ok"
+        colour = "#cf222e" if state == "fault" else "#bf8700"
+        title = f"Tủ {cabinet.code} {cabinet.name}: {cabinet.lamps} đèn" + ("" if cabinet.has_power else " · mất nguồn")
+        rows.append((cabinet.pk, cabinet.lon, cabinet.lat, title, state, colour))
+    return point_collection(rows, ("title", "state", "color"), url="/dashboard/lighting/#cabinet-{id}")
+
+
+def lamp_counts(unit=None) -> dict:
+    qs = Lamp.objects.all()
+    if unit is not None:
+        from ioc.core.services.geo import units_rolling_up_to
+
+        qs = qs.filter(circuit__cabinet__unit_id__in=units_rolling_up_to(unit))
+    return qs.aggregate(
+        on=Count("id", filter=Q(is_on=True)), faulty=Count("id", filter=~Q(fault="")), total=Count("id")
+    )
+
+
+def faults_by_unit() -> list[dict]:
+    return list(
+        Lamp.objects.exclude(fault="")
+        .values("circuit__cabinet__unit__name", "fault")
+        .annotate(n=Count("id"))
+        .order_by("circuit__cabinet__unit__name", "fault")
+    )

@@ -1,0 +1,386 @@
+"""Lighting actions: schedule rules checked for overlaps, overrides with their commands, telemetry ingest with
+impossible values refused, fault evaluation with alerts (folded per circuit when a whole circuit is out), energy."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ioc.core.services.alerts import raise_alert
+from ioc.lighting import planning
+from ioc.lighting.models import Cabinet, Circuit, Command, Lamp, NightEnergy, Override, ScheduleRule
+
+SILENT_AFTER = timedelta(minutes=15)
+FLICKER_WINDOW = timedelta(minutes=10)
+FLICKER_SWITCHES = 4
+POWER_TOLERANCE = 0.3  # a lamp drawing more than 30 % off its rated power at the commanded level
+CIRCUIT_OUT_SHARE = 0.8  # this share of a circuit's lamps out: one circuit alert instead of one per lamp
+
+
+# --- schedules ----------------------------------------------------------------------------------------------------
+
+
+def _minutes(night_text: str) -> int:
+    """'22:00' → minutes since noon of the night (so intervals across midnight compare simply)."""
+    hours, minutes = (int(x) for x in night_text.split(":"))
+    if not (0 <= hours <= 24 and 0 <= minutes < 60) or (hours == 24 and minutes):
+        raise ValidationError(f"{night_text} is not a time of day (HH:MM)")
+    return ((hours - 12) % 24) * 60 + minutes if hours != 24 else 12 * 60
+
+
+def _spans(rule: ScheduleRule) -> list[tuple[int, int]]:
+    spans = []
+    for interval in rule.intervals:
+        try:
+            start, end, level = _minutes(interval["from"]), _minutes(interval["to"]), int(interval["level"])
+        except (KeyError, TypeError, ValueError):
+            raise ValidationError("each interval is {from: HH:MM, to: HH:MM, level: 0–100}") from None
+        if not 0 <= level <= 100:
+            raise ValidationError("a level is a percentage from 0 to 100")
+        if end <= start:
+            raise ValidationError(
+                f"{interval['from']}–{interval['to']} ends before it starts (nights run noon to noon)"
+            )
+        spans.append((start, end))
+    spans.sort()
+    for (_a_start, a_end), (b_start, _b_end) in zip(spans, spans[1:], strict=False):
+        if b_start < a_end:
+            raise ValidationError("two intervals of this rule overlap")
+    return spans
+
+
+def check_rule(rule: ScheduleRule, circuit_ids: set[int]) -> None:
+    """Refuse a rule whose intervals overlap each other, or overlap another active rule of the same kind and
+    priority on the same circuits (the plan could not say which one wins)."""
+    if not 0 <= rule.level <= 100:
+        raise ValidationError("the level is a percentage from 0 to 100")
+    if rule.kind == ScheduleRule.Kind.WEATHER and rule.condition not in ("fog", "rain"):
+        raise ValidationError("a weather rule's condition is fog or rain")
+    if rule.kind in (ScheduleRule.Kind.PROFILE, ScheduleRule.Kind.SPECIAL) and not rule.intervals:
+        raise ValidationError("a time profile or special-day rule needs intervals")
+    if rule.kind == ScheduleRule.Kind.SPECIAL and not rule.days:
+        raise ValidationError("a special-day rule needs days")
+    mine = _spans(rule)
+    if rule.kind not in (ScheduleRule.Kind.PROFILE, ScheduleRule.Kind.SPECIAL):
+        return
+    others = ScheduleRule.objects.filter(active=True, kind=rule.kind, priority=rule.priority).exclude(pk=rule.pk)
+    my_circuits = _targets(rule.road_class, circuit_ids)
+    for other in others.prefetch_related("circuits"):
+        if not my_circuits & _targets(other.road_class, {c.pk for c in other.circuits.all()}):
+            continue
+        if rule.kind == ScheduleRule.Kind.SPECIAL and not set(rule.days) & set(other.days):
+            continue
+        for a_start, a_end in mine:
+            for b_start, b_end in _spans(other):
+                if a_start < b_end and b_start < a_end:
+                    raise ValidationError(
+                        f"overlaps “{other.name}” (same kind and priority, same circuits): give one a higher priority"
+                    )
+
+
+def _targets(road_class: str, circuit_ids: set[int]) -> set[int]:
+    if circuit_ids:
+        return set(circuit_ids)
+    qs = Circuit.objects.all()
+    return set((qs.filter(road_class=road_class) if road_class else qs).values_list("pk", flat=True))
+
+
+@transaction.atomic
+def save_rule(rule: ScheduleRule, circuit_ids: set[int] | None = None) -> ScheduleRule:
+    check_rule(rule, circuit_ids or set())
+    rule.save()
+    rule.circuits.set(circuit_ids or [])
+    return rule
+
+
+# --- overrides and commands ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_override(circuit: Circuit, level: int, minutes: int, user, reason: str = "") -> Override:
+    """A manual level for a circuit for some minutes; its lamps get commands at once."""
+    if not isinstance(level, int) or not 0 <= level <= 100:
+        raise ValidationError("the level is a percentage from 0 to 100")
+    if not 1 <= minutes <= 7 * 24 * 60:
+        raise ValidationError("an override lasts from 1 minute to 7 days")
+    now = timezone.now()
+    override = Override.objects.create(
+        circuit=circuit,
+        level=level,
+        starts_at=now,
+        expires_at=now + timedelta(minutes=minutes),
+        user=user,
+        reason=reason[:300],
+    )
+    queue_commands(list(circuit.lamps.all()), level, reason=f"override {override.pk}")
+    return override
+
+
+def queue_commands(lamps: list[Lamp], level: int, reason: str = "") -> list[Command]:
+    if not 0 <= level <= 100:
+        raise ValidationError("the level is a percentage from 0 to 100")
+    Command.objects.filter(lamp__in=lamps, status__in=["pending", "sent"]).update(
+        status=Command.Status.FAILED, reason="superseded"
+    )
+    return Command.objects.bulk_create([Command(lamp=lamp, level=level, reason=reason[:200]) for lamp in lamps])
+
+
+def command_unknown_lamp(code: str):
+    raise ValidationError(f"no lamp {code}")
+
+
+def acknowledge(command_id: int, lamp_code: str) -> bool:
+    """A controller confirmed a command: the lamp's level follows. False for an unknown or foreign command."""
+    command = Command.objects.select_related("lamp").filter(pk=command_id, lamp__code=lamp_code).first()
+    if command is None or command.status in ("acked", "failed"):
+        return False
+    now = timezone.now()
+    Command.objects.filter(pk=command.pk).update(status=Command.Status.ACKED, acked_at=now)
+    Lamp.objects.filter(pk=command.lamp_id).update(level=command.level, is_on=command.level > 0)
+    return True
+
+
+def due_commands(now: datetime | None = None, *, retry_after: timedelta = timedelta(seconds=30), attempts: int = 5):
+    """Commands to (re)send: pending ones, and sent ones unacknowledged for `retry_after`; after `attempts`
+    tries a command fails (the lamp's fault evaluation will show whether it obeyed)."""
+    now = now or timezone.now()
+    Command.objects.filter(status="sent", attempts__gte=attempts, sent_at__lt=now - retry_after).update(
+        status=Command.Status.FAILED, reason="no acknowledgement"
+    )
+    return list(
+        Command.objects.select_related("lamp").filter(status="pending")
+        | Command.objects.select_related("lamp").filter(status="sent", sent_at__lt=now - retry_after)
+    )
+
+
+def mark_sent(commands: list[Command]) -> None:
+    now = timezone.now()
+    for command in commands:
+        Command.objects.filter(pk=command.pk).update(status="sent", sent_at=now, attempts=command.attempts + 1)
+
+
+# --- telemetry ----------------------------------------------------------------------------------------------------
+
+LIMITS = {"level": (0, 100), "voltage": (0, 300), "current_a": (0, 50), "power_w": (0, None)}
+
+
+def ingest(records: list[dict], now: datetime | None = None) -> list[tuple[int, str]]:
+    """Telemetry from lamp controllers: {lamp, at?, on, level, power_w, voltage, current_a, energy_kwh,
+    burning_hours}. Impossible values refuse the record; a counter going backwards is flagged and not applied.
+    Returns [(index, reason)] for the records refused or flagged. One transaction per batch."""
+    now = now or timezone.now()
+    problems: list[tuple[int, str]] = []
+    with transaction.atomic():
+        lamps = {
+            lamp.code: lamp
+            for lamp in Lamp.objects.select_for_update().filter(code__in={r.get("lamp") for r in records})
+        }
+        nights: dict[tuple[int, object], float] = defaultdict(float)
+        flagged: dict[tuple[int, object], int] = defaultdict(int)
+        for index, record in enumerate(records):
+            lamp = lamps.get(record.get("lamp"))
+            if lamp is None:
+                problems.append((index, f"unknown lamp {record.get('lamp')}"))
+                continue
+            reason = _impossible(record, lamp)
+            at = record.get("at") or now
+            night = planning.night_of(at)
+            if reason:
+                problems.append((index, reason))
+                flagged[(lamp.pk, night)] += 1
+                continue
+            energy = record.get("energy_kwh")
+            if energy is not None and lamp.energy_kwh is not None:
+                if energy < lamp.energy_kwh:
+                    problems.append((index, "energy counter went backwards"))
+                    flagged[(lamp.pk, night)] += 1
+                    energy = None
+                else:
+                    nights[(lamp.pk, night)] += energy - lamp.energy_kwh
+            hours = record.get("burning_hours")
+            if hours is not None and lamp.burning_hours is not None and hours < lamp.burning_hours:
+                problems.append((index, "burning hours went backwards"))
+                hours = None
+            is_on = bool(record.get("on", lamp.is_on))
+            if is_on != lamp.is_on:
+                if not lamp.switches_since or at - lamp.switches_since > FLICKER_WINDOW:
+                    lamp.switches, lamp.switches_since = 0, at
+                lamp.switches += 1
+            lamp.is_on = is_on
+            lamp.level = int(record.get("level", lamp.level))
+            for field in ("power_w", "voltage", "current_a"):
+                if record.get(field) is not None:
+                    setattr(lamp, field, float(record[field]))
+            if energy is not None:
+                lamp.energy_kwh = float(energy)
+            if hours is not None:
+                lamp.burning_hours = float(hours)
+            lamp.last_seen_at = at
+        Lamp.objects.bulk_update(
+            list(lamps.values()),
+            [
+                "is_on",
+                "level",
+                "power_w",
+                "voltage",
+                "current_a",
+                "energy_kwh",
+                "burning_hours",
+                "switches",
+                "switches_since",
+                "last_seen_at",
+            ],
+            batch_size=1000,
+        )
+        _add_night_energy(nights, flagged)
+    return problems
+
+
+def _impossible(record: dict, lamp: Lamp) -> str | None:
+    for field, (low, high) in LIMITS.items():
+        value = record.get(field)
+        if value is None:
+            continue
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            return f"{field} is not a number"
+        if value < low or (high is not None and value > high):
+            return f"{field} {value} is outside {low}–{high if high is not None else '∞'}"
+    if record.get("power_w") is not None and record["power_w"] > 3 * lamp.rated_w:
+        return f"power {record['power_w']} W is impossible for a {lamp.rated_w} W lamp"
+    for counter in ("energy_kwh", "burning_hours"):
+        value = record.get(counter)
+        if value is not None and (not isinstance(value, int | float) or value < 0):
+            return f"{counter} must be a non-negative number"
+    return None
+
+
+def _add_night_energy(nights: dict, flagged: dict) -> None:
+    keys = set(nights) | set(flagged)
+    if not keys:
+        return
+    existing = {
+        (n.lamp_id, n.night): n
+        for n in NightEnergy.objects.filter(lamp_id__in={k[0] for k in keys}, night__in={k[1] for k in keys})
+    }
+    new, changed = [], []
+    for key in keys:
+        row = existing.get(key)
+        if row is None:
+            new.append(
+                NightEnergy(
+                    lamp_id=key[0], night=key[1], energy_kwh=nights.get(key, 0.0), anomalies=flagged.get(key, 0)
+                )
+            )
+        else:
+            row.energy_kwh += nights.get(key, 0.0)
+            row.anomalies += flagged.get(key, 0)
+            changed.append(row)
+    NightEnergy.objects.bulk_create(new)
+    NightEnergy.objects.bulk_update(changed, ["energy_kwh", "anomalies"], batch_size=1000)
+
+
+# --- faults -------------------------------------------------------------------------------------------------------
+
+
+def evaluate_faults(now: datetime | None = None, weather: dict | None = None) -> dict[str, int]:
+    """Each lamp against its circuit's plan now; new faults raise alerts (one per circuit when most of it is out;
+    one per cabinet without power or with its door open). Returns counts by fault."""
+    now = now or timezone.now()
+    night = planning.night_of(now)
+    circuits = list(Circuit.objects.select_related("cabinet"))
+    plans = planning.plans(night, circuits, weather)
+    by_circuit = {c.pk: c for c in circuits}
+    counts: dict[str, int] = defaultdict(int)
+    changed, new_faults = [], []
+    lamps_by_circuit: dict[int, list[Lamp]] = defaultdict(list)
+    for lamp in Lamp.objects.only(
+        "id",
+        "code",
+        "circuit_id",
+        "lat",
+        "lon",
+        "rated_w",
+        "is_on",
+        "level",
+        "power_w",
+        "switches",
+        "switches_since",
+        "last_seen_at",
+        "fault",
+    ):
+        circuit = by_circuit[lamp.circuit_id]
+        expected, _rule = planning.level_at(plans[circuit.pk], now)
+        fault = _fault(lamp, expected, circuit.cabinet, now)
+        counts[fault or "ok"] += 1
+        lamps_by_circuit[circuit.pk].append(lamp)
+        if fault != lamp.fault:
+            if fault:
+                new_faults.append((lamp, fault, circuit))
+            lamp.fault = fault
+            changed.append(lamp)
+    Lamp.objects.bulk_update(changed, ["fault"], batch_size=1000)
+    circuits_out = {
+        pk
+        for pk, lamps in lamps_by_circuit.items()
+        if len(lamps) >= 3 and sum(1 for lamp in lamps if lamp.fault == "out") >= CIRCUIT_OUT_SHARE * len(lamps)
+    }
+    for pk in circuits_out:
+        circuit = by_circuit[pk]
+        raise_alert(
+            kind="lighting.circuit_out",
+            source=f"lighting:circuit:{circuit.code}",
+            title=f"Cả tuyến chiếu sáng không sáng: {circuit.name} ({circuit.cabinet.code})",
+            lat=circuit.cabinet.lat,
+            lon=circuit.cabinet.lon,
+            data={"circuit": circuit.code, "cabinet": circuit.cabinet.code},
+        )
+    for lamp, fault, circuit in new_faults:
+        if fault == "out" and circuit.pk in circuits_out:
+            continue  # folded into the circuit's alert
+        raise_alert(
+            kind=f"lighting.{fault}",
+            source=f"lighting:lamp:{lamp.code}:{fault}",
+            title=f"{Lamp.Fault(fault).label}: {lamp.code} ({circuit.name})",
+            lat=lamp.lat,
+            lon=lamp.lon,
+            data={"lamp": lamp.code, "circuit": circuit.code},
+        )
+    for cabinet in {c.cabinet for c in circuits}:
+        if not cabinet.has_power:
+            raise_alert(
+                kind="lighting.cabinet",
+                source=f"lighting:cabinet:{cabinet.code}:power",
+                title=f"Tủ điện mất nguồn: {cabinet.code} {cabinet.name}",
+                lat=cabinet.lat,
+                lon=cabinet.lon,
+            )
+        if cabinet.door_open:
+            raise_alert(
+                kind="lighting.cabinet",
+                source=f"lighting:cabinet:{cabinet.code}:door",
+                title=f"Tủ điện mở cửa: {cabinet.code} {cabinet.name}",
+                lat=cabinet.lat,
+                lon=cabinet.lon,
+                severity="warning",
+            )
+    return dict(counts)
+
+
+def _fault(lamp: Lamp, expected: int, cabinet: Cabinet, now: datetime) -> str:
+    if lamp.last_seen_at is None or now - lamp.last_seen_at > SILENT_AFTER:
+        return "" if not cabinet.has_power else "silent"  # a dead cabinet is its own alert
+    if lamp.switches >= FLICKER_SWITCHES and lamp.switches_since and now - lamp.switches_since <= FLICKER_WINDOW:
+        return "flicker"
+    if expected > 0 and not lamp.is_on:
+        return "out" if cabinet.has_power else ""
+    if expected == 0 and lamp.is_on:
+        return "day"
+    if lamp.is_on and lamp.power_w is not None and lamp.level:
+        target = lamp.rated_w * lamp.level / 100
+        if abs(lamp.power_w - target) > POWER_TOLERANCE * target:
+            return "power"
+    return ""

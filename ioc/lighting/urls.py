@@ -1,0 +1,17 @@
+from django.urls import include, path
+
+from ioc.lighting import views
+
+app_name = "lighting"
+urlpatterns = [
+    path("dashboard/lighting/", views.overview, name="overview"),
+    path("dashboard/lighting/circuits/<int:pk>/override/", views.override, name="override"),
+    path("dashboard/lighting/lamps/<int:pk>/", views.lamp_detail, name="lamp"),
+    path("dashboard/lighting/import/", views.asset_import, name="import"),
+    path("dashboard/lighting/export.<str:fmt>", views.asset_export, name="export"),
+    path("dashboard/lighting/report/<int:year>-<int:month>.<str:fmt>", views.monthly_report, name="report"),
+]
+
+
+def include_urls():
+    return [path("", include((urlpatterns, "lighting")))]

@@ -1,0 +1,172 @@
+"""Lighting pages: tonight's plan per circuit with overrides, faults by unit, energy this month, cabinets; a lamp
+with its maintenance history; the asset import and exports; the monthly report."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ioc.core.permissions import OPERATORS, require_role, role_of
+from ioc.core.services import audit
+from ioc.dashboard.views import staff_required
+from ioc.lighting import assets, energy, planning, reports, selectors, services
+from ioc.lighting.models import Cabinet, Circuit, Lamp, MaintenanceRecord
+
+WINDOW_HOURS = 16  # the timeline runs from 16:00 to 08:00
+
+
+def _timeline(segments, night):
+    """Segments as percentages of the 16:00–08:00 window, for the plan bars."""
+    start = datetime.combine(night, time(16, 0), planning.TZ)
+    span = WINDOW_HOURS * 3600
+    bars = []
+    for s in segments:
+        left = max((s.start - start).total_seconds(), 0)
+        right = min((s.end - start).total_seconds(), span)
+        if right <= left or s.level == 0 and s.rule == "daylight":
+            continue
+        bars.append(
+            {
+                "left": round(left / span * 100, 2),
+                "width": round((right - left) / span * 100, 2),
+                "level": s.level,
+                "rule": s.rule,
+                "from": timezone.localtime(s.start).strftime("%H:%M"),
+                "to": timezone.localtime(s.end).strftime("%H:%M"),
+            }
+        )
+    return bars
+
+
+@staff_required
+def overview(request):
+    now = timezone.now()
+    night = planning.night_of(now)
+    circuits = list(Circuit.objects.select_related("cabinet").order_by("cabinet__code", "code"))
+    plans = planning.plans(night, circuits)
+    rows = []
+    for circuit in circuits:
+        level, rule = planning.level_at(plans[circuit.pk], now)
+        rows.append({"circuit": circuit, "bars": _timeline(plans[circuit.pk], night), "level": level, "rule": rule})
+    return render(
+        request,
+        "lighting/overview.html",
+        {
+            "night": night,
+            "rows": rows,
+            "hours": [(16 + h) % 24 for h in range(0, WINDOW_HOURS + 1, 2)],
+            "counts": selectors.lamp_counts(),
+            "faults": selectors.faults_by_unit(),
+            "energy": energy.this_month(),
+            "cabinets": Cabinet.objects.select_related("unit").order_by("code"),
+            "can_override": role_of(request.user) in OPERATORS,
+            "month": (night.year, night.month),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def override(request, pk: int):
+    require_role(request.user, OPERATORS)
+    circuit = get_object_or_404(Circuit, pk=pk)
+    try:
+        level, minutes = int(request.POST.get("level", "")), int(request.POST.get("minutes", ""))
+        item = services.set_override(circuit, level, minutes, request.user, request.POST.get("reason", ""))
+    except ValueError:
+        messages.error(request, _("Give the level (0–100) and the minutes as whole numbers"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        audit.record(request.user, "lighting.override", item, request=request, level=level, minutes=minutes)
+        messages.success(request, _("Override set: the circuit's lamps are being commanded"))
+    return redirect("lighting:overview")
+
+
+@staff_required
+def lamp_detail(request, pk: int):
+    lamp = get_object_or_404(Lamp.objects.select_related("circuit__cabinet"), pk=pk)
+    if request.method == "POST":
+        require_role(request.user, OPERATORS)
+        action = request.POST.get("action", "").strip()
+        if action:
+            MaintenanceRecord.objects.create(
+                lamp=lamp,
+                done_on=timezone.localdate(),
+                action=action[:200],
+                note=request.POST.get("note", "")[:2000],
+                user=request.user,
+            )
+            audit.record(request.user, "lighting.maintenance", lamp, request=request, work=action[:200])
+            messages.success(request, _("Maintenance recorded"))
+        return redirect("lighting:lamp", pk=pk)
+    return render(
+        request,
+        "lighting/lamp.html",
+        {
+            "lamp": lamp,
+            "records": lamp.maintenance.select_related("user").order_by("-done_on", "-pk"),
+            "nights": lamp.nights.order_by("-night")[:14],
+            "commands": lamp.commands.order_by("-created_at")[:10],
+            "can_edit": role_of(request.user) in OPERATORS,
+        },
+    )
+
+
+@staff_required
+def asset_import(request):
+    require_role(request.user, OPERATORS)
+    result = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None or not upload.name.lower().endswith((".csv", ".xlsx")):
+            messages.error(request, _("Choose a CSV or XLSX file"))
+        elif upload.size > 20 * 1024 * 1024:
+            messages.error(request, _("The file is larger than 20 MB"))
+        else:
+            result = assets.import_assets(upload.read(), upload.name, all_or_nothing=bool(request.POST.get("strict")))
+            audit.record(
+                request.user,
+                "import",
+                object_type="lighting.lamp",
+                request=request,
+                filename=upload.name,
+                created=result["created"],
+                updated=result["updated"],
+            )
+    return render(request, "lighting/import.html", {"result": result})
+
+
+@staff_required
+def asset_export(request, fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        return HttpResponse(_("CSV or XLSX only"), status=404)
+    audit.record(request.user, "export", object_type="lighting.lamp", request=request, format=fmt)
+    if fmt == "xlsx":
+        body, kind = assets.export_xlsx(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body, kind = assets.export_csv(), "text/csv; charset=utf-8"
+    return HttpResponse(body, content_type=kind, headers={"Content-Disposition": f'attachment; filename="den.{fmt}"'})
+
+
+@staff_required
+def monthly_report(request, year: int, month: int, fmt: str):
+    if not (2000 <= year <= 2100 and 1 <= month <= 12) or fmt not in ("pdf", "xlsx"):
+        return HttpResponse(_("No such month"), status=404)
+    audit.record(request.user, "export", object_type="lighting.report", request=request, month=f"{year}-{month:02d}")
+    if fmt == "pdf":
+        body, kind = reports.monthly_pdf(year, month), "application/pdf"
+    else:
+        body, kind = (
+            reports.monthly_xlsx(year, month),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    name = f"chieu-sang-{year}-{month:02d}.{fmt}"
+    return HttpResponse(body, content_type=kind, headers={"Content-Disposition": f'attachment; filename="{name}"'})
