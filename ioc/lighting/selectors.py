@@ -50,3 +50,15 @@ def faults_by_unit() -> list[dict]:
         .annotate(n=Count("id"))
         .order_by("circuit__cabinet__unit__name", "fault")
     )
+
+
+def lamp_states_by_circuit() -> dict[int, list[tuple[str, int]]]:
+    """Per circuit, how many lamps are at each reported level ("off" for those off), for the plan table."""
+    out: dict[int, dict[str, int]] = {}
+    for circuit_id, is_on, level, n in (
+        Lamp.objects.values_list("circuit_id", "is_on", "level").annotate(n=Count("id")).order_by()
+    ):
+        key = f"{level}%" if is_on else "tắt"
+        out.setdefault(circuit_id, {}).setdefault(key, 0)
+        out[circuit_id][key] += n
+    return {pk: sorted(levels.items()) for pk, levels in out.items()}

@@ -37,6 +37,7 @@ def _timeline(segments, night):
                 "left": round(left / span * 100, 2),
                 "width": round((right - left) / span * 100, 2),
                 "level": s.level,
+                "opacity": round(0.35 + 0.65 * s.level / 100, 2),
                 "rule": s.rule,
                 "from": timezone.localtime(s.start).strftime("%H:%M"),
                 "to": timezone.localtime(s.end).strftime("%H:%M"),
@@ -51,10 +52,19 @@ def overview(request):
     night = planning.night_of(now)
     circuits = list(Circuit.objects.select_related("cabinet").order_by("cabinet__code", "code"))
     plans = planning.plans(night, circuits)
+    states = selectors.lamp_states_by_circuit()
     rows = []
     for circuit in circuits:
         level, rule = planning.level_at(plans[circuit.pk], now)
-        rows.append({"circuit": circuit, "bars": _timeline(plans[circuit.pk], night), "level": level, "rule": rule})
+        rows.append(
+            {
+                "circuit": circuit,
+                "bars": _timeline(plans[circuit.pk], night),
+                "level": level,
+                "rule": rule,
+                "states": states.get(circuit.pk, []),
+            }
+        )
     return render(
         request,
         "lighting/overview.html",

@@ -159,6 +159,7 @@ def test_pages_map_layer_and_tiles(units, users, client_for, tmp_path):
     assert "Ngã tư" in listing and "<strong>5</strong>" in listing
     detail = client.get(f"/dashboard/cameras/{cam.pk}/").content.decode()
     assert 'id="flow-chart"' in detail and 'id="heatmap"' in detail and 'id="peaks"' in detail
+    assert 'data-share="1.0"' in detail and 'data-share="1,0"' not in detail  # read by JS: no decimal comma
     layer = client.get("/api/layers/cameras.cameras").json()
     (feature,) = layer["features"]
     assert feature["properties"]["state"] == "online" and "5 lượt/15 phút" in feature["properties"]["title"]

@@ -148,6 +148,10 @@ def test_pages_override_and_exports(network, users, client_for):
     operator = client_for(users["operator"])
     page = operator.get("/dashboard/lighting/").content.decode()
     assert "TD01-1" in page and 'id="plan"' in page and "Ngõ 50%" in page
+    import re
+
+    # The plan bars are placed by CSS: Vietnamese number formatting (a decimal comma) would break them.
+    assert re.findall(r'style="left:([^%]*)%', page) and not re.findall(r'style="left:[^%]*,', page)
     response = operator.post(
         f"/dashboard/lighting/circuits/{network['circuits']['minor'].pk}/override/",
         {"level": "150", "minutes": "30"},
