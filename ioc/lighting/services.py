@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from ioc.core.services.alerts import raise_alert
 from ioc.lighting import planning
-from ioc.lighting.models import Cabinet, Circuit, Command, Lamp, NightEnergy, Override, ScheduleRule
+from ioc.lighting.models import Cabinet, Circuit, Command, Lamp, Override, ScheduleRule
 
 SILENT_AFTER = timedelta(minutes=15)
 FLICKER_WINDOW = timedelta(minutes=10)
@@ -165,122 +165,17 @@ def mark_sent(commands: list[Command]) -> None:
 
 # --- telemetry ----------------------------------------------------------------------------------------------------
 
-LIMITS = {"level": (0, 100), "voltage": (0, 300), "current_a": (0, 50), "power_w": (0, None)}
-
 
 def ingest(records: list[dict], now: datetime | None = None) -> list[tuple[int, str]]:
     """Telemetry from lamp controllers: {lamp, at?, on, level, power_w, voltage, current_a, energy_kwh,
     burning_hours}. Impossible values refuse the record; a counter going backwards is flagged and not applied.
     Returns [(index, reason)] for the records refused or flagged. One transaction per batch."""
-    now = now or timezone.now()
-    problems: list[tuple[int, str]] = []
-    with transaction.atomic():
-        lamps = {
-            lamp.code: lamp
-            for lamp in Lamp.objects.select_for_update().filter(code__in={r.get("lamp") for r in records})
-        }
-        nights: dict[tuple[int, object], float] = defaultdict(float)
-        flagged: dict[tuple[int, object], int] = defaultdict(int)
-        for index, record in enumerate(records):
-            lamp = lamps.get(record.get("lamp"))
-            if lamp is None:
-                problems.append((index, f"unknown lamp {record.get('lamp')}"))
-                continue
-            reason = _impossible(record, lamp)
-            at = record.get("at") or now
-            night = planning.night_of(at)
-            if reason:
-                problems.append((index, reason))
-                flagged[(lamp.pk, night)] += 1
-                continue
-            energy = record.get("energy_kwh")
-            if energy is not None and lamp.energy_kwh is not None:
-                if energy < lamp.energy_kwh:
-                    problems.append((index, "energy counter went backwards"))
-                    flagged[(lamp.pk, night)] += 1
-                    energy = None
-                else:
-                    nights[(lamp.pk, night)] += energy - lamp.energy_kwh
-            hours = record.get("burning_hours")
-            if hours is not None and lamp.burning_hours is not None and hours < lamp.burning_hours:
-                problems.append((index, "burning hours went backwards"))
-                hours = None
-            is_on = bool(record.get("on", lamp.is_on))
-            if is_on != lamp.is_on:
-                if not lamp.switches_since or at - lamp.switches_since > FLICKER_WINDOW:
-                    lamp.switches, lamp.switches_since = 0, at
-                lamp.switches += 1
-            lamp.is_on = is_on
-            lamp.level = int(record.get("level", lamp.level))
-            for field in ("power_w", "voltage", "current_a"):
-                if record.get(field) is not None:
-                    setattr(lamp, field, float(record[field]))
-            if energy is not None:
-                lamp.energy_kwh = float(energy)
-            if hours is not None:
-                lamp.burning_hours = float(hours)
-            lamp.last_seen_at = at
-        Lamp.objects.bulk_update(
-            list(lamps.values()),
-            [
-                "is_on",
-                "level",
-                "power_w",
-                "voltage",
-                "current_a",
-                "energy_kwh",
-                "burning_hours",
-                "switches",
-                "switches_since",
-                "last_seen_at",
-            ],
-            batch_size=1000,
-        )
-        _add_night_energy(nights, flagged)
-    return problems
+    from ioc.lighting.telemetry import Batch, ingest_batch
 
-
-def _impossible(record: dict, lamp: Lamp) -> str | None:
-    for field, (low, high) in LIMITS.items():
-        value = record.get(field)
-        if value is None:
-            continue
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            return f"{field} is not a number"
-        if value < low or (high is not None and value > high):
-            return f"{field} {value} is outside {low}–{high if high is not None else '∞'}"
-    if record.get("power_w") is not None and record["power_w"] > 3 * lamp.rated_w:
-        return f"power {record['power_w']} W is impossible for a {lamp.rated_w} W lamp"
-    for counter in ("energy_kwh", "burning_hours"):
-        value = record.get(counter)
-        if value is not None and (not isinstance(value, int | float) or value < 0):
-            return f"{counter} must be a non-negative number"
-    return None
-
-
-def _add_night_energy(nights: dict, flagged: dict) -> None:
-    keys = set(nights) | set(flagged)
-    if not keys:
-        return
-    existing = {
-        (n.lamp_id, n.night): n
-        for n in NightEnergy.objects.filter(lamp_id__in={k[0] for k in keys}, night__in={k[1] for k in keys})
-    }
-    new, changed = [], []
-    for key in keys:
-        row = existing.get(key)
-        if row is None:
-            new.append(
-                NightEnergy(
-                    lamp_id=key[0], night=key[1], energy_kwh=nights.get(key, 0.0), anomalies=flagged.get(key, 0)
-                )
-            )
-        else:
-            row.energy_kwh += nights.get(key, 0.0)
-            row.anomalies += flagged.get(key, 0)
-            changed.append(row)
-    NightEnergy.objects.bulk_create(new)
-    NightEnergy.objects.bulk_update(changed, ["energy_kwh", "anomalies"], batch_size=1000)
+    batch, problems = Batch.from_records(records, now or timezone.now())
+    reasons = dict(ingest_batch(batch))
+    reasons.update(dict(problems))  # "not a number" says more than the range check it triggered
+    return sorted(reasons.items())
 
 
 # --- faults -------------------------------------------------------------------------------------------------------

@@ -203,3 +203,20 @@ def test_asset_import_round_trip(network, users, client_for):
     lenient = operator.post("/dashboard/lighting/import/", {"file": SimpleUploadedFile("moi.csv", bad.encode())})
     assert "outside Vietnam" in lenient.content.decode() and "road_class" in lenient.content.decode()
     assert list(Lamp.objects.filter(code__startswith="TD02").values_list("code", flat=True)) == ["TD02-1-1"]
+
+
+def test_a_batch_of_many_minutes_counts_energy_from_the_highest_reading(network):
+    a, b = network["lamps"]["main"][:2]
+    records = []
+    for minute, (energy_a, energy_b) in enumerate([(1.0, 5.0), (1.1, 5.2), (1.05, 5.4), (1.2, 5.6), (1.3, 5.8)]):
+        at = NIGHT + timedelta(minutes=minute)
+        records += [
+            {"lamp": a.code, "at": at, "on": True, "level": 100, "energy_kwh": energy_a},
+            {"lamp": b.code, "at": at, "on": True, "level": 100, "energy_kwh": energy_b},
+        ]
+    problems = ingest(records[::-1], now=NIGHT)  # order does not matter: readings are sorted by time
+    assert [reason for _i, reason in problems] == ["counter went backwards"]
+    assert records[::-1][problems[0][0]]["energy_kwh"] == 1.05
+    nights = dict(NightEnergy.objects.values_list("lamp__code", "energy_kwh"))
+    assert nights[a.code] == pytest.approx(0.3) and nights[b.code] == pytest.approx(0.8)
+    assert Lamp.objects.get(pk=a.pk).energy_kwh == 1.3
