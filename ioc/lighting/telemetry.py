@@ -71,6 +71,8 @@ def ingest_batch(batch: Batch) -> list[tuple[int, str]]:
         index = np.array([known[c][0] if c in known else -1 for c in batch.lamp])
         for i in np.flatnonzero(index < 0)[:1000]:
             problems[int(i)] = f"unknown lamp {codes[i]}"
+        if not known:
+            return sorted(problems.items())
         rows = sorted(known.values())
         ids = np.array([r[1] for r in rows])
         rated = np.array([r[2] for r in rows], dtype=float)

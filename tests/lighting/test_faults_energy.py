@@ -54,6 +54,13 @@ def test_impossible_values_are_refused_and_counters_going_back_flagged(network):
     assert night.energy_kwh == pytest.approx(0.5) and night.anomalies == 5  # four refused, one flagged
 
 
+def test_a_batch_of_only_unknown_lamps_is_refused_whole(network):
+    assert ingest([{"lamp": "X1", "on": True}, {"lamp": "X2", "level": 5}]) == [
+        (0, "unknown lamp X1"),
+        (1, "unknown lamp X2"),
+    ]
+
+
 def test_each_fault_rule(network, alerts_now):
     main, minor = network["lamps"]["main"], network["lamps"]["minor"]
     report(main[:2], NIGHT, on=True, level=100, power_w=100)
