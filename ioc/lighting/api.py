@@ -10,8 +10,8 @@ from pydantic import Field
 
 from ioc.core.permissions import OPERATORS, STAFF_ROLES, require_role
 from ioc.core.services import audit
-from ioc.lighting import planning, services
-from ioc.lighting.models import Circuit
+from ioc.lighting import planning, selectors, services
+from ioc.lighting.models import Circuit, Lamp
 
 MAX_TELEMETRY = 20_000
 
@@ -26,6 +26,11 @@ class OverrideIn(Schema):
     level: int = Field(..., ge=0, le=100)
     minutes: int = Field(..., ge=1, le=7 * 24 * 60)
     reason: str = Field("", max_length=300)
+
+
+class CommandIn(Schema):
+    lamp: str = Field(..., min_length=1, max_length=50)
+    level: int = Field(..., ge=0, le=100)
 
 
 class AckIn(Schema):
@@ -43,7 +48,7 @@ def build_router() -> Router:
         circuits = Circuit.objects.select_related("cabinet")
         if query.circuit:
             circuits = [get_object_or_404(circuits, pk=query.circuit)]
-        plans = planning.plans(query.date, circuits)
+        plans = planning.plans(query.date, circuits, selectors.weather_tonight(query.date))
         names = {c.pk: c for c in circuits}
         return {
             "date": query.date.isoformat(),
@@ -81,6 +86,17 @@ def build_router() -> Router:
             raise HttpError(400, " ".join(exc.messages)) from None
         audit.record(request.user, "lighting.override", item, request=request, level=payload.level)
         return {"id": item.pk, "expires_at": item.expires_at.isoformat()}
+
+    @router.post("/commands")
+    def command(request, payload: CommandIn):
+        """Switch or dim one lamp (0 = off); re-sent until its controller acknowledges."""
+        require_role(request.user, OPERATORS)
+        lamp = Lamp.objects.filter(code=payload.lamp).first()
+        if lamp is None:
+            raise HttpError(404, f"No lamp {payload.lamp}")
+        (item,) = services.queue_commands([lamp], payload.level, reason="manual")
+        audit.record(request.user, "lighting.command", lamp, request=request, level=payload.level)
+        return {"id": item.pk, "lamp": lamp.code, "level": item.level, "status": item.status}
 
     @router.post("/acks")
     def ack(request, payload: AckIn):

@@ -62,3 +62,16 @@ def lamp_states_by_circuit() -> dict[int, list[tuple[str, int]]]:
         out.setdefault(circuit_id, {}).setdefault(key, 0)
         out[circuit_id][key] += n
     return {pk: sorted(levels.items()) for pk, levels in out.items()}
+
+
+def weather_tonight(night) -> dict | None:
+    """Tonight's plan includes the weather rules while their condition holds now (the sensors domain's readings)."""
+    from django.utils import timezone
+
+    from ioc.lighting.planning import night_of
+    from ioc.sensors.selectors import current_weather
+
+    now = timezone.now()
+    if night != night_of(now):
+        return None
+    return {**current_weather(), "since": now}

@@ -51,7 +51,7 @@ def overview(request):
     now = timezone.now()
     night = planning.night_of(now)
     circuits = list(Circuit.objects.select_related("cabinet").order_by("cabinet__code", "code"))
-    plans = planning.plans(night, circuits)
+    plans = planning.plans(night, circuits, selectors.weather_tonight(night))
     states = selectors.lamp_states_by_circuit()
     rows = []
     for circuit in circuits:

@@ -4,6 +4,7 @@ hand, commands with acknowledgements, and the pages."""
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from ioc.core.models import Alert
 from ioc.lighting import energy, planning
@@ -227,3 +228,39 @@ def test_a_batch_of_many_minutes_counts_energy_from_the_highest_reading(network)
     nights = dict(NightEnergy.objects.values_list("lamp__code", "energy_kwh"))
     assert nights[a.code] == pytest.approx(0.3) and nights[b.code] == pytest.approx(0.8)
     assert Lamp.objects.get(pk=a.pk).energy_kwh == 1.3
+
+
+def test_one_lamp_command_api_and_retries(network, users, client_for):
+    from ioc.lighting.services import due_commands, mark_sent
+
+    client = client_for(users["operator"])
+    ok = client.post("/api/lighting/commands", {"lamp": "TD01-1-1", "level": 30}, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["status"] == "pending"
+    assert (
+        client.post(
+            "/api/lighting/commands", {"lamp": "KHONG", "level": 30}, content_type="application/json"
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            "/api/lighting/commands", {"lamp": "TD01-1-1", "level": 101}, content_type="application/json"
+        ).status_code
+        == 422
+    )
+    assert (
+        client_for(users["leader"])
+        .post("/api/lighting/commands", {"lamp": "TD01-1-1", "level": 30}, content_type="application/json")
+        .status_code
+        == 403
+    )
+    (command,) = due_commands()
+    mark_sent([command])
+    now = timezone.now()
+    assert due_commands(now) == []  # just sent: wait for the acknowledgement
+    assert [c.pk for c in due_commands(now + timedelta(seconds=31))] == [command.pk]  # re-send
+    for attempt in range(4):
+        mark_sent(due_commands(now + timedelta(seconds=31 * (attempt + 2))))
+    due_commands(now + timedelta(minutes=10))
+    command.refresh_from_db()
+    assert command.status == "failed" and command.attempts == 5 and command.reason == "no acknowledgement"

@@ -1,0 +1,59 @@
+"""Commands to lamp controllers through a real Mosquitto: published by the worker's job, answered by a
+controller on the ack topic, taken in by `ioc ingest-mqtt` (the lighting domain's MQTT handlers)."""
+
+import json
+import time
+
+import paho.mqtt.client as mqtt
+import pytest
+
+from ioc.lighting.commands import dispatch_due
+from ioc.lighting.models import Command, Lamp
+from ioc.lighting.services import set_override
+from tests.sensors.test_mqtt import broker, run_worker, wait_until  # noqa: F401 (the broker fixture)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def controller(port, obey=True):
+    """Lamp controllers: take every command; acknowledge it (and report the new level) when they obey."""
+    seen = []
+
+    def on_message(client, userdata, message):
+        lamp = message.topic.split("/")[2]
+        command = json.loads(message.payload)
+        seen.append((lamp, command))
+        if obey:
+            client.publish(f"ioc/lighting/{lamp}/ack", json.dumps({"id": command["id"]}), qos=1)
+            client.publish(
+                f"ioc/lighting/{lamp}/telemetry",
+                json.dumps({"on": command["level"] > 0, "level": command["level"], "power_w": command["level"]}),
+                qos=1,
+            )
+
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"ctrl-{time.monotonic_ns()}")
+    client.on_message = on_message
+    client.on_connect = lambda c, *a: c.subscribe("ioc/lighting/+/command", qos=1)
+    client.connect("127.0.0.1", port)
+    client.loop_start()
+    return client, seen
+
+
+def test_override_goes_out_and_acknowledgements_come_back(broker, network, users, settings):  # noqa: F811
+    settings.IOC = {**settings.IOC, "MQTT_HOST": "127.0.0.1", "MQTT_PORT": broker.port}
+    client, seen = controller(broker.port)
+    worker, stop, thread = run_worker(broker.port)
+    try:
+        assert wait_until(lambda: client.is_connected())
+        time.sleep(0.5)  # the subscriptions are in place
+        set_override(network["circuits"]["minor"], 40, 30, users["operator"], "thử MQTT")
+        assert dispatch_due() == 5
+        assert wait_until(lambda: Command.objects.filter(status="acked").count() == 5)
+        assert sorted(lamp for lamp, _c in seen) == sorted(lamp.code for lamp in network["lamps"]["minor"])
+        assert wait_until(lambda: Lamp.objects.filter(circuit__road_class="minor", power_w=40).count() == 5)
+        assert set(Lamp.objects.filter(circuit__road_class="minor").values_list("level", flat=True)) == {40}
+        assert dispatch_due() == 0  # nothing left to send
+    finally:
+        stop.set()
+        thread.join(10)
+        client.loop_stop()
