@@ -24,7 +24,14 @@ def main(base: str, username: str, password: str, out: str) -> None:
             (
                 "desktop",
                 {"width": 1440, "height": 900},
-                ["/dashboard/", "/dashboard/incidents/", "/dashboard/leader/", "/dashboard/cameras/", "/dashboard/cameras/3/"],
+                [
+                    "/dashboard/",
+                    "/dashboard/incidents/",
+                    "/dashboard/leader/",
+                    "/dashboard/cameras/",
+                    "/dashboard/cameras/3/",
+                    "/dashboard/lighting/",
+                ],
             ),
             ("phone", {"width": 390, "height": 844}, ["/dashboard/leader/"]),
         ]:

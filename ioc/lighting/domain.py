@@ -72,7 +72,8 @@ DOMAIN = Domain(
         ),
     ),
     alert_kinds=(
-        AlertKind(key="lighting.out", label=_("Lamp out when it should be on"), severity="warning", sop=LAMP_SOP),
+        # One lamp is a repair order, not an emergency: the feed ranks it below what needs acting on now.
+        AlertKind(key="lighting.out", label=_("Lamp out when it should be on"), severity="info", sop=LAMP_SOP),
         AlertKind(key="lighting.day", label=_("Lamp on in daylight"), severity="info", sop=LAMP_SOP),
         AlertKind(key="lighting.power", label=_("Lamp power far from rated"), severity="info", sop=LAMP_SOP),
         AlertKind(key="lighting.flicker", label=_("Lamp flickering"), severity="info", sop=LAMP_SOP),
