@@ -146,3 +146,25 @@ def test_plan_api(network, users, client_for):
     assert client.get("/api/lighting/plan?date=25/11/2026").status_code in (400, 422)
     assert client.get("/api/lighting/plan?date=2026-11-25&circuit=999").status_code == 404
     assert client_for(users["citizen"]).get("/api/lighting/plan?date=2026-11-25").status_code == 403
+
+
+def test_the_admin_refuses_an_overlapping_rule(network, users, client_for):
+    admin = client_for(users["admin"])
+    form = {
+        "name": "Ngõ 30%",
+        "kind": "profile",
+        "priority": 0,
+        "road_class": "minor",
+        "on_offset_min": 0,
+        "off_offset_min": 0,
+        "intervals": '[{"from": "02:00", "to": "04:00", "level": 30}]',
+        "days": "[]",
+        "condition": "",
+        "level": 100,
+        "active": "on",
+    }
+    refused = admin.post("/admin/lighting/schedulerule/add/", form)
+    assert refused.status_code == 200 and "Ngõ 50%" in refused.content.decode()
+    assert not ScheduleRule.objects.filter(name="Ngõ 30%").exists()
+    accepted = admin.post("/admin/lighting/schedulerule/add/", {**form, "priority": 1})
+    assert accepted.status_code == 302 and ScheduleRule.objects.filter(name="Ngõ 30%", priority=1).exists()
