@@ -73,3 +73,14 @@ def _xlsx_rows(raw: bytes) -> Iterator[tuple[int, dict]]:
             cells[key] = value
         yield line, cells
     book.close()
+
+
+def upload_problem(upload, max_mb: int = 20) -> str | None:
+    """Why an uploaded spreadsheet cannot be taken (none chosen, not CSV/XLSX, too large), or None."""
+    from django.utils.translation import gettext as _
+
+    if upload is None or not upload.name.lower().endswith((".csv", ".xlsx")):
+        return _("Choose a CSV or XLSX file")
+    if upload.size > max_mb * 1024 * 1024:
+        return _("The file is larger than %(n)s MB") % {"n": max_mb}
+    return None

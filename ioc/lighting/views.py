@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from ioc.core.permissions import OPERATORS, require_role, role_of
 from ioc.core.services import audit
+from ioc.core.tabular import upload_problem
 from ioc.dashboard.views import staff_required
 from ioc.lighting import assets, energy, planning, reports, selectors, services
 from ioc.lighting.models import Cabinet, Circuit, Lamp, MaintenanceRecord
@@ -136,10 +137,8 @@ def asset_import(request):
     result = None
     if request.method == "POST":
         upload = request.FILES.get("file")
-        if upload is None or not upload.name.lower().endswith((".csv", ".xlsx")):
-            messages.error(request, _("Choose a CSV or XLSX file"))
-        elif upload.size > 20 * 1024 * 1024:
-            messages.error(request, _("The file is larger than 20 MB"))
+        if problem := upload_problem(upload):
+            messages.error(request, problem)
         else:
             result = assets.import_assets(upload.read(), upload.name, all_or_nothing=bool(request.POST.get("strict")))
             audit.record(

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from ioc.core.permissions import OPERATORS, require_role, role_of
 from ioc.core.services import audit
+from ioc.core.tabular import upload_problem
 from ioc.dashboard.views import staff_required
 from ioc.sensors import services
 from ioc.sensors.aqi import vn_aqi
@@ -133,10 +134,8 @@ def device_import(request):
     result = None
     if request.method == "POST":
         upload = request.FILES.get("file")
-        if upload is None or not upload.name.lower().endswith((".csv", ".xlsx")):
-            messages.error(request, _("Choose a CSV or XLSX file"))
-        elif upload.size > 20 * 1024 * 1024:
-            messages.error(request, _("The file is larger than 20 MB"))
+        if problem := upload_problem(upload):
+            messages.error(request, problem)
         else:
             result = import_devices(upload.read(), upload.name)
             audit.record(
