@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 from statistics import mean, pstdev
@@ -19,30 +18,23 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from ioc.cameras.models import Camera, CountBin, CountLine, Snapshot, Zone
+from ioc.core.services import timeseries
 from ioc.core.services.alerts import raise_alert
 
 log = logging.getLogger(__name__)
 BIN_MINUTES = (1, 15)
 
 
-def _bin_start(moment: datetime, minutes: int) -> datetime:
-    moment = moment.replace(second=0, microsecond=0)
-    return moment - timedelta(minutes=moment.minute % minutes)
-
-
-@transaction.atomic
 def record_crossings(camera: Camera, crossings: list[tuple[datetime, int, str, str]]) -> int:
     """Add crossings (time, line id, class, direction) to the 1- and 15-minute bins. Returns how many."""
-    totals = Counter()
-    for moment, line_id, cls, direction in crossings:
-        for minutes in BIN_MINUTES:
-            totals[(line_id, cls, direction, minutes, _bin_start(moment, minutes))] += 1
-    for (line_id, cls, direction, minutes, start), n in totals.items():
-        key = {"camera": camera, "line_id": line_id, "cls": cls, "direction": direction, "minutes": minutes}
-        updated = CountBin.objects.filter(**key, start=start).update(count=F("count") + n)
-        if not updated:
-            CountBin.objects.create(**key, start=start, count=n)
-    return len(crossings)
+    return timeseries.add_to_bins(
+        CountBin,
+        (
+            (moment, {"camera_id": camera.pk, "line_id": line, "cls": cls, "direction": direction})
+            for moment, line, cls, direction in crossings
+        ),
+        sizes=BIN_MINUTES,
+    )
 
 
 def mark_online(camera: Camera, width: int, height: int) -> None:
@@ -96,7 +88,7 @@ def check_unusual(now: datetime | None = None, *, factor: float = 2.0, minimum: 
     """Each camera's last full 15 minutes against the same quarter-hour of the previous 14 days: far above
     (more than `factor` × the usual and 3 standard deviations, and at least `minimum`) raises an alert."""
     now = now or timezone.now()
-    start = _bin_start(now, 15) - timedelta(minutes=15)
+    start = timeseries.bin_start(now, 15) - timedelta(minutes=15)
     raised = 0
     for camera in Camera.objects.exclude(status=Camera.Status.DISABLED):
         bins = CountBin.objects.filter(camera=camera, minutes=15)

@@ -12,6 +12,7 @@ from ioc.cameras.models import Camera, CountBin, CountLine, Snapshot, Zone
 from ioc.cameras.synthetic import Mover, write_video
 from ioc.cameras.worker import CameraRunner, run_cameras, stream_address
 from ioc.core.models import Alert, AuditLog
+from ioc.core.services import timeseries
 
 pytestmark = pytest.mark.django_db(transaction=True)
 W, H = 640, 360
@@ -113,7 +114,7 @@ def test_unusual_traffic_against_the_same_quarter_hour(units, tmp_path):
     cam = camera(units, "rtsp://example.invalid/x")
     line = cam.lines.get()
     now = timezone.now()
-    start = services._bin_start(now, 15) - timedelta(minutes=15)
+    start = timeseries.bin_start(now, 15) - timedelta(minutes=15)
     for days in range(1, 8):
         CountBin.objects.create(
             camera=cam,
