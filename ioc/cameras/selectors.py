@@ -22,6 +22,10 @@ def recent_totals(minutes: int = 15) -> dict[int, int]:
     return {r["camera"]: r["n"] for r in rows}
 
 
+def _compass(degrees: int) -> str:
+    return ("B", "ĐB", "Đ", "ĐN", "N", "TN", "T", "TB")[round(degrees / 45) % 8]
+
+
 def cameras_geojson(user, filters) -> dict:
     """Cameras as points coloured by status, titled with what crossed in the last 15 minutes."""
     totals = recent_totals()
@@ -30,11 +34,13 @@ def cameras_geojson(user, filters) -> dict:
             c.pk,
             c.lon,
             c.lat,
-            f"{c.name}: {totals.get(c.pk, 0)} lượt/15 phút",
+            f"{c.name}: {totals.get(c.pk, 0)} lượt/15 phút · hướng nhìn {c.heading}° ({_compass(c.heading)})",
             c.status,
             STATUS_COLOURS.get(c.status, "#6e7781"),
         )
-        for c in Camera.objects.exclude(status=Camera.Status.DISABLED).only("id", "name", "lat", "lon", "status")
+        for c in Camera.objects.exclude(status=Camera.Status.DISABLED).only(
+            "id", "name", "lat", "lon", "status", "heading"
+        )
     ]
     return point_collection(rows, ("title", "state", "color"), url="/dashboard/cameras/{id}/")
 
