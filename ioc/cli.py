@@ -352,6 +352,23 @@ def cmd_camera(args) -> int:
     return 0
 
 
+def cmd_lighting(args) -> int:
+    """`ioc lighting import-telemetry FILE`: a gateway's night log (CSV or CSV.gz) through the telemetry checks."""
+    _setup(args)
+    from ioc.lighting.logfile import LogError, import_log
+
+    _migrate()
+    try:
+        result = import_log(Path(args.file))
+    except LogError as exc:
+        print(f"ioc lighting: {exc}", file=sys.stderr)
+        return 2
+    print(f"{result['records']} readings, {result['refused']} refused")
+    for line, reason in result["examples"]:
+        print(f"line {line}: {reason}", file=sys.stderr)
+    return 1 if result["refused"] else 0
+
+
 def cmd_manage(args) -> int:
     _setup(args)
     from django.core.management import execute_from_command_line
@@ -431,6 +448,11 @@ def build_parser() -> argparse.ArgumentParser:
     q = cam.add_parser("worker", parents=[common], help="analyse the registered cameras' streams")
     q.add_argument("--camera", type=int, action="append", help="camera id (repeatable); default: all enabled")
     q.set_defaults(func=cmd_camera_worker)
+    p = sub.add_parser("lighting", help="street lighting")
+    light = p.add_subparsers(dest="action", required=True)
+    q = light.add_parser("import-telemetry", parents=[common], help="import a night's lamp telemetry log (CSV/CSV.gz)")
+    q.add_argument("file")
+    q.set_defaults(func=cmd_lighting)
     p = sub.add_parser("manage", parents=[common], help="Django management commands")
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_manage)
