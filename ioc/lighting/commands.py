@@ -2,7 +2,9 @@
 
 Out: `ioc/lighting/{lamp}/command` with {"id", "level"} (0 = off), QoS 1, re-sent until acknowledged.
 In (served by `ioc ingest-mqtt`): `ioc/lighting/{lamp}/ack` with {"id"}, and `ioc/lighting/{lamp}/telemetry` with
-{"on", "level", "power_w", "voltage", "current_a", "energy_kwh", "burning_hours", "at"?}.
+{"on", "level", "power_w", "voltage", "current_a", "energy_kwh", "burning_hours", "at"?}; a cabinet gateway sends
+all its lamps in one message on `ioc/lighting/cabinet/{cabinet}/telemetry`: {"at"?, "lamps": {lamp: {...}, ...}}
+(only its own lamps are taken), so a network of thousands of lamps is a few dozen messages a minute.
 """
 
 from __future__ import annotations
@@ -64,6 +66,46 @@ def on_telemetry(messages: list[tuple[str, bytes]]) -> list[tuple[int, str]]:
     return refused + [(positions[i], reason) for i, reason in services.ingest(records)]
 
 
+MAX_LAMPS_PER_MESSAGE = 5000
+
+
+def on_cabinet_telemetry(messages: list[tuple[str, bytes]]) -> list[tuple[int, str]]:
+    from ioc.lighting.models import Lamp
+
+    refused = []
+    for index, (topic, payload) in enumerate(messages):
+        cabinet = topic.split("/")[3]
+        try:
+            body = json.loads(payload)
+            lamps = body["lamps"]
+            if not isinstance(lamps, dict) or not lamps or len(lamps) > MAX_LAMPS_PER_MESSAGE:
+                raise ValueError
+            at = parse_datetime(str(body["at"])) if "at" in body else None
+            if "at" in body and (at is None or at.tzinfo is None):
+                refused.append((index, "'at' must be an ISO 8601 date-time with its offset"))
+                continue
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+            refused.append(
+                (index, f'a cabinet message is {{"at"?, "lamps": {{lamp: readings}}}} (≤ {MAX_LAMPS_PER_MESSAGE})')
+            )
+            continue
+        own = set(
+            Lamp.objects.filter(circuit__cabinet__code=cabinet, code__in=list(lamps)).values_list("code", flat=True)
+        )
+        records = [
+            {**values, "lamp": code, **({"at": at} if at else {})}
+            for code, values in lamps.items()
+            if code in own and isinstance(values, dict)
+        ]
+        problems = services.ingest(records) if records else []
+        others = sorted(set(lamps) - own)
+        if others or problems:
+            reasons = [f"not lamps of cabinet {cabinet}: {', '.join(others[:20])}"] if others else []
+            reasons += [f"{records[i]['lamp']}: {reason}" for i, reason in problems[:20]]
+            refused.append((index, "; ".join(reasons)[:500]))
+    return refused
+
+
 def on_ack(messages: list[tuple[str, bytes]]) -> list[tuple[int, str]]:
     refused = []
     for index, (topic, payload) in enumerate(messages):
@@ -78,4 +120,8 @@ def on_ack(messages: list[tuple[str, bytes]]) -> list[tuple[int, str]]:
 
 
 def mqtt_handlers() -> dict:
-    return {"ioc/lighting/+/telemetry": on_telemetry, "ioc/lighting/+/ack": on_ack}
+    return {
+        "ioc/lighting/+/telemetry": on_telemetry,
+        "ioc/lighting/+/ack": on_ack,
+        "ioc/lighting/cabinet/+/telemetry": on_cabinet_telemetry,
+    }

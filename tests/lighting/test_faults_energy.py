@@ -1,6 +1,7 @@
 """Telemetry checks, fault rules with their alerts (folded per circuit, per cabinet), energy and savings computed by
 hand, commands with acknowledgements, and the pages."""
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -264,3 +265,18 @@ def test_one_lamp_command_api_and_retries(network, users, client_for):
     due_commands(now + timedelta(minutes=10))
     command.refresh_from_db()
     assert command.status == "failed" and command.attempts == 5 and command.reason == "no acknowledgement"
+
+
+def test_a_cabinet_gateway_reports_all_its_lamps_in_one_message(network):
+    from ioc.lighting.commands import on_cabinet_telemetry
+
+    lamps = {lamp.code: {"on": True, "level": 100, "power_w": 97} for lamp in network["lamps"]["main"]}
+    lamps["TD09-1-1"] = {"on": True, "level": 100}  # another cabinet's lamp: not this gateway's to report
+    lamps[network["lamps"]["minor"][0].code] = {"on": True, "level": 180}  # impossible
+    message = json.dumps({"at": "2026-11-25T21:00:00+07:00", "lamps": lamps}).encode()
+    refused = on_cabinet_telemetry(
+        [("ioc/lighting/cabinet/TD01/telemetry", message), ("ioc/lighting/cabinet/TD01/telemetry", b'{"lamps": []}')]
+    )
+    assert [i for i, _ in refused] == [0, 1]
+    assert "TD09-1-1" in refused[0][1] and "level" in refused[0][1]
+    assert set(Lamp.objects.filter(circuit__road_class="main").values_list("power_w", flat=True)) == {97}
