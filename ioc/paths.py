@@ -29,3 +29,17 @@ def secret_key(directory: Path) -> str:
         key_file.write_text(secrets.token_urlsafe(50))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+def field_key(directory: Path) -> str:
+    """`IOC_FIELD_KEY`, else a key generated once in the data dir: encrypts secrets kept in the database (camera
+    stream passwords). Keep it with the backups: without it those secrets must be entered again."""
+    if key := os.environ.get("IOC_FIELD_KEY"):
+        return key
+    key_file = directory / "field_key"
+    if not key_file.exists():
+        from cryptography.fernet import Fernet
+
+        key_file.write_bytes(Fernet.generate_key())
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()

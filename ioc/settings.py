@@ -6,7 +6,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from ioc.paths import data_dir, secret_key
+from ioc.paths import data_dir, field_key, secret_key
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -15,6 +15,7 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 DATA_DIR = data_dir()
 SECRET_KEY = secret_key(DATA_DIR)
+FIELD_KEY = field_key(DATA_DIR)
 DEBUG = env_bool("IOC_DEBUG")
 # Demo mode: demo accounts keep their printed passwords; outside it they must be changed at first login.
 DEMO_MODE = env_bool("IOC_DEMO")

@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ioc.core.crypto import SealedTextField
 from ioc.core.models import AdministrativeUnit, Department
 
 
@@ -16,7 +17,7 @@ class Camera(models.Model):
     # The stream address without credentials; they are kept apart and never shown back.
     stream_url = models.CharField(_("stream URL (RTSP, HTTP or file)"), max_length=500)
     username = models.CharField(_("stream user"), max_length=100, blank=True)
-    password = models.CharField(_("stream password"), max_length=200, blank=True)
+    password = SealedTextField(_("stream password"), blank=True)  # encrypted at rest (core.crypto)
     lat = models.FloatField(_("latitude"))
     lon = models.FloatField(_("longitude"))
     heading = models.PositiveSmallIntegerField(_("view direction (degrees from north)"), default=0)

@@ -172,7 +172,14 @@ def test_pages_map_layer_and_tiles(units, users, client_for, tmp_path):
 
 def test_credentials_are_kept_out_of_the_url_and_never_shown(units, users, client_for):
     cam = camera(units, "rtsp://10.0.0.5:554/live", username="viewer", password="s3cr:t@x")
+    cam = Camera.objects.get(pk=cam.pk)
     assert stream_address(cam) == "rtsp://viewer:s3cr%3At%40x@10.0.0.5:554/live"
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # what a database dump would show
+        cursor.execute("SELECT password FROM cameras_camera WHERE id = %s", [cam.pk])
+        stored = cursor.fetchone()[0]
+    assert stored.startswith("fernet:") and "s3cr" not in stored
     admin = client_for(users["admin"])
     form = admin.get(f"/admin/cameras/camera/{cam.pk}/change/").content.decode()
     assert "s3cr" not in form
@@ -234,3 +241,19 @@ def test_setup_forms_refuse_bad_shapes_and_only_operators_use_them(units, users,
     zone = cam.zones.get()
     assert operator.post(f"/dashboard/cameras/{cam.pk}/setup/zone/{zone.pk}/delete/").status_code == 302
     assert not cam.zones.exists()
+
+
+def test_backups_keep_stream_passwords_sealed(units, tmp_path):
+    import tarfile
+
+    from ioc.core.services.backup import backup, restore
+
+    cam = camera(units, "rtsp://10.0.0.5:554/live", username="viewer", password="mat-khau-camera")
+    archive = backup(tmp_path / "b.tar.gz")
+    with tarfile.open(archive) as tar:
+        data = tar.extractfile("data.json").read().decode()
+    assert "mat-khau-camera" not in data and "fernet:" in data
+    Camera.objects.filter(pk=cam.pk).update(name="đổi tên")
+    restore(archive)
+    restored = Camera.objects.get(pk=cam.pk)
+    assert restored.name == "Ngã tư" and restored.password == "mat-khau-camera"
