@@ -18,7 +18,7 @@ from ioc.core.services import audit
 from ioc.core.tabular import upload_problem
 from ioc.dashboard.views import staff_required
 from ioc.lighting import assets, energy, planning, reports, selectors, services
-from ioc.lighting.models import Cabinet, Circuit, Lamp, MaintenanceRecord
+from ioc.lighting.models import Cabinet, Circuit, Lamp, MaintenanceRecord, ScheduleRule
 
 WINDOW_HOURS = 16  # the timeline runs from 16:00 to 08:00
 
@@ -179,3 +179,44 @@ def monthly_report(request, year: int, month: int, fmt: str):
         )
     name = f"chieu-sang-{year}-{month:02d}.{fmt}"
     return HttpResponse(body, content_type=kind, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@staff_required
+def rules(request):
+    """Every schedule rule in the order they apply; operators add, switch off and delete them."""
+    from ioc.lighting.forms import RuleForm
+
+    can_edit = role_of(request.user) in OPERATORS
+    form = RuleForm()
+    if request.method == "POST":
+        require_role(request.user, OPERATORS)
+        form = RuleForm(request.POST)
+        if form.is_valid():
+            rule = services.save_rule(form.instance, {c.pk for c in form.cleaned_data["circuits"]})
+            audit.record(request.user, "lighting.rule.create", rule, request=request, name=rule.name)
+            messages.success(request, _("Rule added"))
+            return redirect("lighting:rules")
+    ordered = [rule for rule, _ids in planning.active_rules()]
+    inactive = list(ScheduleRule.objects.filter(active=False).prefetch_related("circuits").order_by("name"))
+    return render(request, "lighting/rules.html", {"rules": ordered + inactive, "form": form, "can_edit": can_edit})
+
+
+@staff_required
+@require_POST
+def rule_action(request, pk: int, action: str):
+    require_role(request.user, OPERATORS)
+    rule = get_object_or_404(ScheduleRule, pk=pk)
+    if action == "delete":
+        audit.record(request.user, "lighting.rule.delete", rule, request=request, name=rule.name)
+        rule.delete()
+        messages.success(request, _("Deleted"))
+    elif action == "toggle":
+        rule.active = not rule.active
+        try:
+            if rule.active:
+                services.check_rule(rule, {c.pk for c in rule.circuits.all()})
+            rule.save(update_fields=["active"])
+            audit.record(request.user, "lighting.rule.toggle", rule, request=request, active=rule.active)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return redirect("lighting:rules")

@@ -168,3 +168,39 @@ def test_the_admin_refuses_an_overlapping_rule(network, users, client_for):
     assert not ScheduleRule.objects.filter(name="Ngõ 30%").exists()
     accepted = admin.post("/admin/lighting/schedulerule/add/", {**form, "priority": 1})
     assert accepted.status_code == 302 and ScheduleRule.objects.filter(name="Ngõ 30%", priority=1).exists()
+
+
+def test_the_rules_page(network, users, client_for):
+    operator = client_for(users["operator"])
+    page = operator.get("/dashboard/lighting/rules/").content.decode()
+    assert "Thiên văn" in page and "23:00–05:00 50%" in page
+    form = {
+        "name": "Đường chính 60%",
+        "kind": "profile",
+        "priority": 0,
+        "road_class": "main",
+        "on_offset_min": 0,
+        "off_offset_min": 0,
+        "condition": "",
+        "level": 100,
+        "intervals_text": "1:00-4:00=60",
+        "days_text": "",
+    }
+    assert operator.post("/dashboard/lighting/rules/", form).status_code == 302
+    rule = ScheduleRule.objects.get(name="Đường chính 60%")
+    assert rule.intervals == [{"from": "01:00", "to": "04:00", "level": 60}]
+    clash = operator.post("/dashboard/lighting/rules/", {**form, "name": "Trùng", "intervals_text": "03:00-05:00=40"})
+    assert clash.status_code == 200 and "Đường chính 60%" in clash.content.decode()
+    garbled = operator.post("/dashboard/lighting/rules/", {**form, "name": "Sai", "intervals_text": "tối nay"})
+    assert "HH:MM-HH:MM" in garbled.content.decode() or "HH:MM" in garbled.content.decode()
+    assert not ScheduleRule.objects.filter(name__in=["Trùng", "Sai"]).exists()
+    operator.post(f"/dashboard/lighting/rules/{rule.pk}/toggle/")
+    rule.refresh_from_db()
+    assert not rule.active
+    plan = planning.plans(date(2026, 11, 25))[network["circuits"]["main"].pk]
+    assert "Đường chính 60%" not in {s.rule for s in plan}
+    operator.post(f"/dashboard/lighting/rules/{rule.pk}/delete/")
+    assert not ScheduleRule.objects.filter(pk=rule.pk).exists()
+    leader = client_for(users["leader"])
+    assert "Thiên văn" in leader.get("/dashboard/lighting/rules/").content.decode()
+    assert leader.post("/dashboard/lighting/rules/", form).status_code == 403
