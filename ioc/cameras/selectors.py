@@ -56,7 +56,12 @@ def vehicles_last_hour(unit=None) -> int:
 
 
 def cameras_offline(unit=None) -> int:
-    return Camera.objects.filter(status=Camera.Status.OFFLINE).count()
+    qs = Camera.objects.filter(status=Camera.Status.OFFLINE)
+    if unit is not None:
+        from ioc.core.services.geo import units_rolling_up_to
+
+        qs = qs.filter(unit_id__in=units_rolling_up_to(unit))
+    return qs.count()
 
 
 def flow(camera: Camera, hours: int = 24) -> dict:
@@ -92,8 +97,8 @@ def heatmap(camera: Camera, days: int = 28) -> list[list[int]]:
     return cells
 
 
-def peak_hours(camera: Camera, days: int = 28, top: int = 5) -> list[tuple[int, int]]:
-    """The busiest hours of the day (hour, average count per day)."""
-    by_hour = [sum(day[h] for day in heatmap(camera, days)) / 7 for h in range(24)]
+def peak_hours(cells: list[list[int]], top: int = 5) -> list[tuple[int, int]]:
+    """The busiest hours of the day (hour, average count per day) from the weekday × hour heat map."""
+    by_hour = [sum(day[h] for day in cells) / 7 for h in range(24)]
     ranked = sorted(range(24), key=lambda h: -by_hour[h])[:top]
     return [(h, round(by_hour[h])) for h in ranked]

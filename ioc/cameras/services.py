@@ -63,9 +63,13 @@ def save_snapshot(camera: Camera, frame, reason: str) -> Snapshot:
     ok, jpeg = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, 80])
     if not ok:
         raise ValueError("the frame could not be encoded")
+    return _store_snapshot(camera, jpeg.tobytes(), reason)
+
+
+def _store_snapshot(camera: Camera, jpeg: bytes, reason: str) -> Snapshot:
     now = timezone.now()
     snapshot = Snapshot(camera=camera, taken_at=now, reason=reason[:200])
-    snapshot.image.save(f"camera{camera.pk}-{now:%Y%m%d%H%M%S}.jpg", ContentFile(jpeg.tobytes()), save=True)
+    snapshot.image.save(f"camera{camera.pk}-{now:%Y%m%d%H%M%S}.jpg", ContentFile(jpeg), save=True)
     return snapshot
 
 
@@ -89,15 +93,18 @@ def check_unusual(now: datetime | None = None, *, factor: float = 2.0, minimum: 
     (more than `factor` × the usual and 3 standard deviations, and at least `minimum`) raises an alert."""
     now = now or timezone.now()
     start = timeseries.bin_start(now, 15) - timedelta(minutes=15)
+    earlier = [start - timedelta(days=days) for days in range(1, 15)]
+    totals: dict[int, dict] = {}
+    for row in (
+        CountBin.objects.filter(minutes=15, start__in=[start, *earlier])
+        .values("camera_id", "start")
+        .annotate(n=Sum("count"))
+    ):
+        totals.setdefault(row["camera_id"], {})[row["start"]] = row["n"]
     raised = 0
-    for camera in Camera.objects.exclude(status=Camera.Status.DISABLED):
-        bins = CountBin.objects.filter(camera=camera, minutes=15)
-        current = bins.filter(start=start).aggregate(n=Sum("count"))["n"] or 0
-        history = []
-        for days in range(1, 15):
-            earlier = start - timedelta(days=days)
-            history.append(bins.filter(start=earlier).aggregate(n=Sum("count"))["n"] or 0)
-        seen = [h for h in history if h]
+    for camera in Camera.objects.exclude(status=Camera.Status.DISABLED).filter(pk__in=totals):
+        current = totals[camera.pk].get(start, 0)
+        seen = [n for moment, n in totals[camera.pk].items() if moment != start and n]
         if len(seen) < 3 or current < minimum:
             continue
         usual, spread = mean(seen), pstdev(seen)
@@ -126,9 +133,7 @@ def _snapshot_from_live_frame(camera: Camera, reason: str) -> Snapshot | None:
     path = live_frame_path(camera.pk)
     if not path.exists() or time.time() - path.stat().st_mtime > 120:
         return None
-    snapshot = Snapshot(camera=camera, taken_at=timezone.now(), reason=reason)
-    snapshot.image.save(f"camera{camera.pk}-{timezone.now():%Y%m%d%H%M%S}.jpg", ContentFile(path.read_bytes()))
-    return snapshot
+    return _store_snapshot(camera, path.read_bytes(), reason)
 
 
 def purge_snapshots(now: datetime | None = None) -> int:

@@ -41,7 +41,7 @@ def camera_detail(request, pk: int):
             "flow": selectors.flow(camera),
             "heatmap": [(WEEKDAYS[i], [(n, round(n / top, 2)) for n in row]) for i, row in enumerate(cells)],
             "hours": range(24),
-            "peaks": selectors.peak_hours(camera),
+            "peaks": selectors.peak_hours(cells),
             "lines": camera.lines.order_by("pk"),
             "zones": camera.zones.order_by("pk"),
             "snapshots": camera.snapshots.order_by("-taken_at")[:12] if can_see_snapshots else None,

@@ -86,8 +86,14 @@ def month(year: int, month_number: int) -> dict:
 
 
 def this_month() -> dict:
-    """The month so far, up to the last complete night."""
+    """The month so far, up to the last complete night. Kept ten minutes: the KPI strip asks on every poll and
+    complete nights only change when a late log is imported."""
+    from django.core.cache import cache
     from django.utils import timezone
 
     last = planning.night_of(timezone.now()) - timedelta(days=1)
-    return summary(last.replace(day=1), last)
+    key = f"lighting:month:{last.isoformat()}"
+    if (cached := cache.get(key)) is None:
+        cached = summary(last.replace(day=1), last)
+        cache.set(key, cached, 600)
+    return cached

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
-from fpdf import FPDF
 from openpyxl import Workbook
 
+from ioc.core.pdf import new_pdf, title
 from ioc.lighting import energy, selectors
 
-FONTS = Path(__file__).resolve().parent.parent / "core" / "fonts"
 HEADERS = ["Tên", "kWh", "kWh nền (toàn công suất)", "Tiết kiệm", "Chi phí (VNĐ)", "Tiết kiệm (VNĐ)"]
 
 
@@ -24,13 +22,8 @@ def _vnd(value) -> str:
 
 def monthly_pdf(year: int, month: int) -> bytes:
     data = energy.month(year, month)
-    pdf = FPDF(format="A4")
-    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    pdf.add_page()
-    pdf.set_font("DejaVu", "B", 14)
-    pdf.multi_cell(0, 8, f"Báo cáo chiếu sáng công cộng tháng {month:02d}/{year}", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", size=10)
+    pdf = new_pdf()
+    title(pdf, f"Báo cáo chiếu sáng công cộng tháng {month:02d}/{year}", align="L")
     total = data["total"]
     pdf.multi_cell(
         0,
@@ -41,10 +34,10 @@ def monthly_pdf(year: int, month: int) -> bytes:
         new_x="LMARGIN",
         new_y="NEXT",
     )
-    for title, rows in (("Theo phường/xã", data["units"]), ("Theo tuyến", data["circuits"])):
+    for heading, rows in (("Theo phường/xã", data["units"]), ("Theo tuyến", data["circuits"])):
         pdf.ln(3)
         pdf.set_font("DejaVu", "B", 11)
-        pdf.cell(0, 7, title, new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 7, heading, new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("DejaVu", size=8)
         with pdf.table(col_widths=(60, 20, 30, 20, 30, 30)) as table:
             table.row(HEADERS)
@@ -80,13 +73,13 @@ def monthly_xlsx(year: int, month: int) -> bytes:
     data = energy.month(year, month)
     book = Workbook()
     book.remove(book.active)
-    for title, rows in (
+    for sheet_name, rows in (
         ("Tổng", [data["total"]]),
         ("Phường xã", data["units"]),
         ("Tuyến", data["circuits"]),
         ("Theo đêm", data["nights"]),
     ):
-        sheet = book.create_sheet(title)
+        sheet = book.create_sheet(sheet_name)
         sheet.append(HEADERS)
         for row in rows:
             sheet.append(

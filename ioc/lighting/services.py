@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from ioc.core.services.alerts import raise_alert
@@ -129,10 +130,6 @@ def queue_commands(lamps: list[Lamp], level: int, reason: str = "") -> list[Comm
     return Command.objects.bulk_create([Command(lamp=lamp, level=level, reason=reason[:200]) for lamp in lamps])
 
 
-def command_unknown_lamp(code: str):
-    raise ValidationError(f"no lamp {code}")
-
-
 def acknowledge(command_id: int, lamp_code: str) -> bool:
     """A controller confirmed a command: the lamp's level follows. False for an unknown or foreign command."""
     command = Command.objects.select_related("lamp").filter(pk=command_id, lamp__code=lamp_code).first()
@@ -158,9 +155,9 @@ def due_commands(now: datetime | None = None, *, retry_after: timedelta = timede
 
 
 def mark_sent(commands: list[Command]) -> None:
-    now = timezone.now()
-    for command in commands:
-        Command.objects.filter(pk=command.pk).update(status="sent", sent_at=now, attempts=command.attempts + 1)
+    Command.objects.filter(pk__in=[c.pk for c in commands]).update(
+        status=Command.Status.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1
+    )
 
 
 # --- telemetry ----------------------------------------------------------------------------------------------------

@@ -5,31 +5,12 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime
-from pathlib import Path
 
 from django.utils import timezone
-from fpdf import FPDF
 
 from ioc.core.models import City
+from ioc.core.pdf import new_pdf, title
 from ioc.publicservice import indicators, selectors
-
-FONTS = Path(__file__).resolve().parent.parent / "core" / "fonts"
-
-
-def _pdf() -> FPDF:
-    pdf = FPDF(format="A4")
-    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    pdf.set_auto_page_break(True, margin=15)
-    pdf.add_page()
-    pdf.set_font("DejaVu", size=10)
-    return pdf
-
-
-def _title(pdf: FPDF, text: str, size: int = 14) -> None:
-    pdf.set_font("DejaVu", "B", size)
-    pdf.multi_cell(0, 8, text, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", size=10)
 
 
 def _pct(value) -> str:
@@ -48,8 +29,8 @@ def daily_pdf(start: date, end: date) -> bytes:
     """The leaders' report for a period: the 766 columns and indicators, agencies ranked, the late files."""
     data = report_data(start, end)
     city = City.objects.first()
-    pdf = _pdf()
-    _title(pdf, f"BÁO CÁO GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH\n{city.name if city else ''}")
+    pdf = new_pdf()
+    title(pdf, f"BÁO CÁO GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH\n{city.name if city else ''}")
     pdf.cell(
         0,
         6,
@@ -70,7 +51,7 @@ def daily_pdf(start: date, end: date) -> bytes:
         new_y="NEXT",
     )
     pdf.ln(2)
-    _title(pdf, f"Chỉ số 766/QĐ-TTg: {data['indicators']['total']:.2f}/{data['indicators']['max_total']:.0f} điểm", 11)
+    title(pdf, f"Chỉ số 766/QĐ-TTg: {data['indicators']['total']:.2f}/{data['indicators']['max_total']:.0f} điểm", 11)
     with pdf.table(col_widths=(12, 90, 25, 25, 20), text_align=("LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT")) as table:
         table.row(["Mã", "Chỉ số", "Tử số/Mẫu số", "Tỷ lệ", "Điểm"])
         for i in data["indicators"]["indicators"]:
@@ -82,7 +63,7 @@ def daily_pdf(start: date, end: date) -> bytes:
             points = "—" if i["points"] is None else f"{i['points']:.2f}/{i['max_points']:g}".replace(".", ",")
             table.row([i["key"], i["name"], frac, rate, points])
     pdf.ln(3)
-    _title(pdf, "Xếp hạng cơ quan (tỷ lệ trước hạn và đúng hạn, thấp nhất trước)", 11)
+    title(pdf, "Xếp hạng cơ quan (tỷ lệ trước hạn và đúng hạn, thấp nhất trước)", 11)
     with pdf.table(col_widths=(90, 25, 25, 25), text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT")) as table:
         table.row(["Cơ quan", "Tiếp nhận", "Quá hạn", "Đúng hạn %"])
         for r in data["ranking"][:20]:
@@ -95,7 +76,7 @@ def daily_pdf(start: date, end: date) -> bytes:
                 ]
             )
     pdf.ln(3)
-    _title(pdf, f"Hồ sơ quá hạn ({len(data['late'])} hồ sơ đầu)", 11)
+    title(pdf, f"Hồ sơ quá hạn ({len(data['late'])} hồ sơ đầu)", 11)
     with pdf.table(col_widths=(35, 70, 45, 25), text_align=("LEFT", "LEFT", "LEFT", "RIGHT")) as table:
         table.row(["Mã hồ sơ", "Thủ tục", "Cơ quan", "Hạn"])
         for f in data["late"]:
@@ -146,7 +127,7 @@ def daily_xlsx(start: date, end: date) -> bytes:
 def apology_letter(file, new_appointment: datetime, reason: str) -> bytes:
     """Phiếu xin lỗi và hẹn lại ngày trả kết quả, for a late file (the form used by one-stop desks)."""
     city = City.objects.first()
-    pdf = _pdf()
+    pdf = new_pdf()
     pdf.set_font("DejaVu", "B", 10)
     pdf.cell(95, 5, (file.agency or "").upper()[:60])
     pdf.cell(0, 5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", align="C", new_x="LMARGIN", new_y="NEXT")
@@ -163,7 +144,7 @@ def apology_letter(file, new_appointment: datetime, reason: str) -> bytes:
         new_y="NEXT",
     )
     pdf.ln(4)
-    _title(pdf, "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ")
+    title(pdf, "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ")
     pdf.ln(2)
     lines = [
         f"Mã hồ sơ: {file.code}",

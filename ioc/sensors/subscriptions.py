@@ -244,14 +244,21 @@ def matches(subscription: Subscription, entity: Entity, changed_attrs: set[str])
         for item in subscription.entities
     ):
         return False
-    if subscription.q and not ngsild.matches(entity, ngsild.parse_q(subscription.q)):
+    groups, near = _compiled(subscription)
+    if groups and not ngsild.matches(entity, groups):
         return False
-    if subscription.geo_q:
-        geo = subscription.geo_q
-        _box, test = ngsild.geo_predicate(geo["georel"], geo["geometry"], geo["coordinates"])
-        if not test(entity):
-            return False
-    return True
+    return near is None or near(entity)
+
+
+def _compiled(subscription: Subscription):
+    """The parsed q and the geo test, made once per subscription object (the cache keeps those objects)."""
+    if not hasattr(subscription, "_compiled"):
+        groups = ngsild.parse_q(subscription.q) if subscription.q else None
+        near = None
+        if geo := subscription.geo_q:
+            near = ngsild.geo_predicate(geo["georel"], geo["geometry"], geo["coordinates"])[1]
+        subscription._compiled = (groups, near)
+    return subscription._compiled
 
 
 _cache: dict = {"at": 0.0, "rows": []}

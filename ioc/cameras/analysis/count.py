@@ -8,7 +8,7 @@ a track that jumped back to the first side (it slipped onto the next vehicle in 
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
 import cv2
@@ -111,7 +111,6 @@ class ZoneMonitor:
 
     def summary(self) -> dict:
         stays = [last - first for first, last in self.dwell.values()]
-        by_class = defaultdict(int)
         return {
             "name": self.name,
             "peak": self.peak,
@@ -119,5 +118,5 @@ class ZoneMonitor:
             "mean_dwell_s": round(sum(stays) / len(stays), 2) if stays else 0.0,
             "max_dwell_s": round(max(stays), 2) if stays else 0.0,
             "crowd_events": self.crowd_events,
-            **({"now": dict(self.occupancy)} if self.occupancy else {"now": dict(by_class)}),
+            "now": dict(self.occupancy),
         }
