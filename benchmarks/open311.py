@@ -37,9 +37,9 @@ def setup(data_dir: Path, n: int):
 
     from ioc.core.services.geo import current_units, random_point_in
     from ioc.core.services.profile import load_profile
+    from ioc.feedback.api.open311 import create_key
     from ioc.feedback.defaults import ensure_default_categories
     from ioc.feedback.models import Category, Report
-    from ioc.feedback.open311 import create_key
     from ioc.feedback.services import new_tracking_code
 
     call_command("migrate", verbosity=0)

@@ -176,9 +176,10 @@ def mqtt_ingest(data_dir):
     """3. MQTT ingest with a rule evaluated on every reading; the publisher is another process (its own CPU)."""
     import getpass
 
+    from ioc.core.mqtt import MqttConsumer, topic_handlers
     from ioc.sensors.models import Entity, Reading, Rule
-    from ioc.sensors.mqtt import IngestWorker
     from ioc.sensors.services import write_entities
+    from ioc.sensors.workers import TOPIC, DeviceTelemetry
 
     missing = [
         entity(i, 22.34 + (i % 97) * 0.0009, 103.35 + (i % 89) * 0.0019, 1.0)
@@ -198,8 +199,13 @@ def mqtt_ingest(data_dir):
     wait_port(mqtt_port)
     Rule.objects.create(name="bench", entity_type="WaterLevelSensor", attr="waterLevel", threshold=99, clear_at=90)
     before = Reading.objects.count()
-    worker = IngestWorker(
-        "127.0.0.1", mqtt_port, client_id="bench-ingest", batch_size=5000, flush_seconds=0.1, per_device_per_second=1000
+    worker = MqttConsumer(
+        "127.0.0.1",
+        mqtt_port,
+        client_id="bench-ingest",
+        batch_size=5000,
+        flush_seconds=0.1,
+        handlers={**topic_handlers(), TOPIC: DeviceTelemetry(per_device_per_second=1000)},
     )
     stop = threading.Event()
     thread = threading.Thread(target=worker.run, args=(stop,), daemon=True)

@@ -1,4 +1,5 @@
-"""The `ioc` command: demo, serve, worker, simulate, load-profile, backup, restore, create-token, manage."""
+"""The `ioc` command: demo, serve, worker, simulate, ingest-mqtt, deadletters, load-profile, backup, restore,
+create-token, manage — and each domain's own subcommands (`ioc <domain> ...`), taken from the registry."""
 
 from __future__ import annotations
 
@@ -11,26 +12,25 @@ import threading
 import time
 from pathlib import Path
 
+from ioc.core.cli import migrate, run_until_stopped
 
-def _setup(args) -> None:
-    """Point every command at its data dir before Django reads its settings."""
-    if getattr(args, "data_dir", None):
-        os.environ["IOC_DATA_DIR"] = str(Path(args.data_dir).expanduser().resolve())
+
+def _setup(argv: list[str]) -> None:
+    """Point every command at its data dir, then set Django up (the registry then knows the domains' commands)."""
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--data-dir")
+    known, _rest = early.parse_known_args(argv)
+    if known.data_dir:
+        os.environ["IOC_DATA_DIR"] = str(Path(known.data_dir).expanduser().resolve())
+    if argv[:1] == ["demo"]:
+        os.environ["IOC_DEMO"] = "1"  # read by the settings
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ioc.settings")
     import django
 
     django.setup()
 
 
-def _migrate(verbosity: int = 0) -> None:
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=verbosity)
-
-
 def cmd_demo(args) -> int:
-    os.environ["IOC_DEMO"] = "1"
-    _setup(args)
     from django.conf import settings
 
     from ioc.core.models import City
@@ -38,7 +38,7 @@ def cmd_demo(args) -> int:
     from ioc.core.services.profile import load_profile
 
     print(f"Lai Châu IOC — data dir: {settings.DATA_DIR}")
-    _migrate()
+    migrate()
     if not City.objects.exists():
         counts = load_profile()
         print(f"Loaded the Lai Châu profile: {counts['units']} units, {counts['departments']} departments")
@@ -119,7 +119,6 @@ def _serve(port: int, threads: int = 8, host: str = "127.0.0.1") -> None:
 
 
 def cmd_serve(args) -> int:
-    _setup(args)
     if not _port_free(args.port, args.host):
         print(f"error: port {args.port} is in use", file=sys.stderr)
         return 1
@@ -129,7 +128,6 @@ def cmd_serve(args) -> int:
 
 def cmd_worker(args) -> int:
     """The background worker: Huey's consumer, running every domain's periodic jobs and queued tasks."""
-    _setup(args)
     from django.core.management import call_command
 
     call_command("run_huey", workers=args.workers, worker_type="thread")
@@ -137,53 +135,35 @@ def cmd_worker(args) -> int:
 
 
 def cmd_simulate(args) -> int:
-    """Run every registered domain's simulator (or those named) until SIGTERM or Ctrl-C."""
-    _setup(args)
+    """Run every registered domain's simulator (or those named) until SIGTERM or Ctrl-C; one that crashes is
+    restarted with backoff by core's worker base."""
     import logging
 
     from ioc.core.registry import registry
+    from ioc.core.workers import FunctionWorker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     simulators = {k: fn for k, fn in registry.simulators().items() if not args.only or k in args.only}
-    threads = [
-        threading.Thread(target=_supervised, args=(k, fn, stop), name=k, daemon=True) for k, fn in simulators.items()
-    ]
-    for thread in threads:
-        thread.start()
-    try:
-        while not stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        stop.set()
-    for thread in threads:
-        thread.join(timeout=5)
+
+    def run(stop):
+        threads = [
+            threading.Thread(target=FunctionWorker(f"simulator:{k}", fn, stop).run, args=(stop,), name=k, daemon=True)
+            for k, fn in simulators.items()
+        ]
+        for thread in threads:
+            thread.start()
+        stop.wait()
+        for thread in threads:
+            thread.join(timeout=5)
+
+    run_until_stopped(run)
     return 0
 
 
-def _supervised(key, fn, stop) -> None:
-    """Restart a simulator that crashed, with a pause, until told to stop."""
-    import logging
-
-    from django.db import close_old_connections
-
-    log = logging.getLogger("ioc.simulate")
-    while not stop.is_set():
-        try:
-            fn(stop)
-        except Exception:
-            log.exception("simulator %s crashed; restarting in 5 s", key)
-        finally:
-            close_old_connections()
-        stop.wait(5)
-
-
 def cmd_load_profile(args) -> int:
-    _setup(args)
     from ioc.core.services.profile import ProfileError, load_profile
 
-    _migrate()
+    migrate()
     try:
         counts = load_profile(Path(args.file))
     except ProfileError as exc:
@@ -194,7 +174,6 @@ def cmd_load_profile(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    _setup(args)
     from ioc.core.services.backup import backup
 
     path = backup(Path(args.output) if args.output else None)
@@ -203,10 +182,9 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    _setup(args)
     from ioc.core.services.backup import BackupError, restore
 
-    _migrate()
+    migrate()
     try:
         counts = restore(Path(args.file))
     except BackupError as exc:
@@ -217,7 +195,6 @@ def cmd_restore(args) -> int:
 
 
 def cmd_create_token(args) -> int:
-    _setup(args)
     from django.contrib.auth import get_user_model
 
     from ioc.core.services.accounts import create_token
@@ -231,146 +208,39 @@ def cmd_create_token(args) -> int:
     return 0
 
 
-def cmd_open311_key(args) -> int:
-    """Issue an Open311 api_key for an app that posts citizen reports (printed once)."""
-    _setup(args)
-    from ioc.feedback.open311 import create_key
-
-    _, key = create_key(args.name)
-    print(key)
-    return 0
-
-
-def cmd_publicservice(args) -> int:
-    """Import the one-stop system's exports, or write the report for a period."""
-    _setup(args)
-    from ioc.publicservice import importer
-
-    _migrate()
-    if args.action in ("import", "import-procedures"):
-        run = (importer.import_files if args.action == "import" else importer.import_procedures)(
-            Path(args.file), Path(args.file).name, all_or_nothing=args.all_or_nothing
-        )
-        print(
-            f"{run.total_rows} rows: {run.created} new, {run.updated} updated, {len(run.refused)} refused"
-            + ("" if run.applied else " — nothing imported (all or nothing)")
-        )
-        if run.refused:
-            print(importer.refused_summary(run, limit=50), file=sys.stderr)
-        return 0 if run.applied and not run.refused else (1 if run.applied else 2)
-    from datetime import date
-
-    from ioc.publicservice import reports
-
-    start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
-    out = Path(args.output)
-    out.write_bytes(reports.daily_xlsx(start, end) if out.suffix == ".xlsx" else reports.daily_pdf(start, end))
-    print(f"Report written to {out}")
-    return 0
-
-
 def cmd_ingest_mqtt(args) -> int:
-    """Subscribe to device telemetry on an MQTT broker until SIGTERM or Ctrl-C."""
-    _setup(args)
-    from ioc.sensors.mqtt import IngestWorker
+    """Every domain's MQTT topics (device telemetry, lamp acknowledgements, ...) until SIGTERM or Ctrl-C."""
+    from ioc.core.mqtt import MqttConsumer
 
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    worker = IngestWorker(
-        args.host,
-        args.port,
-        client_id=args.client_id,
-        username=os.environ.get("IOC_MQTT_USER"),
-        password=os.environ.get("IOC_MQTT_PASSWORD"),
-    )
-    try:
-        worker.run(stop)
-    except KeyboardInterrupt:
-        stop.set()
+    worker = MqttConsumer(args.host, args.port, client_id=args.client_id)
+    run_until_stopped(worker.run)
     print(f"stored {worker.stored} messages, {worker.dead} to the dead-letter table")
     return 0
 
 
-def cmd_camera_worker(args) -> int:
-    """`ioc camera worker [--camera ID ...]`: analyse the cameras' streams until SIGTERM or Ctrl-C."""
-    _setup(args)
-    import logging
+def cmd_deadletters(args) -> int:
+    """List dead letters, or replay them through their worker's handler."""
+    from ioc.core.models import DeadLetter
+    from ioc.core.workers import replay_dead_letters
 
-    from ioc.cameras.models import Camera
-    from ioc.cameras.worker import run_cameras
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-    _migrate()
-    ids = args.camera or list(Camera.objects.exclude(status=Camera.Status.DISABLED).values_list("pk", flat=True))
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    runners = run_cameras(ids, stop)
-    print(f"analysing {len(runners)} camera(s)")
-    try:
-        while not stop.wait(1):
-            pass
-    except KeyboardInterrupt:
-        stop.set()
-    return 0
-
-
-def cmd_camera(args) -> int:
-    """`ioc camera count VIDEO`: analyse a recorded file offline and print the counts (no database needed)."""
-    from ioc.cameras.analysis.pipeline import count_file, dumps
-    from ioc.cameras.analysis.video import VideoError
-
-    detector = None
-    try:
-        if args.model:
-            from ioc.cameras.analysis.onnx import OnnxDetector
-
-            detector = OnnxDetector(args.model)
-        result = count_file(
-            args.video,
-            args.line or [],
-            args.zone or [],
-            detector=detector,
-            crowd=args.crowd,
-            crowd_seconds=args.crowd_seconds,
-        )
-    except (VideoError, ValueError) as exc:  # ModelError is a ValueError
-        print(f"ioc camera count: {exc}", file=sys.stderr)
-        return 2
-    if args.json:
-        print(dumps(result))
+    letters = DeadLetter.objects.order_by("received_at")
+    if args.worker:
+        letters = letters.filter(worker=args.worker)
+    if args.action == "list":
+        for letter in letters[: args.limit]:
+            print(
+                f"{letter.pk}\t{letter.received_at:%Y-%m-%d %H:%M:%S}\t{letter.worker}\t{letter.topic}\t{letter.reason}"
+            )
+        print(f"{letters.count()} dead letter(s)")
         return 0
-    print(f"{result['frames']} frames at {result['fps']} fps ({result['analysed_frames']} analysed)")
-    for line in result["lines"]:
-        for direction in ("in", "out"):
-            counts = ", ".join(f"{cls} {n}" for cls, n in sorted(line[direction].items())) or "0"
-            print(f"{line['name']} {direction}: {counts}")
-    for zone in result["zones"]:
-        print(
-            f"{zone['name']}: peak {zone['peak']}, {zone['visitors']} visitors, mean stay {zone['mean_dwell_s']} s, "
-            f"{len(zone['crowd_events'])} crowd event(s)"
-        )
-    return 0
-
-
-def cmd_lighting(args) -> int:
-    """`ioc lighting import-telemetry FILE`: a gateway's night log (CSV or CSV.gz) through the telemetry checks."""
-    _setup(args)
-    from ioc.lighting.logfile import LogError, import_log
-
-    _migrate()
-    try:
-        result = import_log(Path(args.file))
-    except LogError as exc:
-        print(f"ioc lighting: {exc}", file=sys.stderr)
-        return 2
-    print(f"{result['records']} readings, {result['refused']} refused")
-    for line, reason in result["examples"]:
-        print(f"line {line}: {reason}", file=sys.stderr)
-    return 1 if result["refused"] else 0
+    if args.ids:
+        letters = letters.filter(pk__in=args.ids)
+    result = replay_dead_letters(list(letters[: args.limit]))
+    print(f"replayed {result['replayed']}: {result['accepted']} accepted, {result['refused']} refused again")
+    return 0 if not result["refused"] else 1
 
 
 def cmd_manage(args) -> int:
-    _setup(args)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["ioc manage", *args.rest])
@@ -411,48 +281,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", default="cli")
     p.add_argument("--days", type=int, default=None, help="expires after this many days")
     p.set_defaults(func=cmd_create_token)
-    p = sub.add_parser("open311-key", parents=[common], help="issue an Open311 api_key (printed once)")
-    p.add_argument("name")
-    p.set_defaults(func=cmd_open311_key)
-    p = sub.add_parser("publicservice", parents=[common], help="public services: import exports, reports")
-    ps = p.add_subparsers(dest="action", required=True)
-    for action, text in (
-        ("import", "import files (hồ sơ) from CSV/XLSX"),
-        ("import-procedures", "import the procedure catalogue from CSV/XLSX"),
-    ):
-        q = ps.add_parser(action, parents=[common], help=text)
-        q.add_argument("file")
-        q.add_argument("--all-or-nothing", action="store_true", help="import nothing if any row is refused")
-        q.set_defaults(func=cmd_publicservice)
-    q = ps.add_parser("report", parents=[common], help="write the report for a period (.pdf or .xlsx)")
-    q.add_argument("--from", dest="start", required=True, help="YYYY-MM-DD")
-    q.add_argument("--to", dest="end", required=True, help="YYYY-MM-DD")
-    q.add_argument("--output", "-o", required=True)
-    q.set_defaults(func=cmd_publicservice)
-    p = sub.add_parser("ingest-mqtt", parents=[common], help="ingest device telemetry from an MQTT broker")
-    p.add_argument("--host", default=os.environ.get("IOC_MQTT_HOST", "127.0.0.1"))
-    p.add_argument("--port", type=int, default=int(os.environ.get("IOC_MQTT_PORT", 1883)))
+    p = sub.add_parser("ingest-mqtt", parents=[common], help="every domain's MQTT topics (device telemetry, ...)")
+    p.add_argument("--host", help="the broker (default: IOC_MQTT_HOST, else 127.0.0.1)")
+    p.add_argument("--port", type=int, help="default: IOC_MQTT_PORT, else 1883")
     p.add_argument("--client-id", default="ioc-ingest", help="one per worker; the broker keeps its session")
     p.set_defaults(func=cmd_ingest_mqtt)
-    p = sub.add_parser("camera", help="camera analytics")
-    cam = p.add_subparsers(dest="action", required=True)
-    q = cam.add_parser("count", help="count what crosses lines and stays in zones in a recorded video")
-    q.add_argument("video")
-    q.add_argument("--line", action="append", help="x1,y1,x2,y2 in pixels or fractions of the frame; repeatable")
-    q.add_argument("--zone", action="append", help="x1,y1,x2,y2,x3,y3,... (three points or more); repeatable")
-    q.add_argument("--model", help="an ONNX detector (YOLO or RT-DETR output); default: the classical detector")
-    q.add_argument("--crowd", type=int, default=0, help="people at once in a zone that make a crowd")
-    q.add_argument("--crowd-seconds", type=float, default=10.0)
-    q.add_argument("--json", action="store_true", help="print the result as JSON")
-    q.set_defaults(func=cmd_camera)
-    q = cam.add_parser("worker", parents=[common], help="analyse the registered cameras' streams")
-    q.add_argument("--camera", type=int, action="append", help="camera id (repeatable); default: all enabled")
-    q.set_defaults(func=cmd_camera_worker)
-    p = sub.add_parser("lighting", help="street lighting")
-    light = p.add_subparsers(dest="action", required=True)
-    q = light.add_parser("import-telemetry", parents=[common], help="import a night's lamp telemetry log (CSV/CSV.gz)")
-    q.add_argument("file")
-    q.set_defaults(func=cmd_lighting)
+    p = sub.add_parser("deadletters", parents=[common], help="messages the workers could not use: list, replay")
+    p.add_argument("action", choices=["list", "replay"])
+    p.add_argument("ids", nargs="*", type=int, help="replay only these (default: all, oldest first)")
+    p.add_argument("--worker", help="only this worker's letters (mqtt, ...)")
+    p.add_argument("--limit", type=int, default=10000)
+    p.set_defaults(func=cmd_deadletters)
+    from ioc.core.registry import registry
+
+    for domain, add_commands in registry.commands():
+        p = sub.add_parser(domain.key, help=str(domain.label))
+        add_commands(p.add_subparsers(dest="action", required=True), common)
     p = sub.add_parser("manage", parents=[common], help="Django management commands")
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_manage)
@@ -460,6 +304,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    _setup(argv)
     args = build_parser().parse_args(argv)
     return args.func(args) or 0
 

@@ -213,6 +213,8 @@ IOC = {
     # whose simulated controllers take them from there).
     "MQTT_HOST": os.environ.get("IOC_MQTT_HOST") or None,
     "MQTT_PORT": int(os.environ.get("IOC_MQTT_PORT", 1883)),
+    "MQTT_USER": os.environ.get("IOC_MQTT_USER") or None,
+    "MQTT_PASSWORD": os.environ.get("IOC_MQTT_PASSWORD") or None,
 }
 
 LOGGING = {

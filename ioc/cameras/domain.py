@@ -4,47 +4,26 @@ from django.utils.translation import gettext_lazy as _
 
 from ioc.core.registry import AlertKind, Domain, KpiTile, MapLayer, PeriodicJob
 
-
-def _layer(user, filters):
-    from ioc.cameras.selectors import cameras_geojson
-
-    return cameras_geojson(user, filters)
-
-
-def _vehicles(user, unit):
-    from ioc.cameras.selectors import vehicles_last_hour
-
-    return vehicles_last_hour(unit)
-
-
-def _offline(user, unit):
-    from ioc.cameras.selectors import cameras_offline
-
-    return cameras_offline(unit)
-
-
-def _unusual():
-    from ioc.cameras.services import check_unusual
-
-    return check_unusual()
-
-
-def _purge():
-    from ioc.cameras.services import purge_snapshots
-
-    return purge_snapshots()
-
-
 DOMAIN = Domain(
     key="cameras",
     label=_("Cameras"),
     icon="◉",
     layers=(
-        MapLayer(key="cameras.cameras", label=_("Cameras"), geojson_fn=_layer, color="#8250df", refresh_seconds=30),
+        MapLayer(
+            key="cameras.cameras",
+            label=_("Cameras"),
+            geojson_fn="ioc.cameras.selectors.cameras_geojson",
+            color="#8250df",
+            refresh_seconds=30,
+        ),
     ),
     tiles=(
-        KpiTile(key="cameras.vehicles", label=_("Vehicles counted in the last hour"), value_fn=_vehicles),
-        KpiTile(key="cameras.offline", label=_("Cameras offline"), value_fn=_offline),
+        KpiTile(
+            key="cameras.vehicles",
+            label=_("Vehicles counted in the last hour"),
+            value_fn="ioc.cameras.selectors.vehicles_last_hour",
+        ),
+        KpiTile(key="cameras.offline", label=_("Cameras offline"), value_fn="ioc.cameras.selectors.cameras_offline"),
     ),
     alert_kinds=(
         AlertKind(
@@ -52,6 +31,7 @@ DOMAIN = Domain(
             label=_("Camera offline"),
             severity="warning",
             sop=(_("Check the camera's power and network"), _("Send the owner unit to inspect it")),
+            clears="condition",
         ),
         AlertKind(
             key="cameras.crowd",
@@ -71,10 +51,11 @@ DOMAIN = Domain(
         ),
     ),
     periodic_jobs=(
-        PeriodicJob(key="cameras.unusual", fn=_unusual, minutes=15),
-        PeriodicJob(key="cameras.purge_snapshots", fn=_purge, at="03:10"),
+        PeriodicJob(key="cameras.unusual", fn="ioc.cameras.services.check_unusual", minutes=15),
+        PeriodicJob(key="cameras.purge_snapshots", fn="ioc.cameras.services.purge_snapshots", at="03:10"),
     ),
     urls="ioc.cameras.urls.include_urls",
     nav_url="/dashboard/cameras/",
     simulator="ioc.cameras.simulate.run",
+    commands="ioc.cameras.cli.add_commands",
 )

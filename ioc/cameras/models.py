@@ -3,15 +3,13 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ioc.cameras import choices
 from ioc.core.crypto import SealedTextField
 from ioc.core.models import AdministrativeUnit, Department
 
 
 class Camera(models.Model):
-    class Status(models.TextChoices):
-        ONLINE = "online", _("Online")
-        OFFLINE = "offline", _("Offline")
-        DISABLED = "disabled", _("Disabled")
+    Status = choices.CameraStatus
 
     name = models.CharField(_("name"), max_length=200)
     # The stream address without credentials; they are kept apart and never shown back.

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.db.models import Sum
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ioc.cameras.models import Camera, CountBin
 from ioc.core.geojson import point_collection
@@ -23,7 +24,8 @@ def recent_totals(minutes: int = 15) -> dict[int, int]:
 
 
 def _compass(degrees: int) -> str:
-    return ("B", "ĐB", "Đ", "ĐN", "N", "TN", "T", "TB")[round(degrees / 45) % 8]
+    points = (_("N"), _("NE"), _("E"), _("SE"), _("S"), _("SW"), _("W"), _("NW"))
+    return str(points[round(degrees / 45) % 8])
 
 
 def cameras_geojson(user, filters) -> dict:
@@ -34,7 +36,8 @@ def cameras_geojson(user, filters) -> dict:
             c.pk,
             c.lon,
             c.lat,
-            f"{c.name}: {totals.get(c.pk, 0)} lượt/15 phút · hướng nhìn {c.heading}° ({_compass(c.heading)})",
+            _("%(name)s: %(n)s passages/15 min · looking %(deg)s° (%(dir)s)")
+            % {"name": c.name, "n": totals.get(c.pk, 0), "deg": c.heading, "dir": _compass(c.heading)},
             c.status,
             STATUS_COLOURS.get(c.status, "#6e7781"),
         )
@@ -45,7 +48,8 @@ def cameras_geojson(user, filters) -> dict:
     return point_collection(rows, ("title", "state", "color"), url="/dashboard/cameras/{id}/")
 
 
-def vehicles_last_hour(unit=None) -> int:
+def vehicles_last_hour(user=None, unit=None) -> int:
+    """Vehicles that crossed a counting line in the last hour (the KPI tile)."""
     since = timezone.now() - timedelta(hours=1)
     qs = CountBin.objects.filter(minutes=1, start__gte=since, cls__in=VEHICLES)
     if unit is not None:
@@ -55,7 +59,8 @@ def vehicles_last_hour(unit=None) -> int:
     return qs.aggregate(n=Sum("count"))["n"] or 0
 
 
-def cameras_offline(unit=None) -> int:
+def cameras_offline(user=None, unit=None) -> int:
+    """Cameras offline now (the KPI tile)."""
     qs = Camera.objects.filter(status=Camera.Status.OFFLINE)
     if unit is not None:
         from ioc.core.services.geo import units_rolling_up_to

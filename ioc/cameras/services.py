@@ -16,10 +16,11 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ioc.cameras.models import Camera, CountBin, CountLine, Snapshot, Zone
-from ioc.core.services import timeseries
-from ioc.core.services.alerts import raise_alert
+from ioc.core.services import audit, timeseries
+from ioc.core.services.alerts import raise_alert, resolve_condition
 
 log = logging.getLogger(__name__)
 BIN_MINUTES = (1, 15)
@@ -38,9 +39,15 @@ def record_crossings(camera: Camera, crossings: list[tuple[datetime, int, str, s
 
 
 def mark_online(camera: Camera, width: int, height: int) -> None:
+    """Frames arrive: the camera is online; if it was offline, its "camera offline" alert ends."""
+    was_offline = Camera.objects.filter(pk=camera.pk).exclude(last_error="").exists()
     Camera.objects.filter(pk=camera.pk).update(
         status=Camera.Status.ONLINE, last_frame_at=timezone.now(), last_error="", width=width, height=height
     )
+    if was_offline:
+        resolve_condition(
+            kind="cameras.offline", source=f"cameras:offline:{camera.pk}", reason=_("The camera sends frames again")
+        )
 
 
 def mark_offline(camera: Camera, reason: str) -> None:
@@ -52,7 +59,7 @@ def mark_offline(camera: Camera, reason: str) -> None:
         raise_alert(
             kind="cameras.offline",
             source=f"cameras:offline:{camera.pk}",
-            title=f"Camera mất tín hiệu: {camera.name}",
+            title=_("Camera offline: %(name)s") % {"name": camera.name},
             message=reason,
             lat=camera.lat,
             lon=camera.lon,
@@ -80,8 +87,10 @@ def crowd_detected(camera: Camera, zone: Zone, peak: int, frame) -> None:
         raise_alert(
             kind="cameras.crowd",
             source=f"cameras:crowd:{zone.pk}",
-            title=f"Tụ tập đông người: {camera.name} · {zone.name} ({peak} người)",
-            message=f"{peak} người trong vùng {zone.name} quá {zone.crowd_seconds} giây",
+            title=_("Crowd: %(camera)s · %(zone)s (%(n)s people)")
+            % {"camera": camera.name, "zone": zone.name, "n": peak},
+            message=_("%(n)s people in %(zone)s for more than %(s)s seconds")
+            % {"n": peak, "zone": zone.name, "s": zone.crowd_seconds},
             lat=camera.lat,
             lon=camera.lon,
             data={"camera": camera.pk, "zone": zone.pk, "peak": peak, "snapshot": snapshot.pk},
@@ -113,8 +122,8 @@ def check_unusual(now: datetime | None = None, *, factor: float = 2.0, minimum: 
             raise_alert(
                 kind="cameras.unusual",
                 source=f"cameras:unusual:{camera.pk}",
-                title=f"Lưu lượng bất thường: {camera.name} ({current} lượt/15 phút)",
-                message=f"Thường khoảng {usual:.0f} lượt vào giờ này",
+                title=_("Unusual traffic: %(camera)s (%(n)s passages/15 min)") % {"camera": camera.name, "n": current},
+                message=_("Usually about %(usual).0f passages at this time") % {"usual": usual},
                 lat=camera.lat,
                 lon=camera.lon,
                 data={
@@ -173,24 +182,40 @@ def _changed(camera: Camera) -> None:
 
 
 @transaction.atomic
-def add_line(camera: Camera, *, name: str, x1: float, y1: float, x2: float, y2: float) -> CountLine:
+def add_line(
+    camera: Camera, *, name: str, x1: float, y1: float, x2: float, y2: float, by=None, request=None
+) -> CountLine:
+    """A counting line, in fractions of the frame; running workers pick it up; audited."""
     line = CountLine.objects.create(camera=camera, name=name, x1=x1, y1=y1, x2=x2, y2=y2)
     _changed(camera)
+    audit.record(by, "cameras.line.create", line, request=request, camera=camera.pk)
     return line
 
 
 @transaction.atomic
-def add_zone(camera: Camera, *, name: str, points: list, crowd_threshold: int, crowd_seconds: int) -> Zone:
+def add_zone(
+    camera: Camera, *, name: str, points: list, crowd_threshold: int, crowd_seconds: int, by=None, request=None
+) -> Zone:
+    """A zone watched for occupancy, dwell and crowds; audited."""
     zone = Zone.objects.create(
         camera=camera, name=name, points=points, crowd_threshold=crowd_threshold, crowd_seconds=crowd_seconds
     )
     _changed(camera)
+    audit.record(by, "cameras.zone.create", zone, request=request, camera=camera.pk)
     return zone
 
 
 @transaction.atomic
-def remove(item) -> None:
-    """Delete a line (its counts go with it) or a zone."""
+def remove(item, by=None, request=None) -> None:
+    """Delete a line (its counts go with it) or a zone; audited."""
     camera = item.camera
+    kind = "line" if isinstance(item, CountLine) else "zone"
+    audit.record(by, f"cameras.{kind}.delete", item, request=request, name=item.name)
     item.delete()
     _changed(camera)
+
+
+def record_view(user, obj, what: str, request=None) -> None:
+    """Seeing a snapshot or the live frame is seeing people: each view is logged (Law 91/2025 on personal data)."""
+    camera = obj.camera_id if isinstance(obj, Snapshot) else obj.pk
+    audit.record(user, f"cameras.{what}.view", obj, request=request, camera=camera)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from ioc.cameras.analysis.pipeline import count_file
 from ioc.cameras.models import Camera, CountBin, CountLine, Zone
 from ioc.cameras.synthetic import Mover, write_video
-from ioc.cameras.worker import run_cameras
+from ioc.cameras.workers import run_cameras
 from ioc.core.services.geo import current_units, random_point_in, unit_at
 
 log = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from ioc.cameras import views
+from ioc.cameras.views import staff as views
 
 app_name = "cameras"
 urlpatterns = [

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext as _
 
 from ioc.core import models
 from ioc.core.services import audit
@@ -87,6 +88,41 @@ class AuditLogAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         audit.record(request.user, "audit.read", object_type="core.auditlog", request=request)
         return super().changelist_view(request, extra_context)
+
+
+@admin.register(models.DeadLetter)
+class DeadLetterAdmin(admin.ModelAdmin):
+    """Messages the workers could not use; the raw payload is read-only, replay sends them through again."""
+
+    list_display = ("received_at", "worker", "topic", "reason", "attempts")
+    list_filter = ("worker",)
+    search_fields = ("topic", "reason")
+    readonly_fields = ("received_at", "worker", "topic", "payload", "reason", "attempts", "replayed_at")
+    actions = ["replay"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Replay the selected messages through their worker"))
+    def replay(self, request, queryset):
+        from ioc.core.workers import replay_dead_letters
+
+        result = replay_dead_letters(list(queryset))
+        audit.record(request.user, "deadletters.replay", object_type="core.deadletter", request=request, **result)
+        self.message_user(
+            request, _("%(accepted)s accepted, %(refused)s refused again (the reason is updated).") % result
+        )
+
+
+@admin.register(models.WorkerStatus)
+class WorkerStatusAdmin(admin.ModelAdmin):
+    list_display = ("name", "state", "host", "heartbeat_at", "received", "stored", "refused", "dead_lettered", "errors")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 admin.site.register(models.City)

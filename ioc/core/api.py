@@ -114,12 +114,15 @@ def health(request):
         db = "ok"
     except Exception:
         db = "unavailable"
+    workers, dead = (selectors.worker_statuses(), selectors.count_dead_letters()) if db == "ok" else ([], 0)
     return {
         "status": "ok" if db == "ok" else "degraded",
         "database": db,
         "version": "0.1.0",
         "domains": [d.key for d in registry],
         "time": timezone.now(),
+        "workers": workers,
+        "dead_letters": dead,
     }
 
 
@@ -307,7 +310,7 @@ def layer_geojson(request, key: str, query: Query[LayerQuery]):
         min_severity=SEVERITY_BY_NAME[query.severity] if query.severity else None,
         since=timezone.now() - timedelta(hours=query.hours) if query.hours else None,
     )
-    return geojson_response(layer.geojson_fn(request.user, filters))
+    return geojson_response(layer.geojson(request.user, filters))
 
 
 class KpiQuery(Schema):
@@ -323,7 +326,7 @@ def kpis(request, query: Query[KpiQuery]):
         {
             "key": t.key,
             "label": str(t.label),
-            "value": t.value_fn(request.user, unit),
+            "value": t.value(request.user, unit),
             "suffix": t.suffix,
             "good_when": t.good_when,
         }

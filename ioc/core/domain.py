@@ -2,24 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from ioc.core import selectors
-from ioc.core.models import Severity
 from ioc.core.registry import AlertKind, Domain, KpiTile, MapLayer, PeriodicJob
-
-
-def _units_layer(user, filters) -> dict:
-    return selectors.units_geojson()
-
-
-def _alerts_layer(user, filters) -> dict:
-    return selectors.alerts_geojson(user, filters)
-
-
-def _escalate():
-    from ioc.core.services.alerts import escalate_overdue
-
-    return escalate_overdue()
-
 
 DOMAIN = Domain(
     key="core",
@@ -29,7 +12,7 @@ DOMAIN = Domain(
         MapLayer(
             key="core.units",
             label=_("Administrative units"),
-            geojson_fn=_units_layer,
+            geojson_fn="ioc.core.selectors.units_layer",
             color="#6e7781",
             cluster=False,
             refresh_seconds=0,
@@ -37,7 +20,7 @@ DOMAIN = Domain(
         MapLayer(
             key="core.alerts",
             label=_("Open alerts"),
-            geojson_fn=_alerts_layer,
+            geojson_fn="ioc.core.selectors.alerts_geojson",
             color="#cf222e",
             refresh_seconds=10,
         ),
@@ -46,27 +29,27 @@ DOMAIN = Domain(
         KpiTile(
             key="core.open_alerts",
             label=_("Open alerts"),
-            value_fn=lambda user, unit: selectors.count_open_alerts(user, unit),
+            value_fn="ioc.core.selectors.count_open_alerts",
         ),
         KpiTile(
             key="core.critical_alerts",
             label=_("Major and critical"),
-            value_fn=lambda user, unit: selectors.count_open_alerts(user, unit, Severity.MAJOR),
+            value_fn="ioc.core.selectors.count_major_alerts",
         ),
         KpiTile(
             key="core.open_incidents",
             label=_("Open incidents"),
-            value_fn=lambda user, unit: selectors.count_open_incidents(user, unit),
+            value_fn="ioc.core.selectors.count_open_incidents",
         ),
         KpiTile(
             key="core.overdue_incidents",
             label=_("Overdue incidents"),
-            value_fn=lambda user, unit: selectors.count_overdue_incidents(user, unit),
+            value_fn="ioc.core.selectors.count_overdue_incidents",
         ),
         KpiTile(
             key="core.minutes_to_ack",
             label=_("Minutes to acknowledge (24 h)"),
-            value_fn=lambda user, unit: selectors.mean_minutes_to_acknowledge(user, unit),
+            value_fn="ioc.core.selectors.mean_minutes_to_acknowledge",
             suffix="′",
         ),
     ),
@@ -82,5 +65,7 @@ DOMAIN = Domain(
             ),
         ),
     ),
-    periodic_jobs=(PeriodicJob(key="core.escalate_overdue", fn=_escalate, minutes=1),),
+    periodic_jobs=(
+        PeriodicJob(key="core.escalate_overdue", fn="ioc.core.services.alerts.escalate_overdue", minutes=1),
+    ),
 )

@@ -4,6 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ioc.core import choices
+from ioc.core.choices import Role, Severity  # noqa: F401 (kept importable from models)
+
 
 class City(models.Model):
     """The city profile loaded by `ioc load-profile` (one row)."""
@@ -22,11 +25,7 @@ class City(models.Model):
 class AdministrativeUnit(models.Model):
     """A province, city, ward or commune for a period. Codes are reused, so code + period identifies it."""
 
-    class Level(models.TextChoices):
-        PROVINCE = "province", _("Province")
-        CITY = "city", _("City")
-        WARD = "ward", _("Ward")
-        COMMUNE = "commune", _("Commune")
+    Level = choices.AdministrativeUnitLevel
 
     code = models.CharField(_("official code"), max_length=20)
     name = models.CharField(_("name"), max_length=200)
@@ -81,15 +80,6 @@ class Department(models.Model):
         return self.name
 
 
-class Role(models.TextChoices):
-    ADMIN = "admin", _("Administrator")
-    LEADER = "leader", _("Leader")
-    OPERATOR = "operator", _("IOC operator")
-    DEPARTMENT_OFFICER = "department_officer", _("Department officer")
-    WARD_OFFICER = "ward_officer", _("Ward officer")
-    CITIZEN = "citizen", _("Citizen")
-
-
 class Profile(models.Model):
     """A user's role and the unit or department they belong to."""
 
@@ -136,9 +126,7 @@ class LoginLock(models.Model):
 class CalendarDay(models.Model):
     """A one-off change to the working calendar: an extra day off, or a make-up working day (ngày làm bù)."""
 
-    class Kind(models.TextChoices):
-        DAY_OFF = "day_off", _("Day off")
-        WORKING_DAY = "working_day", _("Make-up working day")
+    Kind = choices.CalendarDayKind
 
     date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -151,20 +139,10 @@ class CalendarDay(models.Model):
         return f"{self.date:%d/%m/%Y} {self.get_kind_display()}: {self.name}"
 
 
-class Severity(models.IntegerChoices):
-    INFO = 1, _("Information")
-    WARNING = 2, _("Warning")
-    MAJOR = 3, _("Major")
-    CRITICAL = 4, _("Critical")
-
-
 class Incident(models.Model):
     """The operator's work item opened from one or more alerts: assigned, followed and closed."""
 
-    class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        ASSIGNED = "assigned", _("Assigned")
-        CLOSED = "closed", _("Closed")
+    Status = choices.IncidentStatus
 
     title = models.CharField(_("title"), max_length=300)
     kind = models.CharField(_("kind"), max_length=100, db_index=True)
@@ -196,10 +174,7 @@ class Incident(models.Model):
 class Alert(models.Model):
     """A signal raised by a domain. Repeats of the same source and kind inside the fold window add to `count`."""
 
-    class Status(models.TextChoices):
-        NEW = "new", _("New")
-        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
-        CLOSED = "closed", _("Closed")
+    Status = choices.AlertStatus
 
     kind = models.CharField(_("kind"), max_length=100)
     severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices, default=Severity.WARNING)
@@ -221,6 +196,9 @@ class Alert(models.Model):
     escalation_level = models.PositiveSmallIntegerField(default=0)
     escalated_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Closed by the domain because its condition ended (a reading back to normal), not by a person; with why.
+    resolved_by_condition = models.BooleanField(_("resolved by itself"), default=False)
+    resolution = models.CharField(_("resolution"), max_length=500, blank=True)
     incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.SET_NULL, related_name="alerts")
     data = models.JSONField(default=dict, blank=True)
 
@@ -240,16 +218,7 @@ class Alert(models.Model):
 class IncidentEvent(models.Model):
     """One line of an incident's timeline."""
 
-    class Action(models.TextChoices):
-        CREATED = "created", _("Opened")
-        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
-        ASSIGNED = "assigned", _("Assigned")
-        ESCALATED = "escalated", _("Escalated")
-        NOTE = "note", _("Note")
-        ATTACHMENT = "attachment", _("Attachment")
-        SOP = "sop", _("Checklist")
-        ALERT_REPEATED = "alert_repeated", _("Alert repeated")
-        CLOSED = "closed", _("Closed")
+    Action = choices.IncidentEventAction
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
@@ -307,3 +276,50 @@ class NotificationPreference(models.Model):
     min_severity = models.PositiveSmallIntegerField(
         _("from severity"), choices=Severity.choices, default=Severity.WARNING
     )
+
+
+class DeadLetter(models.Model):
+    """A message a worker could not use, kept with the reason and its raw payload, to read and to replay."""
+
+    MAX_PAYLOAD = 64 * 1024
+
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
+    worker = models.CharField(_("worker"), max_length=50, db_index=True, default="mqtt")
+    topic = models.CharField(_("topic or source"), max_length=300)
+    payload = models.TextField(_("raw payload"))
+    reason = models.CharField(_("reason"), max_length=500)
+    attempts = models.PositiveSmallIntegerField(_("replays tried"), default=0)
+    replayed_at = models.DateTimeField(_("last replayed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("dead letter")
+        verbose_name_plural = _("dead letters")
+
+    def __str__(self) -> str:
+        return f"{self.topic}: {self.reason}"
+
+
+class WorkerStatus(models.Model):
+    """A long-running worker's counters, saved every few seconds by the worker and shown by the health endpoint."""
+
+    name = models.CharField(_("worker"), max_length=100, unique=True)
+    host = models.CharField(max_length=100, blank=True)
+    pid = models.PositiveIntegerField(null=True)
+    state = models.CharField(max_length=20, default="running")
+    started_at = models.DateTimeField(null=True)
+    heartbeat_at = models.DateTimeField(null=True)
+    received = models.BigIntegerField(default=0)
+    stored = models.BigIntegerField(default=0)
+    refused = models.BigIntegerField(default=0)
+    dead_lettered = models.BigIntegerField(default=0)
+    errors = models.BigIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("worker status")
+        verbose_name_plural = _("worker statuses")
+
+    def __str__(self) -> str:
+        return self.name

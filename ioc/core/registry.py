@@ -10,14 +10,29 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from threading import Event
 from typing import Any
 
 from django.utils.functional import Promise
 
+Hook = Callable | str  # the function itself, or its dotted path ("ioc.sensors.selectors.devices_geojson")
+
 
 class RegistryError(ValueError):
     """A registration is incomplete or collides with another."""
+
+
+@cache
+def _import(path: str) -> Callable:
+    from django.utils.module_loading import import_string
+
+    return import_string(path)
+
+
+def resolve(hook: Hook | None) -> Callable | None:
+    """A hook as a callable: a dotted path is imported when first used, so a domain's manifest imports nothing."""
+    return _import(hook) if isinstance(hook, str) else hook
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -26,12 +41,15 @@ class MapLayer:
 
     key: str
     label: str | Promise
-    geojson_fn: Callable[[Any, dict], dict]
+    geojson_fn: Hook
     color: str = "#1f6feb"
     cluster: bool = True
     heat: bool = False
     refresh_seconds: int = 30
     visible: bool = True
+
+    def geojson(self, user, filters) -> dict:
+        return resolve(self.geojson_fn)(user, filters)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,19 +58,28 @@ class KpiTile:
 
     key: str
     label: str | Promise
-    value_fn: Callable[[Any, Any], float | int | None]
+    value_fn: Hook
     suffix: str = ""
     good_when: str = "low"  # "low" or "high": which direction is good, for colouring
+
+    def value(self, user, unit) -> float | int | None:
+        return resolve(self.value_fn)(user, unit)
 
 
 @dataclass(frozen=True, kw_only=True)
 class AlertKind:
-    """A kind of alert a domain raises, with its default severity and standard operating procedure."""
+    """A kind of alert a domain raises, with its default severity and standard operating procedure.
+
+    `clears` says how the alert ends when nobody closes it: "condition" — the domain resolves it through
+    `ioc.core.services.alerts.resolve_condition` when its condition stops (a reading back under its threshold, a
+    camera back online); "manual" — only a person closes it (a citizen's urgent report).
+    """
 
     key: str
     label: str | Promise
     severity: str = "warning"
     sop: tuple[str | Promise, ...] = ()
+    clears: str = "manual"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -60,9 +87,12 @@ class PeriodicJob:
     """A job the background worker runs on a schedule: every `minutes`, or daily `at` "HH:MM" (Vietnam time)."""
 
     key: str
-    fn: Callable[[], Any]
+    fn: Hook
     minutes: int = 1
     at: str | None = None
+
+    def run(self) -> Any:
+        return resolve(self.fn)()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -72,28 +102,28 @@ class Domain:
     key: str
     label: str | Promise
     icon: str
+    # Domains this one reads from (their selectors/services); registration fails when one is missing.
+    dependencies: tuple[str, ...] = ()
     layers: tuple[MapLayer, ...] = ()
     tiles: tuple[KpiTile, ...] = ()
     alert_kinds: tuple[AlertKind, ...] = ()
     # Hooks are callables or dotted paths ("ioc.feedback.api.build_router"), imported only when used (`hook()`).
-    api_router: Callable[[], Any] | str | None = None  # returns a ninja Router, mounted at /api/<key>/
-    simulator: Callable[[Event], None] | str | None = None  # runs until the event is set
+    api_router: Hook | None = None  # () -> a ninja Router, mounted at /api/<key>/
+    simulator: Hook | None = None  # (threading.Event) -> None, runs until the event is set
     periodic_jobs: tuple[PeriodicJob, ...] = ()
     nav_url: str | None = None  # the domain's staff workspace, linked in the navigation
-    urls: Callable[[], list] | str | None = None  # the domain's own pages (URL patterns mounted at the site root)
-    setup: Callable[[], Any] | str | None = None  # creates the domain's default configuration when missing (demo)
+    urls: Hook | None = None  # () -> the domain's own pages (URL patterns mounted at the site root)
+    setup: Hook | None = None  # () -> None: creates the domain's default configuration when missing (demo)
     # MQTT topics the ingest worker also serves: returns {topic filter: handler(list of (topic, payload bytes))
     # -> [(index, reason)] refused}; refused messages go to the dead-letter table.
-    mqtt: Callable[[], dict] | str | None = None
+    mqtt: Hook | None = None
+    # `ioc <key> ...`: (argparse subparsers, common parent parser) -> None; adds the domain's own subcommands,
+    # each with `set_defaults(func=...)`. The CLI names no domain.
+    commands: Hook | None = None
 
     def hook(self, name: str) -> Callable | None:
         """A hook as a callable, importing it if it was given as a dotted path."""
-        value = getattr(self, name)
-        if isinstance(value, str):
-            from django.utils.module_loading import import_string
-
-            return import_string(value)
-        return value
+        return resolve(getattr(self, name))
 
     extra: dict = field(default_factory=dict)
 
@@ -111,6 +141,15 @@ class Registry:
             raise RegistryError(f"domain key {domain.key!r} must be an identifier")
         if domain.key in self._domains:
             raise RegistryError(f"domain {domain.key!r} is already registered")
+        missing = [dep for dep in domain.dependencies if dep not in self._domains]
+        if missing:
+            raise RegistryError(
+                f"domain {domain.key!r} depends on {', '.join(missing)}, which is not registered "
+                "(add its app before this one in INSTALLED_APPS)"
+            )
+        for kind in domain.alert_kinds:
+            if kind.clears not in ("manual", "condition"):
+                raise RegistryError(f"AlertKind {kind.key!r}: clears must be 'manual' or 'condition'")
         items = [*domain.layers, *domain.tiles, *domain.alert_kinds, *domain.periodic_jobs]
         seen: set[str] = set()
         for item in items:
@@ -160,6 +199,9 @@ class Registry:
 
     def simulators(self) -> dict[str, Callable[[Event], None]]:
         return {d.key: d.hook("simulator") for d in self if d.simulator}
+
+    def commands(self) -> list[tuple[Domain, Callable]]:
+        return [(d, d.hook("commands")) for d in self if d.commands]
 
     def mqtt_handlers(self) -> dict[str, Callable]:
         return {topic: handler for d in self if d.mqtt for topic, handler in d.hook("mqtt")().items()}

@@ -151,9 +151,22 @@ class DeadlineOut(Schema):
     days_off_skipped: list[str]
 
 
+class WorkerOut(Schema):
+    name: str
+    state: str
+    heartbeat_at: datetime | None
+    received: int
+    stored: int
+    refused: int
+    dead_lettered: int
+    errors: int
+
+
 class HealthOut(Schema):
     status: str
     database: str
     version: str
     domains: list[str]
     time: datetime
+    workers: list[WorkerOut] = []
+    dead_letters: int = 0

@@ -126,6 +126,18 @@ def count_open_alerts(user, unit=None, min_severity: int | None = None) -> int:
     return visible_alerts(user, Filters(unit=unit and unit.pk, min_severity=min_severity, open_only=True)).count()
 
 
+def count_major_alerts(user, unit=None) -> int:
+    """Open alerts of major severity or worse (the KPI tile)."""
+    from ioc.core.models import Severity
+
+    return count_open_alerts(user, unit, Severity.MAJOR)
+
+
+def units_layer(user=None, filters=None) -> dict:
+    """The map's boundary layer: today's wards and communes."""
+    return units_geojson()
+
+
 def count_open_incidents(user, unit=None) -> int:
     return visible_incidents(user, Filters(unit=unit and unit.pk, open_only=True)).count()
 
@@ -189,3 +201,16 @@ def alerts_by_domain(user, unit=None) -> dict[str, int]:
         domain = kind.split(".", 1)[0]
         counts[domain] = counts.get(domain, 0) + n
     return counts
+
+
+def worker_statuses() -> list:
+    """The long-running workers' counters as they last saved them (the health endpoint)."""
+    from ioc.core.models import WorkerStatus
+
+    return list(WorkerStatus.objects.all())
+
+
+def count_dead_letters() -> int:
+    from ioc.core.models import DeadLetter
+
+    return DeadLetter.objects.count()

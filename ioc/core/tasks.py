@@ -22,7 +22,7 @@ def run_due_jobs(minute: int) -> list[str]:
         elif minute % max(job.minutes, 1):
             continue
         try:
-            job.fn()
+            job.run()
             ran.append(job.key)
         except Exception:
             log.exception("periodic job %s failed", job.key)

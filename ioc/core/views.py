@@ -6,14 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.messages.views import SuccessMessageMixin
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from ioc.core.forms import LockoutAuthenticationForm, NotificationPreferenceForm
-from ioc.core.models import Profile, Role
+from ioc.core.models import Role
 from ioc.core.permissions import STAFF_ROLES, role_of
-from ioc.core.services.notify import ensure_preferences
+from ioc.core.services.accounts import password_changed
+from ioc.core.services.notify import ensure_preferences, mark_all_read, save_preferences
 
 
 def home(request):
@@ -47,7 +47,7 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        Profile.objects.filter(user=self.request.user).update(must_change_password=False)
+        password_changed(self.request.user)
         return response
 
 
@@ -59,11 +59,11 @@ def notifications(request):
     if request.method == "POST" and "save_preferences" in request.POST:
         form = NotificationPreferenceForm(request.POST, instance=prefs)
         if form.is_valid():
-            form.save()
+            save_preferences(form)
             messages.success(request, _("Your notification settings are saved."))
             return redirect("notifications")
     elif request.method == "POST":
-        request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+        mark_all_read(request.user)
         return redirect("notifications")
     items = request.user.notifications.all()[:100]
     return render(request, "core/notifications.html", {"items": items, "form": form})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,35 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ioc.core import selectors
+from ioc.core.guards import staff_required
 from ioc.core.models import AdministrativeUnit, City, Incident, Role, Severity
-from ioc.core.permissions import OPERATORS, STAFF_ROLES, has_role, require_role
+from ioc.core.permissions import OPERATORS, has_role
 from ioc.core.registry import registry
 from ioc.core.services import alerts as alert_services
 from ioc.core.services.alerts import ServiceError
 from ioc.core.services.geo import current_units
 from ioc.dashboard import forms
-
-
-def staff_required(view):
-    """Logged-in staff only; anyone else gets the login page or a readable 403.
-
-    A background HTMX poll whose session expired gets 401 and `HX-Redirect`, so the whole page goes to the login
-    instead of the login form appearing inside the feed.
-    """
-
-    @login_required
-    def staff_view(request, *args, **kwargs):
-        require_role(request.user, STAFF_ROLES)
-        return view(request, *args, **kwargs)
-
-    def wrapped(request, *args, **kwargs):
-        if request.headers.get("HX-Request") and not request.user.is_authenticated:
-            return HttpResponse(status=401, headers={"HX-Redirect": "/accounts/login/"})
-        return staff_view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
 
 
 def _filter_context(request) -> dict:
@@ -54,7 +32,7 @@ def _filter_context(request) -> dict:
 
 
 def _tiles(user, unit=None) -> list[dict]:
-    return [{"tile": t, "value": t.value_fn(user, unit)} for t in registry.tiles()]
+    return [{"tile": t, "value": t.value(user, unit)} for t in registry.tiles()]
 
 
 @staff_required
@@ -301,12 +279,7 @@ def alerts_csv(request):
             ]
         )
         rows += 1
-    audit.record(
-        request.user,
-        "export",
-        object_type="core.alert",
-        request=request,
-        rows=rows,
-        filters={k: v for k, v in request.GET.items()},
+    audit.record_export(
+        request.user, "core.alert", request=request, rows=rows, filters={k: v for k, v in request.GET.items()}
     )
     return response

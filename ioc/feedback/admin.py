@@ -35,7 +35,7 @@ class Open311KeyAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             return super().save_model(request, obj, form, change)
-        from ioc.feedback.open311 import create_key
+        from ioc.feedback.api.open311 import create_key
 
         row, key = create_key(obj.name)
         obj.pk = row.pk

@@ -4,19 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 from ioc.core.registry import AlertKind, Domain, KpiTile, MapLayer, PeriodicJob
 
-
-def _selectors():
-    from ioc.feedback import selectors
-
-    return selectors
-
-
-def _check_deadlines():
-    from ioc.feedback.services import check_deadlines
-
-    return check_deadlines()
-
-
 DOMAIN = Domain(
     key="feedback",
     label=_("Citizen reports"),
@@ -27,7 +14,7 @@ DOMAIN = Domain(
             label=_("Citizen reports (open)"),
             color="#1a7f37",
             refresh_seconds=30,
-            geojson_fn=lambda user, filters: _selectors().reports_geojson(user, filters),
+            geojson_fn="ioc.feedback.selectors.reports_geojson",
         ),
         MapLayer(
             key="feedback.heat",
@@ -37,29 +24,29 @@ DOMAIN = Domain(
             cluster=False,
             visible=False,
             refresh_seconds=0,
-            geojson_fn=lambda user, filters: _selectors().reports_heat(user, filters),
+            geojson_fn="ioc.feedback.selectors.reports_heat",
         ),
     ),
     tiles=(
-        KpiTile(key="feedback.open", label=_("Open reports"), value_fn=lambda u, unit: _selectors().kpi_open(u, unit)),
+        KpiTile(key="feedback.open", label=_("Open reports"), value_fn="ioc.feedback.selectors.kpi_open"),
         KpiTile(
             key="feedback.overdue",
             label=_("Overdue reports"),
-            value_fn=lambda u, unit: _selectors().kpi_overdue(u, unit),
+            value_fn="ioc.feedback.selectors.kpi_overdue",
         ),
         KpiTile(
             key="feedback.on_time",
             label=_("Reports on time (30 days)"),
             suffix="%",
             good_when="high",
-            value_fn=lambda u, unit: _selectors().kpi_on_time_pct(u, unit),
+            value_fn="ioc.feedback.selectors.kpi_on_time_pct",
         ),
         KpiTile(
             key="feedback.satisfaction",
             label=_("Citizens satisfied (90 days)"),
             suffix="%",
             good_when="high",
-            value_fn=lambda u, unit: _selectors().kpi_satisfaction_pct(u, unit),
+            value_fn="ioc.feedback.selectors.kpi_satisfaction_pct",
         ),
     ),
     alert_kinds=(
@@ -86,8 +73,9 @@ DOMAIN = Domain(
     ),
     api_router="ioc.feedback.api.build_router",
     simulator="ioc.feedback.simulate.run",
-    periodic_jobs=(PeriodicJob(key="feedback.check_deadlines", fn=_check_deadlines, minutes=5),),
+    periodic_jobs=(PeriodicJob(key="feedback.check_deadlines", fn="ioc.feedback.services.check_deadlines", minutes=5),),
     urls="ioc.feedback.urls.include_urls",
     nav_url="/dashboard/feedback/",
     setup="ioc.feedback.defaults.ensure_default_categories",
+    commands="ioc.feedback.cli.add_commands",
 )

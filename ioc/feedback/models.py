@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ioc.core.models import AdministrativeUnit, Department
+from ioc.feedback import choices
+from ioc.feedback.choices import Status  # noqa: F401 (kept importable from models)
 
 
 class Category(models.Model):
@@ -35,13 +37,7 @@ class Category(models.Model):
 class CategoryAttribute(models.Model):
     """One of a category's own extra questions (an Open311 service attribute)."""
 
-    class Datatype(models.TextChoices):
-        STRING = "string", _("Short text")
-        NUMBER = "number", _("Number")
-        DATETIME = "datetime", _("Date and time")
-        TEXT = "text", _("Long text")
-        SINGLE = "singlevaluelist", _("One choice")
-        MULTI = "multivaluelist", _("Several choices")
+    Datatype = choices.CategoryAttributeDatatype
 
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="attributes")
     code = models.SlugField(max_length=50)
@@ -58,21 +54,6 @@ class CategoryAttribute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category.code}.{self.code}"
-
-
-class Status(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
-    TRIAGE = "triage", _("In triage")
-    ASSIGNED = "assigned", _("Assigned")
-    IN_PROGRESS = "in_progress", _("In progress")
-    EXTENDED = "extended", _("Extended")
-    RESOLVED = "resolved", _("Resolved")
-    PUBLISHED = "published", _("Published")
-    REJECTED = "rejected", _("Rejected")
-    DUPLICATE = "duplicate", _("Duplicate")
-    RETURNED = "returned", _("Returned to triage")
-    NOT_RESPONSIBLE = "not_responsible", _("Not our responsibility")
-    REOPENED = "reopened", _("Reopened")
 
 
 class Report(models.Model):
@@ -139,9 +120,7 @@ class Report(models.Model):
 class Photo(models.Model):
     """A re-encoded photo without metadata; the citizen's, or the officer's proof of resolution."""
 
-    class Kind(models.TextChoices):
-        REPORT = "report", _("Reported")
-        RESOLUTION = "resolution", _("Resolution")
+    Kind = choices.PhotoKind
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.REPORT)

@@ -24,7 +24,7 @@ from ioc.core.services.calendar import add_working_days, deadline_after, local_d
 from ioc.core.services.geo import unit_at
 from ioc.core.services.notify import notify, users_with_roles
 from ioc.feedback import notifiers
-from ioc.feedback.models import BannedSender, Category, CategoryAttribute, Event, Photo, Report, Status
+from ioc.feedback.models import BannedSender, Category, CategoryAttribute, Event, Open311Key, Photo, Report, Status
 from ioc.feedback.photos import PhotoError, clean_photo
 from ioc.feedback.workflow import TRANSITIONS
 
@@ -391,6 +391,35 @@ def ban_sender(report: Report, user, reason: str, days: int | None = 30) -> list
             bans.append(ban)
     audit.record(user, "report.ban_sender", report, reason=reason)
     return bans
+
+
+def open311_key_hash(key: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def create_open311_key(name: str) -> tuple[Open311Key, str]:
+    """A new api_key for an Open311 client; returns the row and the key, shown only once (only its hash is kept)."""
+    import secrets
+
+    key = secrets.token_urlsafe(24)
+    return Open311Key.objects.create(name=name[:100], prefix=key[:8], key_hash=open311_key_hash(key)), key
+
+
+def add_media_url(report: Report, url: str) -> Event:
+    """An Open311 client's link to a photo kept elsewhere, on the report's timeline."""
+    return Event.objects.create(report=report, action="media_url", text=url[:1000])
+
+
+@transaction.atomic
+def citizen_update(report: Report, text: str) -> Event:
+    """A citizen's public update to their report (mySociety's servicerequestupdates)."""
+    event = Event.objects.create(
+        report=report, action="citizen_update", text=text, public=True, to_status=report.status
+    )
+    Report.objects.filter(pk=report.pk).update(updated_at=timezone.now())
+    return event
 
 
 def check_deadlines(now: datetime | None = None) -> dict:

@@ -1,6 +1,8 @@
 from django.urls import path, re_path
 
-from ioc.feedback import open311, staff_views, views
+from ioc.feedback.api import open311
+from ioc.feedback.views import public as views
+from ioc.feedback.views import staff as staff_views
 
 FMT = r"\.(?P<fmt>[a-z]+)$"
 

@@ -30,18 +30,6 @@ SOPS = {
 }
 
 
-def _calls_layer(user, filters):
-    from ioc.hotline.selectors import calls_geojson
-
-    return calls_geojson(user, filters)
-
-
-def _calls_today(user, unit):
-    from ioc.hotline.selectors import calls_today
-
-    return calls_today(user, unit)
-
-
 DOMAIN = Domain(
     key="hotline",
     label=_("Hotline"),
@@ -50,13 +38,20 @@ DOMAIN = Domain(
         MapLayer(
             key="hotline.calls",
             label=_("Calls (24 h)"),
-            geojson_fn=_calls_layer,
+            geojson_fn="ioc.hotline.selectors.calls_geojson",
             color="#8250df",
             visible=False,
             refresh_seconds=30,
         ),
     ),
-    tiles=(KpiTile(key="hotline.calls_today", label=_("Calls today"), value_fn=_calls_today, good_when="low"),),
+    tiles=(
+        KpiTile(
+            key="hotline.calls_today",
+            label=_("Calls today"),
+            value_fn="ioc.hotline.selectors.calls_today",
+            good_when="low",
+        ),
+    ),
     alert_kinds=tuple(
         AlertKind(
             key=f"hotline.{topic.value}",

@@ -5,24 +5,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ioc.core.models import AdministrativeUnit
+from ioc.hotline import choices
 
 
 class Call(models.Model):
-    class Channel(models.TextChoices):
-        HOTLINE = "1022", _("City hotline 1022")
-        POLICE = "113", _("Police 113")
-        FIRE = "114", _("Fire and rescue 114")
-        AMBULANCE = "115", _("Ambulance 115")
+    Channel = choices.CallChannel
 
-    class Topic(models.TextChoices):
-        FIRE = "fire", _("Fire")
-        ACCIDENT = "accident", _("Traffic accident")
-        FLOODING = "flooding", _("Flooding")
-        LANDSLIDE = "landslide", _("Landslide")
-        PUBLIC_ORDER = "public_order", _("Public order")
-        MEDICAL = "medical", _("Medical emergency")
-        INFRASTRUCTURE = "infrastructure", _("Roads, power and water")
-        ENVIRONMENT = "environment", _("Waste and pollution")
+    Topic = choices.CallTopic
 
     received_at = models.DateTimeField(_("received at"), db_index=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)

@@ -14,6 +14,7 @@ from datetime import date
 from django.db import transaction
 from openpyxl import Workbook
 
+from ioc.core.services import audit
 from ioc.core.services.geo import in_vietnam, unit_at
 from ioc.core.tabular import FileFormatError, rows
 from ioc.lighting.models import Cabinet, Circuit, Lamp
@@ -79,7 +80,8 @@ def _place(row, lat_key, lon_key) -> tuple[float, float]:
     return lat, lon
 
 
-def import_assets(source: bytes, filename: str, *, all_or_nothing: bool = False) -> dict:
+def import_assets(source: bytes, filename: str, *, all_or_nothing: bool = False, by=None, request=None) -> dict:
+    """Cabinets, circuits and lamps from a CSV/XLSX register, one row per lamp; refused rows listed; audited."""
     parsed, refused, seen = [], [], {}
     try:
         for line, row in rows(source, filename):
@@ -144,6 +146,16 @@ def import_assets(source: bytes, filename: str, *, all_or_nothing: bool = False)
             )
             created += was_created
             updated += not was_created
+        if by is not None:
+            audit.record(
+                by,
+                "import",
+                object_type="lighting.lamp",
+                request=request,
+                filename=filename,
+                created=created,
+                updated=updated,
+            )
     return {"created": created, "updated": updated, "refused": refused, "applied": True}
 
 

@@ -1,4 +1,4 @@
-"""Commands to lamp controllers and their answers over MQTT, through the sensors domain's MQTT module.
+"""Commands to lamp controllers and their answers over MQTT, through core's MQTT module.
 
 Out: `ioc/lighting/{lamp}/command` with {"id", "level"} (0 = off), QoS 1, re-sent until acknowledged.
 In (served by `ioc ingest-mqtt`): `ioc/lighting/{lamp}/ack` with {"id"}, and `ioc/lighting/{lamp}/telemetry` with
@@ -10,11 +10,10 @@ all its lamps in one message on `ioc/lighting/cabinet/{cabinet}/telemetry`: {"at
 from __future__ import annotations
 
 import json
-import os
 
-from django.conf import settings
 from django.utils.dateparse import parse_datetime
 
+from ioc.core import mqtt
 from ioc.lighting import services
 
 MAX_PER_RUN = 5000
@@ -22,20 +21,13 @@ MAX_PER_RUN = 5000
 
 def dispatch_due() -> int:
     """Publish pending commands and re-send unacknowledged ones. Returns how many went out."""
-    host = settings.IOC["MQTT_HOST"]
-    if not host:
+    if not mqtt.configured():
         return 0
-    from ioc.sensors.mqtt import publish
-
     commands = services.due_commands()[:MAX_PER_RUN]
     if not commands:
         return 0
-    publish(
-        [(f"ioc/lighting/{c.lamp.code}/command", {"id": c.pk, "level": c.level}) for c in commands],
-        host=host,
-        port=settings.IOC["MQTT_PORT"],
-        username=os.environ.get("IOC_MQTT_USER"),
-        password=os.environ.get("IOC_MQTT_PASSWORD"),
+    mqtt.publish(
+        [(f"ioc/lighting/{c.lamp.code}/command", json.dumps({"id": c.pk, "level": c.level})) for c in commands]
     )
     services.mark_sent(commands)
     return len(commands)

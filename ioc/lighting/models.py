@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ioc.core.models import AdministrativeUnit, Department
+from ioc.lighting import choices
 
 
 class Cabinet(models.Model):
@@ -26,10 +27,7 @@ class Cabinet(models.Model):
 
 
 class Circuit(models.Model):
-    class RoadClass(models.TextChoices):
-        MAIN = "main", _("Main road")
-        MINOR = "minor", _("Minor road")
-        PARK = "park", _("Park or square")
+    RoadClass = choices.CircuitRoadClass
 
     cabinet = models.ForeignKey(Cabinet, on_delete=models.CASCADE, related_name="circuits")
     code = models.CharField(_("code"), max_length=50, unique=True)
@@ -41,17 +39,9 @@ class Circuit(models.Model):
 
 
 class Lamp(models.Model):
-    class Kind(models.TextChoices):
-        LED = "led", "LED"
-        SODIUM = "sodium", _("High-pressure sodium")
+    Kind = choices.LampKind
 
-    class Fault(models.TextChoices):
-        NONE = "", _("No fault")
-        OUT = "out", _("Out when it should be on")
-        DAY = "day", _("On in daylight")
-        POWER = "power", _("Power far from rated")
-        FLICKER = "flicker", _("Flickering")
-        SILENT = "silent", _("Not reporting")
+    Fault = choices.LampFault
 
     code = models.CharField(_("code"), max_length=50, unique=True)
     circuit = models.ForeignKey(Circuit, on_delete=models.PROTECT, related_name="lamps")
@@ -93,11 +83,7 @@ class ScheduleRule(models.Model):
     clock (on at sunset + offset, off at sunrise + offset), time profiles, special days, weather; then overrides.
     Within a kind, a higher priority paints last."""
 
-    class Kind(models.TextChoices):
-        ASTRO = "astro", _("Astronomical clock")
-        PROFILE = "profile", _("Time profile")
-        SPECIAL = "special", _("Special days")
-        WEATHER = "weather", _("Weather")
+    Kind = choices.ScheduleRuleKind
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
@@ -135,11 +121,7 @@ class Override(models.Model):
 class Command(models.Model):
     """A switching or dimming command to a lamp's controller, acknowledged over MQTT, retried until it is."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        SENT = "sent", _("Sent")
-        ACKED = "acked", _("Acknowledged")
-        FAILED = "failed", _("Failed")
+    Status = choices.CommandStatus
 
     lamp = models.ForeignKey(Lamp, on_delete=models.CASCADE, related_name="commands")
     level = models.PositiveSmallIntegerField()  # 0 = off

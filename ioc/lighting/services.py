@@ -10,10 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from ioc.core.services.alerts import raise_alert
+from ioc.core.services import audit
+from ioc.core.services.alerts import raise_alert, resolve_ended
 from ioc.lighting import planning
-from ioc.lighting.models import Cabinet, Circuit, Command, Lamp, Override, ScheduleRule
+from ioc.lighting.choices import FAULT_KINDS
+from ioc.lighting.models import Cabinet, Circuit, Command, Lamp, MaintenanceRecord, Override, ScheduleRule
 
 SILENT_AFTER = timedelta(minutes=15)
 FLICKER_WINDOW = timedelta(minutes=10)
@@ -91,19 +94,73 @@ def _targets(road_class: str, circuit_ids: set[int]) -> set[int]:
 
 
 @transaction.atomic
-def save_rule(rule: ScheduleRule, circuit_ids: set[int] | None = None) -> ScheduleRule:
+@transaction.atomic
+def save_rule(rule: ScheduleRule, circuit_ids: set[int] | None = None, *, by=None, request=None) -> ScheduleRule:
+    """Add or change a schedule rule after the overlap checks; audited when a person does it."""
     check_rule(rule, circuit_ids or set())
+    created = rule.pk is None
     rule.save()
     rule.circuits.set(circuit_ids or [])
+    if by is not None:
+        audit.record(by, f"lighting.rule.{'create' if created else 'update'}", rule, request=request, name=rule.name)
     return rule
+
+
+@transaction.atomic
+def delete_rule(rule: ScheduleRule, *, by, request=None) -> None:
+    audit.record(by, "lighting.rule.delete", rule, request=request, name=rule.name)
+    rule.delete()
+
+
+@transaction.atomic
+def toggle_rule(rule: ScheduleRule, *, by, request=None) -> ScheduleRule:
+    """Switch a rule off, or on again (checked for overlaps like a new one)."""
+    rule.active = not rule.active
+    if rule.active:
+        check_rule(rule, {c.pk for c in rule.circuits.all()})
+    rule.save(update_fields=["active"])
+    audit.record(by, "lighting.rule.toggle", rule, request=request, active=rule.active)
+    return rule
+
+
+@transaction.atomic
+def record_maintenance(lamp: Lamp, action: str, note: str, *, by, request=None) -> MaintenanceRecord:
+    """A repair or inspection on a lamp's history; audited."""
+    record = MaintenanceRecord.objects.create(
+        lamp=lamp, done_on=timezone.localdate(), action=action[:200], note=note[:2000], user=by
+    )
+    audit.record(by, "lighting.maintenance", lamp, request=request, work=action[:200])
+    return record
+
+
+def command_lamp(lamp: Lamp, level: int, *, by, request=None) -> Command:
+    """Switch or dim one lamp (0 = off); audited."""
+    (item,) = queue_commands([lamp], level, reason="manual")
+    audit.record(by, "lighting.command", lamp, request=request, level=level)
+    return item
+
+
+def export(what: str, fmt: str, *, by, request=None, **period) -> tuple[bytes, str]:
+    """Lamp register or monthly report as (body, content type); every export is audited."""
+    from ioc.lighting import assets, reports
+
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    if what == "lamps":
+        audit.record(by, "export", object_type="lighting.lamp", request=request, format=fmt)
+        return (assets.export_xlsx(), xlsx) if fmt == "xlsx" else (assets.export_csv(), "text/csv; charset=utf-8")
+    year, month = period["year"], period["month"]
+    audit.record(by, "export", object_type="lighting.report", request=request, month=f"{year}-{month:02d}")
+    if fmt == "pdf":
+        return reports.monthly_pdf(year, month), "application/pdf"
+    return reports.monthly_xlsx(year, month), xlsx
 
 
 # --- overrides and commands ---------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def set_override(circuit: Circuit, level: int, minutes: int, user, reason: str = "") -> Override:
-    """A manual level for a circuit for some minutes; its lamps get commands at once."""
+def set_override(circuit: Circuit, level: int, minutes: int, user, reason: str = "", request=None) -> Override:
+    """A manual level for a circuit for some minutes; its lamps get commands at once; audited."""
     if not isinstance(level, int) or not 0 <= level <= 100:
         raise ValidationError("the level is a percentage from 0 to 100")
     if not 1 <= minutes <= 7 * 24 * 60:
@@ -118,6 +175,7 @@ def set_override(circuit: Circuit, level: int, minutes: int, user, reason: str =
         reason=reason[:300],
     )
     queue_commands(list(circuit.lamps.all()), level, reason=f"override {override.pk}")
+    audit.record(user, "lighting.override", override, request=request, level=level, minutes=minutes)
     return override
 
 
@@ -225,7 +283,8 @@ def evaluate_faults(now: datetime | None = None, weather: dict | None = None) ->
         raise_alert(
             kind="lighting.circuit_out",
             source=f"lighting:circuit:{circuit.code}",
-            title=f"Cả tuyến chiếu sáng không sáng: {circuit.name} ({circuit.cabinet.code})",
+            title=_("A whole lighting circuit is out: %(circuit)s (%(cabinet)s)")
+            % {"circuit": circuit.name, "cabinet": circuit.cabinet.code},
             lat=circuit.cabinet.lat,
             lon=circuit.cabinet.lon,
             data={"circuit": circuit.code, "cabinet": circuit.cabinet.code},
@@ -246,7 +305,7 @@ def evaluate_faults(now: datetime | None = None, weather: dict | None = None) ->
             raise_alert(
                 kind="lighting.cabinet",
                 source=f"lighting:cabinet:{cabinet.code}:power",
-                title=f"Tủ điện mất nguồn: {cabinet.code} {cabinet.name}",
+                title=_("Cabinet without power: %(code)s %(name)s") % {"code": cabinet.code, "name": cabinet.name},
                 lat=cabinet.lat,
                 lon=cabinet.lon,
             )
@@ -254,12 +313,39 @@ def evaluate_faults(now: datetime | None = None, weather: dict | None = None) ->
             raise_alert(
                 kind="lighting.cabinet",
                 source=f"lighting:cabinet:{cabinet.code}:door",
-                title=f"Tủ điện mở cửa: {cabinet.code} {cabinet.name}",
+                title=_("Cabinet door open: %(code)s %(name)s") % {"code": cabinet.code, "name": cabinet.name},
                 lat=cabinet.lat,
                 lon=cabinet.lon,
                 severity="warning",
             )
+    _resolve_ended_faults(lamps_by_circuit, by_circuit, circuits_out)
     return dict(counts)
+
+
+def _resolve_ended_faults(lamps_by_circuit, circuits, circuits_out) -> None:
+    """Alerts whose fault is gone end by themselves: a lamp without that fault now, a circuit lit again, a
+    cabinet with power back or its door closed."""
+    faults = {lamp.code: lamp.fault for lamps in lamps_by_circuit.values() for lamp in lamps}
+    for fault in FAULT_KINDS:
+        resolve_ended(
+            kind=f"lighting.{fault}",
+            ended=lambda alert, fault=fault: faults.get(alert.source.split(":")[2], fault) != fault,
+            reason=_("The lamp no longer shows this fault"),
+        )
+    lit = {c.code for pk, c in circuits.items() if pk not in circuits_out}
+    resolve_ended(
+        kind="lighting.circuit_out",
+        ended=lambda alert: alert.source.split(":")[2] in lit,
+        reason=_("Most of the circuit's lamps are lit again"),
+    )
+    cabinets = {c.cabinet.code: c.cabinet for c in circuits.values()}
+
+    def cabinet_fine(alert) -> bool:
+        _domain, _what, code, problem = alert.source.split(":", 3)
+        cabinet = cabinets.get(code)
+        return cabinet is not None and (cabinet.has_power if problem == "power" else not cabinet.door_open)
+
+    resolve_ended(kind="lighting.cabinet", ended=cabinet_fine, reason=_("The cabinet has power and its door closed"))
 
 
 def _fault(lamp: Lamp, expected: int, cabinet: Cabinet, now: datetime) -> str:

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from ioc.lighting import views
+from ioc.lighting.views import staff as views
 
 app_name = "lighting"
 urlpatterns = [

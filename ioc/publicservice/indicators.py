@@ -16,6 +16,14 @@ from django.utils import timezone
 
 from ioc.core.registry import registry
 from ioc.core.services.geo import units_rolling_up_to
+from ioc.publicservice.choices import (
+    FINISHED_STATUSES,
+    JUDGED_STATUSES,
+    ONLINE_CAPABLE,
+    Channel,
+    ProcedureOnlineLevel,
+    Timeliness,
+)
 from ioc.publicservice.models import IndicatorRule, Procedure, ServiceFile
 
 COLUMNS = {
@@ -92,28 +100,28 @@ def cutoff(end: date) -> date:
 def counts(start: date, end: date, **filters) -> dict:
     """Every count the indicators need, in one pass over the files."""
     last = cutoff(end)
-    judged = Q(status__in=[1, 2, 4, 5, 6, 9, 10])
-    finished_in = Q(status__in=[9, 10], finished_date__lte=end)
+    judged = Q(status__in=JUDGED_STATUSES)
+    finished_in = Q(status__in=FINISHED_STATUSES, finished_date__lte=end)
     open_at_end = judged & ~finished_in
-    online_capable = Q(procedure__online_level__in=["toan_trinh", "mot_phan"])
-    full_online = Q(procedure__online_level="toan_trinh")
+    online_capable = Q(procedure__online_level__in=ONLINE_CAPABLE)
+    full_online = Q(procedure__online_level=ProcedureOnlineLevel.FULL)
     fee = Q(procedure__fee=True)
     return _files(start, end, **filters).aggregate(
         received=Count("id"),
         judged=Count("id", filter=judged),
-        early=Count("id", filter=finished_in & Q(outcome="early")),
-        on_time=Count("id", filter=finished_in & Q(outcome="on_time")),
-        late_finished=Count("id", filter=finished_in & Q(outcome="late")),
+        early=Count("id", filter=finished_in & Q(outcome=Timeliness.EARLY)),
+        on_time=Count("id", filter=finished_in & Q(outcome=Timeliness.ON_TIME)),
+        late_finished=Count("id", filter=finished_in & Q(outcome=Timeliness.LATE)),
         late_open=Count("id", filter=open_at_end & (Q(effective_due_date__lte=last) | Q(supplement_count__gt=1))),
         open_at_end=Count("id", filter=open_at_end),
         finished=Count("id", filter=finished_in),
         avg_days=Avg("handling_days", filter=finished_in),
         due_given=Count("id", filter=Q(due_computed=False)),
-        online=Count("id", filter=Q(channel=2)),
+        online=Count("id", filter=Q(channel=Channel.ONLINE)),
         capable=Count("id", filter=online_capable),
-        capable_online=Count("id", filter=online_capable & Q(channel=2)),
+        capable_online=Count("id", filter=online_capable & Q(channel=Channel.ONLINE)),
         full=Count("id", filter=full_online),
-        full_online=Count("id", filter=full_online & Q(channel=2)),
+        full_online=Count("id", filter=full_online & Q(channel=Channel.ONLINE)),
         fee_files=Count("id", filter=fee),
         fee_paid_online=Count("id", filter=fee & Q(paid_online=True)),
         with_e_result=Count("id", filter=finished_in & Q(e_result=True)),
@@ -131,7 +139,7 @@ def _procedure_counts(field: str | None) -> dict:
     return qs.aggregate(
         n_total=Count("id"),
         n_published=Count("id", filter=Q(published=True, time_limit_days__gt=0)),
-        n_online=Count("id", filter=Q(online_level__in=["toan_trinh", "mot_phan"])),
+        n_online=Count("id", filter=Q(online_level__in=ONLINE_CAPABLE)),
         n_full=Count("id", filter=Q(online_level="toan_trinh")),
         n_fee=Count("id", filter=Q(fee=True)),
         n_fee_online=Count("id", filter=Q(fee=True, online_payment=True)),

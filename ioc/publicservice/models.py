@@ -6,13 +6,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ioc.core.models import AdministrativeUnit
+from ioc.publicservice import choices
+from ioc.publicservice.choices import Channel, FileStatus, Timeliness  # noqa: F401 (kept importable from models)
 
 
 class Procedure(models.Model):
-    class OnlineLevel(models.TextChoices):
-        FULL = "toan_trinh", _("Fully online")
-        PARTIAL = "mot_phan", _("Partly online")
-        NONE = "khong", _("Not online")
+    OnlineLevel = choices.ProcedureOnlineLevel
 
     code = models.CharField(_("procedure code (MaTTHC)"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=500)
@@ -32,33 +31,6 @@ class Procedure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
-
-
-class FileStatus(models.IntegerChoices):
-    NEW = 1, _("Newly registered")
-    RECEIVED = 2, _("Received")
-    NOT_RECEIVED = 3, _("Not received")
-    PROCESSING = 4, _("Processing")
-    SUPPLEMENT = 5, _("Supplement requested")
-    FINANCIAL = 6, _("Financial obligation requested")
-    WITHDRAWN = 7, _("Withdrawn by the citizen")
-    STOPPED = 8, _("Processing stopped")
-    DONE = 9, _("Processed")
-    RETURNED = 10, _("Result returned")
-
-
-class Channel(models.IntegerChoices):
-    IN_PERSON = 1, _("In person")
-    ONLINE = 2, _("Online")
-    POSTAL = 3, _("Public postal service")
-
-
-class Timeliness(models.TextChoices):
-    EARLY = "early", _("Early")
-    ON_TIME = "on_time", _("On time")
-    LATE = "late", _("Late")
-    DUE_SOON = "due_soon", _("Due soon")
-    NOT_DUE = "not_due", _("Not yet due")
 
 
 class ServiceFile(models.Model):

@@ -8,10 +8,18 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from ioc.core.services.geo import current_units, units_rolling_up_to
+from ioc.publicservice.choices import (
+    DECIDED_TIMELINESS,
+    GOOD_TIMELINESS,
+    OPEN_STATUSES,
+    Channel,
+    Timeliness,
+)
 from ioc.publicservice.models import ServiceFile
 from ioc.publicservice.timeliness import judge
 
-DECIDED = Q(outcome__in=["early", "on_time", "late"])
+DECIDED = Q(outcome__in=DECIDED_TIMELINESS)
+GOOD = Q(outcome__in=GOOD_TIMELINESS)
 
 
 def file_dict(f: ServiceFile) -> dict:
@@ -64,11 +72,11 @@ def kpi(unit=None) -> dict:
 def _kpi(unit=None) -> dict:
     agg = _period(unit).aggregate(
         received=Count("id"),
-        processing=Count("id", filter=Q(status__in=[1, 2, 4, 5, 6])),
+        processing=Count("id", filter=Q(status__in=OPEN_STATUSES)),
         early=Count("id", filter=Q(outcome="early")),
         on_time=Count("id", filter=Q(outcome="on_time")),
         late=Count("id", filter=Q(outcome="late")),
-        online=Count("id", filter=Q(channel=2)),
+        online=Count("id", filter=Q(channel=Channel.ONLINE)),
     )
     decided = agg["early"] + agg["on_time"] + agg["late"]
 
@@ -91,7 +99,7 @@ def agency_ranking(start: date, end: date) -> list[dict]:
         .values("agency")
         .annotate(
             received=Count("id"),
-            good=Count("id", filter=Q(outcome__in=["early", "on_time"])),
+            good=Count("id", filter=GOOD),
             decided=Count("id", filter=DECIDED),
             late=Count("id", filter=Q(outcome="late")),
         )
@@ -106,7 +114,7 @@ def units_by_on_time(user, filters) -> dict:
     features = []
     for unit in current_units().filter(geometry__isnull=False):
         agg = ServiceFile.objects.filter(received_date__gte=since, unit_id__in=units_rolling_up_to(unit)).aggregate(
-            good=Count("id", filter=Q(outcome__in=["early", "on_time"])), decided=Count("id", filter=DECIDED)
+            good=Count("id", filter=GOOD), decided=Count("id", filter=DECIDED)
         )
         rate = round(100 * agg["good"] / agg["decided"], 1) if agg["decided"] else None
         color = "#6e7781" if rate is None else "#2da44e" if rate >= 95 else "#d29922" if rate >= 85 else "#cf222e"
@@ -127,12 +135,22 @@ def units_by_on_time(user, filters) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+def overdue_open(today: date):
+    """The one definition of "overdue": still being handled, and past its (possibly moved) deadline."""
+    return Q(status__in=OPEN_STATUSES, effective_due_date__lt=today)
+
+
+def late_now():
+    """Files that are late today: unfinished past their deadline, or finished late today."""
+    today = timezone.localdate()
+    return ServiceFile.objects.filter(overdue_open(today) | Q(outcome=Timeliness.LATE, finished_date=today))
+
+
 def late_files(unit=None, agency: str | None = None, field: str | None = None, limit: int = 500):
     """Files late now (unfinished past the deadline, or finished late in the last 30 days)."""
     today = timezone.localdate()
     qs = ServiceFile.objects.filter(
-        Q(status__in=[1, 2, 4, 5, 6], effective_due_date__lt=today)
-        | Q(outcome="late", finished_date__gte=today - timedelta(days=30))
+        overdue_open(today) | Q(outcome=Timeliness.LATE, finished_date__gte=today - timedelta(days=30))
     ).select_related("procedure", "unit")
     if unit:
         qs = qs.filter(unit_id__in=units_rolling_up_to(unit))
@@ -153,7 +171,7 @@ def monthly_trend(months: int = 12) -> list[dict]:
         .values("month")
         .annotate(
             received=Count("id"),
-            good=Count("id", filter=Q(outcome__in=["early", "on_time"])),
+            good=Count("id", filter=GOOD),
             decided=Count("id", filter=DECIDED),
         )
         .order_by("month")

@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.db.models import Count, Q
-from django.utils import timezone
+import secrets
 
-from ioc.core.services.alerts import raise_alert
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ioc.core.services import audit
+from ioc.core.services.alerts import raise_alert, resolve_ended
+from ioc.core.services.calendar import deadline_after
+from ioc.publicservice import selectors
 from ioc.publicservice.importer import import_file_rows
 from ioc.publicservice.models import ImportRun, ServiceFile
-
-
-def late_now():
-    """Files that are late today: finished late recently, or unfinished past their (moved) deadline."""
-    today = timezone.localdate()
-    open_late = Q(status__in=[1, 2, 4, 5, 6], effective_due_date__lt=today)
-    return ServiceFile.objects.filter(open_late | Q(outcome="late", finished_date=today))
 
 
 def alert_late_files() -> int:
     """One alert per agency per day for its newly late files (the same source folds repeats into a count)."""
     today = timezone.localdate()
-    fresh = late_now().filter(late_alerted=False)
+    fresh = selectors.late_now().filter(late_alerted=False)
     per_agency = fresh.values("agency").annotate(n=Count("id")).order_by("agency")
     raised = 0
     for row in per_agency:
@@ -32,13 +32,27 @@ def alert_late_files() -> int:
             raise_alert(
                 kind="publicservice.late",
                 source=f"publicservice:late:{row['agency']}:{today.isoformat()}",
-                title=f"Hồ sơ quá hạn: {row['agency']} ({len(ids)})",
-                message=f"{len(ids)} hồ sơ quá hạn tại {row['agency']} ngày {today:%d/%m/%Y}",
+                title=_("Files overdue: %(agency)s (%(n)s)") % {"agency": row["agency"], "n": len(ids)},
+                message=_("%(n)s files overdue at %(agency)s on %(day)s")
+                % {"n": len(ids), "agency": row["agency"], "day": f"{today:%d/%m/%Y}"},
                 unit=sample.unit if sample else None,
                 data={"agency": row["agency"], "files": len(ids)},
             )
         raised += 1
+    _resolve_caught_up(today)
     return raised
+
+
+def _resolve_caught_up(today) -> int:
+    """An agency's overdue alerts end when none of its files is overdue any more (the late ones finished)."""
+    still_late = set(
+        ServiceFile.objects.filter(selectors.overdue_open(today)).values_list("agency", flat=True).distinct()
+    )
+    return resolve_ended(
+        kind="publicservice.late",
+        ended=lambda alert: (alert.data or {}).get("agency") not in still_late,
+        reason=_("None of the agency's files is overdue any more"),
+    )
 
 
 def push_files(records: list[dict], user=None) -> ImportRun:
@@ -48,3 +62,41 @@ def push_files(records: list[dict], user=None) -> ImportRun:
     )
     run.total_rows = len(records)
     return import_file_rows(((i + 1, record) for i, record in enumerate(records)), run)
+
+
+def apology_letter(file: ServiceFile, working_days: int, reason: str, *, by, request=None) -> bytes:
+    """The apology letter (PDF) for a late file, with a new appointment N working days from now; audited."""
+    from ioc.publicservice import reports
+
+    audit.record(by, "export", file, request=request, document="apology_letter")
+    return reports.apology_letter(file, deadline_after(timezone.now(), working_days), reason)
+
+
+def export_report(start, end, fmt: str, *, by, request=None) -> tuple[bytes, str]:
+    """The leaders' report for a period as PDF or XLSX (body, content type); audited."""
+    from ioc.publicservice import reports
+
+    audit.record(
+        by, "export", object_type="publicservice.report", request=request, format=fmt, period=f"{start}..{end}"
+    )
+    if fmt == "pdf":
+        return reports.daily_pdf(start, end), "application/pdf"
+    return reports.daily_xlsx(start, end), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def queue_import(upload, kind: str, *, all_or_nothing: bool, by, request=None) -> ImportRun:
+    """Keep the upload in the data dir and queue its import for the worker; the run reports progress; audited."""
+    from ioc.publicservice.tasks import run_import
+
+    folder = settings.DATA_DIR / "imports"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{secrets.token_hex(8)}-{upload.name[-50:]}"
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    run = ImportRun.objects.create(
+        kind=kind, filename=upload.name[:300], path=str(path), state="queued", all_or_nothing=all_or_nothing, user=by
+    )
+    audit.record(by, "import", run, request=request, filename=upload.name)
+    run_import(run.pk)  # a Huey task: queued for the worker (run at once when IOC_TASKS_IMMEDIATE)
+    return run

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from ioc.publicservice import views
+from ioc.publicservice.views import staff as views
 
 app_name = "publicservice"
 urlpatterns = [

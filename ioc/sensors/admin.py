@@ -15,11 +15,6 @@ class RuleAdmin(admin.ModelAdmin):
     list_display = ("name", "entity_type", "entity", "attr", "direction", "threshold", "clear_at", "active")
 
 
-@admin.register(models.DeadLetter)
-class DeadLetterAdmin(admin.ModelAdmin):
-    list_display = ("received_at", "topic", "reason")
-
-
 @admin.register(models.Subscription)
 class SubscriptionAdmin(admin.ModelAdmin):
     list_display = ("sub_id", "endpoint", "is_active", "expires_at", "times_sent", "last_success", "last_failure")

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ioc.core.models import AdministrativeUnit, Department
+from ioc.sensors import choices
 
 
 class Entity(models.Model):
@@ -50,13 +51,9 @@ class Rule(models.Model):
     change over a window (`rate`, e.g. water rising 0.5 m in 10 minutes); optionally only while another rule is
     triggered on a device within `radius_m` (heavy rain nearby AND a saturated slope → landslide risk)."""
 
-    class Kind(models.TextChoices):
-        THRESHOLD = "threshold", _("Level")
-        RATE = "rate", _("Change over a window")
+    Kind = choices.RuleKind
 
-    class Direction(models.TextChoices):
-        ABOVE = "above", _("Above")
-        BELOW = "below", _("Below")
+    Direction = choices.RuleDirection
 
     name = models.CharField(_("name"), max_length=200)
     entity_type = models.CharField(_("entity type"), max_length=100, blank=True)
@@ -92,15 +89,6 @@ class RuleState(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["rule", "entity"], name="rule_state_once")]
-
-
-class DeadLetter(models.Model):
-    """A message the ingest could not use, with why; the worker keeps going."""
-
-    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    topic = models.CharField(max_length=300)
-    payload = models.TextField()
-    reason = models.CharField(max_length=500)
 
 
 class Rollup(models.Model):

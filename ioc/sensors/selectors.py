@@ -30,11 +30,13 @@ def devices_geojson(user, filters) -> dict:
     return point_collection(rows, ("title", "state", "color"), url="/dashboard/sensors/{id}/")
 
 
-def count_reporting(unit=None) -> int:
+def count_reporting(user=None, unit=None) -> int:
+    """Devices that reported in the last hour (the KPI tile)."""
     return _entities(unit).filter(last_seen_at__gte=timezone.now() - timedelta(hours=1)).count()
 
 
-def count_triggered(unit=None) -> int:
+def count_triggered(user=None, unit=None) -> int:
+    """Rules now over their threshold (the KPI tile)."""
     qs = RuleState.objects.filter(triggered=True)
     return qs.filter(entity__unit_id__in=units_rolling_up_to(unit)).count() if unit else qs.count()
 

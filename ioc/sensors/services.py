@@ -13,10 +13,12 @@ from typing import NamedTuple
 import orjson
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ioc.core.db import one_writer
 from ioc.core.geojson import gc_paused
-from ioc.core.services.alerts import raise_alert
+from ioc.core.services import audit
+from ioc.core.services.alerts import raise_alert, resolve_condition
 from ioc.core.services.geo import unit_at
 from ioc.sensors.models import Entity, Reading, Rule, RuleState
 from ioc.sensors.ngsild import NgsiError, normalize_attribute, observed, parse_entity
@@ -140,6 +142,7 @@ def write_entities(bodies: list, mode: str) -> tuple[list[str], list[dict], list
                 if mode == "update":
                     attrs = {k: v for k, v in attrs.items() if k in current.attrs}
                 current.attrs = {**current.attrs, **attrs}
+                _reporting_again(current)
                 current.last_seen_at, current.stale_alerted, current.modified_at = now, False, now
                 if location:
                     _place(current, location)
@@ -193,8 +196,33 @@ def _save_entities(entities: list[Entity], *, with_place: bool) -> None:
         cursor.executemany(sql, rows)
 
 
-def save_device(entity: Entity, *, moved: bool) -> Entity:
-    """Registry settings from the device page; a move updates the location attribute and, unless chosen, the unit."""
+@transaction.atomic
+def add_device_rule(entity: Entity, rule: Rule, *, by, request=None) -> Rule:
+    """A rule watching only this device; audited."""
+    rule.entity = entity
+    rule.save()
+    audit.record(by, "sensors.rule.create", rule, request=request, device=entity.entity_id)
+    return rule
+
+
+@transaction.atomic
+def delete_rule(rule: Rule, *, by, request=None) -> None:
+    audit.record(by, "sensors.rule.delete", rule, request=request, name=rule.name)
+    rule.delete()
+
+
+@transaction.atomic
+def delete_entities(entity_ids: list[str]) -> set[str]:
+    """Delete entities (their readings go with them); returns the ids that existed."""
+    existing = set(Entity.objects.filter(entity_id__in=entity_ids).values_list("entity_id", flat=True))
+    Entity.objects.filter(entity_id__in=existing).delete()
+    return existing
+
+
+@transaction.atomic
+def save_device(entity: Entity, *, moved: bool, by=None, request=None, before: dict | None = None) -> Entity:
+    """Registry settings from the device page; a move updates the location attribute and, unless chosen, the unit;
+    audited when a person does it."""
     if moved and entity.lat is not None:
         entity.attrs = {
             **entity.attrs,
@@ -203,6 +231,8 @@ def save_device(entity: Entity, *, moved: bool) -> Entity:
     if entity.unit is None and entity.lat is not None:
         entity.unit = unit_at(entity.lat, entity.lon)
     entity.save()
+    if by is not None:
+        audit.record(by, "sensors.device.update", entity, request=request, before=before or {})
     return entity
 
 
@@ -271,13 +301,20 @@ def evaluate_rules(readings: list[Sample]) -> None:
                     source=f"sensors:{entity.entity_id}:{rule.pk}",
                     title=f"{rule.name}: {reading.value:g} ({entity.entity_id})",
                     severity=rule.severity,
-                    message=f"{attr} = {reading.value:g}, ngưỡng {rule.threshold:g}",
+                    message=_("%(attr)s = %(value)g, threshold %(threshold)g")
+                    % {"attr": attr, "value": reading.value, "threshold": rule.threshold},
                     **_where(entity),
                     data={"entity": entity.entity_id, "attr": attr, "value": reading.value},
                     at=reading.observed_at,
                 )
             elif triggered and cleared:
                 RuleState.objects.filter(rule=rule, entity_id=entity_pk).update(triggered=False)
+                resolve_condition(
+                    kind="sensors.threshold",
+                    source=f"sensors:{entity.entity_id}:{rule.pk}",
+                    reason=_("%(attr)s back to %(value)g, past the clearing level %(clear)g")
+                    % {"attr": attr, "value": reading.value, "clear": rule.clear_at},
+                )
 
 
 def _rate(reading: Sample, window_minutes: int) -> float | None:
@@ -322,6 +359,16 @@ def _where(entity) -> dict:
     return {"unit": unit}
 
 
+def _reporting_again(entity) -> None:
+    """A device that was silent reports again: its "not reporting" alert ends."""
+    if entity.stale_alerted:
+        resolve_condition(
+            kind="sensors.stale",
+            source=f"sensors:stale:{entity.entity_id}",
+            reason=_("The device reports again"),
+        )
+
+
 def check_stale(now: datetime | None = None) -> int:
     """Devices silent for three times their expected interval raise one alert until they report again."""
     now = now or timezone.now()
@@ -335,8 +382,9 @@ def check_stale(now: datetime | None = None) -> int:
                 raise_alert(
                     kind="sensors.stale",
                     source=f"sensors:stale:{entity.entity_id}",
-                    title=f"Thiết bị mất kết nối: {entity.entity_id}",
-                    message=f"Không có dữ liệu từ {timezone.localtime(entity.last_seen_at):%H:%M %d/%m/%Y}",
+                    title=_("Device not reporting: %(id)s") % {"id": entity.entity_id},
+                    message=_("No data since %(t)s")
+                    % {"t": f"{timezone.localtime(entity.last_seen_at):%H:%M %d/%m/%Y}"},
                     **_where(entity),
                 )
             raised += 1
@@ -397,6 +445,7 @@ def ingest_telemetry(messages: list[tuple[str, dict, datetime | None]]) -> list[
                 previous = entity.attrs.get(name, {}).get("observedAt")
                 if previous is None or previous <= value["observedAt"]:
                     entity.attrs[name] = value
+            _reporting_again(entity)
             entity.last_seen_at, entity.stale_alerted, entity.modified_at = now, False, now
             touched[entity_id] = entity
             changes.setdefault(entity.pk, set()).update(attrs)

@@ -18,11 +18,13 @@ import uuid
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from ioc.core.services import audit
 from ioc.sensors import ngsild
 from ioc.sensors.models import Entity, Subscription
 from ioc.sensors.ngsild import NgsiError
@@ -364,3 +366,32 @@ def deliver(subscription_pk: int, entity_pks: list[int]) -> str:
     log.warning("notification for %s failed: %s", subscription.sub_id, reason)
     Subscription.objects.filter(pk=subscription_pk).update(last_failure=timezone.now(), last_failure_reason=reason)
     return "failed"
+
+
+# --- writes (the API calls these; each is audited) -----------------------------------------------------------------
+
+
+@transaction.atomic
+def create_subscription(body: dict, *, by, request=None) -> Subscription:
+    """A new subscription owned by the token's user; refused if its id is taken."""
+    item = apply(Subscription(owner=by), body, creating=True)
+    if Subscription.objects.filter(sub_id=item.sub_id).exists():
+        raise NgsiError("AlreadyExists", f"subscription {item.sub_id} already exists")
+    item.save()
+    audit.record(by, "subscription.create", item, request=request, endpoint=item.endpoint)
+    return item
+
+
+@transaction.atomic
+def update_subscription(item: Subscription, body: dict, *, by, request=None) -> Subscription:
+    item = Subscription.objects.select_for_update().get(pk=item.pk)
+    apply(item, body, creating=False)
+    item.save()
+    audit.record(by, "subscription.update", item, request=request, endpoint=item.endpoint)
+    return item
+
+
+@transaction.atomic
+def delete_subscription(item: Subscription, *, by, request=None) -> None:
+    audit.record(by, "subscription.delete", item, request=request, endpoint=item.endpoint)
+    item.delete()

@@ -1,6 +1,8 @@
 from django.urls import include, path, re_path
 
-from ioc.sensors import views, views_subscriptions, views_ui
+from ioc.sensors.api import ngsild as views
+from ioc.sensors.api import ngsild_subscriptions as views_subscriptions
+from ioc.sensors.views import staff as views_ui
 
 ENTITY = r"(?P<entity_id>[^/]+)"
 app_name = "sensors"

@@ -6,7 +6,7 @@ import pytest
 
 from ioc.cameras.models import Camera, CountBin
 from ioc.cameras.synthetic import Mover, write_video
-from ioc.cameras.worker import CameraRunner
+from ioc.cameras.workers import CameraRunner
 from ioc.core.models import AuditLog
 from tests.browser.test_operator import live_server_shot
 from tests.conftest import PASSWORD

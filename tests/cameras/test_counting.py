@@ -125,7 +125,7 @@ def test_bad_input_is_refused_clearly(tmp_path):
 def test_cli_prints_json(tmp_path):
     clip = video(tmp_path, [Mover("car", 320, -30, 0, 5, start=5)], 120)
     done = subprocess.run(
-        [sys.executable, "-m", "ioc.cli", "camera", "count", clip, "--line", LINE, "--json"],
+        [sys.executable, "-m", "ioc.cli", "cameras", "count", clip, "--line", LINE, "--json"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -134,7 +134,7 @@ def test_cli_prints_json(tmp_path):
     result = json.loads(done.stdout)
     assert result["lines"][0]["in"] == {"car": 1} and result["frames"] == 120
     bad = subprocess.run(
-        [sys.executable, "-m", "ioc.cli", "camera", "count", str(tmp_path), "--line", LINE],
+        [sys.executable, "-m", "ioc.cli", "cameras", "count", str(tmp_path), "--line", LINE],
         capture_output=True,
         text=True,
         timeout=60,

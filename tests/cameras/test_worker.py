@@ -10,7 +10,7 @@ from django.utils import timezone
 from ioc.cameras import services
 from ioc.cameras.models import Camera, CountBin, CountLine, Snapshot, Zone
 from ioc.cameras.synthetic import Mover, write_video
-from ioc.cameras.worker import CameraRunner, run_cameras, stream_address
+from ioc.cameras.workers import CameraRunner, run_cameras, stream_address
 from ioc.core.models import Alert, AuditLog
 from ioc.core.services import timeseries
 

@@ -18,10 +18,10 @@ def test_every_registration_is_complete_and_works(domain, users):
     assert str(domain.label) and domain.icon
     for layer in domain.layers:
         assert str(layer.label)
-        data = layer.geojson_fn(users["operator"], None)
+        data = layer.geojson(users["operator"], None)
         assert data["type"] == "FeatureCollection" and isinstance(data["features"], list)
     for tile in domain.tiles:
-        value = tile.value_fn(users["operator"], None)
+        value = tile.value(users["operator"], None)
         assert value is None or isinstance(value, int | float)
         assert tile.good_when in ("low", "high")
     for kind in domain.alert_kinds:
@@ -35,7 +35,7 @@ def test_every_registration_is_complete_and_works(domain, users):
         assert isinstance(domain.hook("api_router")(), Router)
     for job in domain.periodic_jobs:
         assert job.minutes >= 1
-        job.fn()  # runs on an empty database without error
+        job.run()  # runs on an empty database without error
     if domain.simulator:
         stop = Event()
         stop.set()  # a stopped simulator returns promptly

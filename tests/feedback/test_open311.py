@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from ioc.feedback.api.open311 import create_key
 from ioc.feedback.models import Report
-from ioc.feedback.open311 import create_key
 from tests.conftest import POINT_DOAN_KET, POINT_TAN_PHONG
 from tests.feedback import open311_schemas as S
 from tests.feedback.conftest import jpeg_bytes, make_photo
@@ -269,8 +269,8 @@ def test_keys_from_the_command_line_and_the_admin(categories, users, client_for,
     import subprocess
     import sys
 
+    from ioc.feedback.api.open311 import key_hash
     from ioc.feedback.models import Open311Key
-    from ioc.feedback.open311 import key_hash
 
     admin = client_for(users["admin"])
     response = admin.post("/admin/feedback/open311key/add/", {"name": "Góp ý app", "active": "on"}, follow=True)
@@ -293,6 +293,10 @@ def test_keys_from_the_command_line_and_the_admin(categories, users, client_for,
     env.pop("IOC_DATABASE_URL", None)  # its own SQLite file, whatever the suite runs on
     subprocess.run([sys.executable, "-m", "ioc.cli", "manage", "migrate", "-v", "0"], env=env, check=True)
     out = subprocess.run(
-        [sys.executable, "-m", "ioc.cli", "open311-key", "Hue-S"], env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-m", "ioc.cli", "feedback", "open311-key", "Hue-S"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     assert len(out) >= 30 and " " not in out

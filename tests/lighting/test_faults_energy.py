@@ -111,7 +111,7 @@ def test_a_whole_circuit_out_is_one_alert_and_a_dead_cabinet_is_its_own(network,
     Cabinet.objects.update(has_power=False)
     alerts_now(NIGHT + timedelta(minutes=30))  # every lamp silent: folded into the cabinet's alert
     assert list(Alert.objects.values_list("kind", flat=True)) == ["lighting.cabinet"]
-    assert "mất nguồn" in Alert.objects.get().title
+    assert "without power" in Alert.objects.get().title
 
 
 def test_energy_and_savings_by_hand(network):

@@ -177,7 +177,7 @@ def test_the_daily_report_job_writes_pdf_and_xlsx_and_tells_the_leaders(catalogu
     from ioc.core.models import Notification
     from ioc.core.registry import registry
     from ioc.core.tasks import run_due_jobs
-    from ioc.publicservice.jobs import daily_report
+    from ioc.publicservice.tasks import daily_report
 
     settings.MEDIA_ROOT = tmp_path
     import_files(export([row("R-1", finished="04/03/2026 10:00", status=10)]), "x.csv")

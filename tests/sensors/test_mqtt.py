@@ -11,8 +11,10 @@ import time
 import paho.mqtt.client as mqtt
 import pytest
 
-from ioc.sensors.models import DeadLetter, Entity, Reading
-from ioc.sensors.mqtt import IngestWorker
+from ioc.core.models import DeadLetter
+from ioc.core.mqtt import MqttConsumer
+from ioc.sensors.models import Entity, Reading
+from ioc.sensors.workers import TOPIC, DeviceTelemetry
 
 pytestmark = pytest.mark.django_db(transaction=True)
 MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
@@ -90,9 +92,16 @@ def publisher(port):
     return client
 
 
+def telemetry(per_second):
+    """Every domain's topics, with device telemetry limited to `per_second` messages a device."""
+    from ioc.core.mqtt import topic_handlers
+
+    return {**topic_handlers(), TOPIC: DeviceTelemetry(per_device_per_second=per_second)}
+
+
 def run_worker(port):
-    worker = IngestWorker(
-        "127.0.0.1", port, client_id="ioc-test-ingest", flush_seconds=0.05, per_device_per_second=1000
+    worker = MqttConsumer(
+        "127.0.0.1", port, client_id="ioc-test-ingest", flush_seconds=0.05, handlers=telemetry(per_second=1000)
     )
     stop = threading.Event()
     thread = threading.Thread(target=worker.run, args=(stop,), daemon=True)
@@ -135,7 +144,9 @@ def test_telemetry_is_stored_and_bad_messages_go_to_the_dead_letters(broker, dev
 
 
 def test_a_flooding_device_is_limited(broker, devices):
-    worker = IngestWorker("127.0.0.1", broker.port, client_id="ioc-flood", flush_seconds=0.05, per_device_per_second=5)
+    worker = MqttConsumer(
+        "127.0.0.1", broker.port, client_id="ioc-flood", flush_seconds=0.05, handlers=telemetry(per_second=5)
+    )
     stop = threading.Event()
     thread = threading.Thread(target=worker.run, args=(stop,), daemon=True)
     thread.start()

@@ -230,10 +230,13 @@ def test_thresholds_with_hysteresis_raise_one_alert(users, token_for, units):
     level(3.2, 1)  # crosses 3.0 → alert
     level(2.8, 2)  # below 3.0 but above 2.5: still triggered, no new alert
     level(3.4, 3)  # still triggered: folded, no new alert
-    level(2.4, 4)  # below 2.5: clears
-    level(3.1, 5)  # crosses again → a second raise (folds into the open alert with a count)
-    alert = Alert.objects.get(kind="sensors.threshold")
-    assert alert.count == 2 and alert.severity == 3 and alert.unit == units["Đoàn Kết"]
+    level(2.4, 4)  # below 2.5: clears, and the alert ends by itself with the reason
+    first = Alert.objects.get(kind="sensors.threshold")
+    assert first.status == Alert.Status.CLOSED and first.resolved_by_condition and "2.4" in first.resolution
+    assert first.count == 1 and first.severity == 3 and first.unit == units["Đoàn Kết"]
+    level(3.1, 5)  # crosses again → a new alert: the first one had ended
+    second = Alert.objects.exclude(pk=first.pk).get(kind="sensors.threshold")
+    assert second.status == Alert.Status.NEW and not second.resolved_by_condition
     assert Reading.objects.filter(attr="waterLevel").count() == 6
 
 

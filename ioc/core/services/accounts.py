@@ -108,3 +108,8 @@ def create_user(
         user=user, role=role, unit=unit, department=department, must_change_password=must_change_password
     )
     return user
+
+
+def password_changed(user) -> None:
+    """The user chose their own password: the first-login change is no longer asked for."""
+    Profile.objects.filter(user=user).update(must_change_password=False)

@@ -135,6 +135,57 @@ def record_alert(
     return alert
 
 
+def resolve_condition(*, kind: str, source: str, reason: str) -> None:
+    """A domain says the condition behind its alert ended (a reading back under the threshold, a camera back
+    online): the open alert of this kind and source is resolved once the caller's transaction commits."""
+    _condition_kind(kind)
+    transaction.on_commit(lambda: close_by_condition(kind=kind, source=source, reason=reason))
+
+
+def resolve_ended(*, kind: str, ended, reason) -> int:
+    """Resolve every open alert of `kind` whose condition `ended(alert)` says is over (for domains that judge
+    their whole state at once, as the lamp-fault job does). `reason` is text or a function of the alert."""
+    _condition_kind(kind)
+    resolved = 0
+    for alert in Alert.objects.filter(kind=kind).exclude(status=Alert.Status.CLOSED).only("pk", "source", "data"):
+        if ended(alert):
+            text = reason(alert) if callable(reason) else reason
+            resolved += close_by_condition(kind=kind, source=alert.source, reason=text)
+    return resolved
+
+
+def _condition_kind(kind: str) -> None:
+    alert_kind = registry.alert_kind(kind)
+    if alert_kind is None:
+        raise ServiceError(_("Unknown alert kind %(k)s") % {"k": kind})
+    if alert_kind.clears != "condition":
+        raise ServiceError(_("Alerts of kind %(k)s are closed by a person, not by their condition") % {"k": kind})
+
+
+@transaction.atomic
+def close_by_condition(*, kind: str, source: str, reason: str, at: datetime | None = None) -> int:
+    """Resolve now the open alerts of this kind and source: closed with the reason, marked as resolved by
+    itself, and a line on the timeline of the incident an operator opened for it (the incident stays theirs)."""
+    now = at or timezone.now()
+    reason = str(reason)[:500]
+    alerts = list(
+        Alert.objects.select_for_update().filter(kind=kind, source=source).exclude(status=Alert.Status.CLOSED)
+    )
+    for alert in alerts:
+        alert.status = Alert.Status.CLOSED
+        alert.closed_at = now
+        alert.resolved_by_condition = True
+        alert.resolution = reason
+        alert.save(update_fields=["status", "closed_at", "resolved_by_condition", "resolution"])
+        if alert.incident_id:
+            IncidentEvent.objects.create(
+                incident_id=alert.incident_id,
+                action=IncidentEvent.Action.ALERT_RESOLVED,
+                text=_("%(t)s — resolved by itself: %(r)s") % {"t": alert.title, "r": reason},
+            )
+    return len(alerts)
+
+
 def sop_for(kind: str) -> list[str]:
     """The checklist for an alert kind: the city's own procedure if set, else the domain's default."""
     from ioc.core.models import OperatingProcedure

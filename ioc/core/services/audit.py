@@ -14,6 +14,11 @@ def client_ip(request) -> str | None:
     return None if address == "unknown" else address
 
 
+def record_export(user, object_type: str, *, request=None, **detail) -> AuditLog:
+    """An export of data (CSV, XLSX, PDF) leaves the system: who took what, with which filters."""
+    return record(user, "export", object_type=object_type, request=request, **detail)
+
+
 def record(user, action: str, obj=None, *, request=None, object_type: str = "", object_id="", **detail) -> AuditLog:
     """Write one audit line. `obj` fills the object type and id when given."""
     if obj is not None:

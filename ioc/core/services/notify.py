@@ -54,6 +54,18 @@ def notify(users, title: str, body: str = "", url: str = "", severity: int = 1) 
         transaction.on_commit(lambda: _deliver(user_ids, title, body, url, severity))
 
 
+def mark_all_read(user) -> int:
+    """Every unread notification of the user marked read now."""
+    from django.utils import timezone
+
+    return user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
+def save_preferences(form) -> NotificationPreference:
+    """The user's notification settings from their (validated) form."""
+    return form.save()
+
+
 def ensure_preferences(user) -> NotificationPreference:
     prefs, _ = NotificationPreference.objects.get_or_create(user=user)
     return prefs

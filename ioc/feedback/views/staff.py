@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ioc.core.guards import staff_required
 from ioc.core.permissions import OPERATORS, has_role, role_of
 from ioc.core.services import audit
 from ioc.core.services.alerts import ServiceError
 from ioc.core.text import fold
-from ioc.dashboard.views import staff_required
 from ioc.feedback import selectors, services
 from ioc.feedback.forms import ActionForm
 from ioc.feedback.models import Photo, ReplyTemplate, Report, Status
@@ -127,7 +127,7 @@ def stats(request):
     rows = selectors.statistics(reports, group)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
-        audit.record(request.user, "export", object_type="feedback.report", request=request, by=group, format=fmt)
+        audit.record_export(request.user, "feedback.report", request=request, by=group, format=fmt)
         return _export(rows, group, fmt)
     return render(
         request, "feedback/stats.html", {"rows": rows, "total": selectors.statistics(reports)[0], "group": group}

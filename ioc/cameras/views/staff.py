@@ -10,10 +10,9 @@ from django.views.decorators.http import require_POST
 from ioc.cameras import selectors, services
 from ioc.cameras.forms import LineForm, ZoneForm
 from ioc.cameras.models import Camera, CountLine, Snapshot, Zone
+from ioc.core.guards import staff_required
 from ioc.core.models import Role
 from ioc.core.permissions import require_role, role_of
-from ioc.core.services import audit
-from ioc.dashboard.views import staff_required
 
 # Snapshots show people: only those who act on alerts see them (Decree 13/2023 spirit).
 SNAPSHOT_ROLES = {Role.ADMIN, Role.OPERATOR}
@@ -56,7 +55,7 @@ def snapshot_image(request, pk: int):
     snapshot = get_object_or_404(Snapshot, pk=pk)
     if not snapshot.image:
         raise Http404
-    audit.record(request.user, "cameras.snapshot.view", snapshot, request=request, camera=snapshot.camera_id)
+    services.record_view(request.user, snapshot, "snapshot", request=request)
     return FileResponse(snapshot.image.open("rb"), content_type="image/jpeg")
 
 
@@ -70,15 +69,13 @@ def camera_setup(request, pk: int):
         if "line-name" in request.POST:
             line_form = LineForm(request.POST, prefix="line")
             if line_form.is_valid():
-                line = services.add_line(camera, **line_form.cleaned_data)
-                audit.record(request.user, "cameras.line.create", line, request=request, camera=camera.pk)
+                services.add_line(camera, **line_form.cleaned_data, by=request.user, request=request)
                 messages.success(request, _("Counting line added"))
                 return redirect("cameras:setup", pk=pk)
         elif "zone-name" in request.POST:
             zone_form = ZoneForm(request.POST, prefix="zone")
             if zone_form.is_valid():
-                zone = services.add_zone(camera, **zone_form.cleaned_data)
-                audit.record(request.user, "cameras.zone.create", zone, request=request, camera=camera.pk)
+                services.add_zone(camera, **zone_form.cleaned_data, by=request.user, request=request)
                 messages.success(request, _("Zone added"))
                 return redirect("cameras:setup", pk=pk)
         for form in (line_form, zone_form):
@@ -112,8 +109,7 @@ def camera_setup_delete(request, pk: int, kind: str, item_pk: int):
     if model is None:
         raise Http404
     item = get_object_or_404(model, pk=item_pk, camera_id=pk)
-    audit.record(request.user, f"cameras.{kind}.delete", item, request=request, name=item.name)
-    services.remove(item)
+    services.remove(item, by=request.user, request=request)
     messages.success(request, _("Deleted"))
     return redirect("cameras:setup", pk=pk)
 
@@ -126,7 +122,7 @@ def live_frame(request, pk: int):
     path = services.live_frame_path(camera.pk)
     if not path.exists():
         raise Http404
-    audit.record(request.user, "cameras.live.view", camera, request=request)
+    services.record_view(request.user, camera, "live", request=request)
     response = FileResponse(path.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "no-store"
     return response

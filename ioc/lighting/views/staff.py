@@ -13,12 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ioc.core.guards import staff_required
 from ioc.core.permissions import OPERATORS, require_role, role_of
-from ioc.core.services import audit
 from ioc.core.tabular import upload_problem
-from ioc.dashboard.views import staff_required
-from ioc.lighting import assets, energy, planning, reports, selectors, services
-from ioc.lighting.models import Cabinet, Circuit, Lamp, MaintenanceRecord, ScheduleRule
+from ioc.lighting import assets, energy, planning, selectors, services
+from ioc.lighting.models import Cabinet, Circuit, Lamp, ScheduleRule
 
 WINDOW_HOURS = 16  # the timeline runs from 16:00 to 08:00
 
@@ -90,13 +89,12 @@ def override(request, pk: int):
     circuit = get_object_or_404(Circuit, pk=pk)
     try:
         level, minutes = int(request.POST.get("level", "")), int(request.POST.get("minutes", ""))
-        item = services.set_override(circuit, level, minutes, request.user, request.POST.get("reason", ""))
+        services.set_override(circuit, level, minutes, request.user, request.POST.get("reason", ""), request=request)
     except ValueError:
         messages.error(request, _("Give the level (0–100) and the minutes as whole numbers"))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        audit.record(request.user, "lighting.override", item, request=request, level=level, minutes=minutes)
         messages.success(request, _("Override set: the circuit's lamps are being commanded"))
     return redirect("lighting:overview")
 
@@ -108,14 +106,7 @@ def lamp_detail(request, pk: int):
         require_role(request.user, OPERATORS)
         action = request.POST.get("action", "").strip()
         if action:
-            MaintenanceRecord.objects.create(
-                lamp=lamp,
-                done_on=timezone.localdate(),
-                action=action[:200],
-                note=request.POST.get("note", "")[:2000],
-                user=request.user,
-            )
-            audit.record(request.user, "lighting.maintenance", lamp, request=request, work=action[:200])
+            services.record_maintenance(lamp, action, request.POST.get("note", ""), by=request.user, request=request)
             messages.success(request, _("Maintenance recorded"))
         return redirect("lighting:lamp", pk=pk)
     return render(
@@ -140,15 +131,12 @@ def asset_import(request):
         if problem := upload_problem(upload):
             messages.error(request, problem)
         else:
-            result = assets.import_assets(upload.read(), upload.name, all_or_nothing=bool(request.POST.get("strict")))
-            audit.record(
-                request.user,
-                "import",
-                object_type="lighting.lamp",
+            result = assets.import_assets(
+                upload.read(),
+                upload.name,
+                all_or_nothing=bool(request.POST.get("strict")),
+                by=request.user,
                 request=request,
-                filename=upload.name,
-                created=result["created"],
-                updated=result["updated"],
             )
     return render(request, "lighting/import.html", {"result": result})
 
@@ -157,11 +145,7 @@ def asset_import(request):
 def asset_export(request, fmt: str):
     if fmt not in ("csv", "xlsx"):
         return HttpResponse(_("CSV or XLSX only"), status=404)
-    audit.record(request.user, "export", object_type="lighting.lamp", request=request, format=fmt)
-    if fmt == "xlsx":
-        body, kind = assets.export_xlsx(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        body, kind = assets.export_csv(), "text/csv; charset=utf-8"
+    body, kind = services.export("lamps", fmt, by=request.user, request=request)
     return HttpResponse(body, content_type=kind, headers={"Content-Disposition": f'attachment; filename="den.{fmt}"'})
 
 
@@ -169,14 +153,7 @@ def asset_export(request, fmt: str):
 def monthly_report(request, year: int, month: int, fmt: str):
     if not (2000 <= year <= 2100 and 1 <= month <= 12) or fmt not in ("pdf", "xlsx"):
         return HttpResponse(_("No such month"), status=404)
-    audit.record(request.user, "export", object_type="lighting.report", request=request, month=f"{year}-{month:02d}")
-    if fmt == "pdf":
-        body, kind = reports.monthly_pdf(year, month), "application/pdf"
-    else:
-        body, kind = (
-            reports.monthly_xlsx(year, month),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+    body, kind = services.export("report", fmt, by=request.user, request=request, year=year, month=month)
     name = f"chieu-sang-{year}-{month:02d}.{fmt}"
     return HttpResponse(body, content_type=kind, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -192,8 +169,9 @@ def rules(request):
         require_role(request.user, OPERATORS)
         form = RuleForm(request.POST)
         if form.is_valid():
-            rule = services.save_rule(form.instance, {c.pk for c in form.cleaned_data["circuits"]})
-            audit.record(request.user, "lighting.rule.create", rule, request=request, name=rule.name)
+            services.save_rule(
+                form.instance, {c.pk for c in form.cleaned_data["circuits"]}, by=request.user, request=request
+            )
             messages.success(request, _("Rule added"))
             return redirect("lighting:rules")
     ordered = [rule for rule, _ids in planning.active_rules()]
@@ -207,16 +185,11 @@ def rule_action(request, pk: int, action: str):
     require_role(request.user, OPERATORS)
     rule = get_object_or_404(ScheduleRule, pk=pk)
     if action == "delete":
-        audit.record(request.user, "lighting.rule.delete", rule, request=request, name=rule.name)
-        rule.delete()
+        services.delete_rule(rule, by=request.user, request=request)
         messages.success(request, _("Deleted"))
     elif action == "toggle":
-        rule.active = not rule.active
         try:
-            if rule.active:
-                services.check_rule(rule, {c.pk for c in rule.circuits.all()})
-            rule.save(update_fields=["active"])
-            audit.record(request.user, "lighting.rule.toggle", rule, request=request, active=rule.active)
+            services.toggle_rule(rule, by=request.user, request=request)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     return redirect("lighting:rules")

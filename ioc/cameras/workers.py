@@ -1,6 +1,6 @@
-"""`ioc camera worker`: one thread per camera, each decoding its stream, analysing a few frames a second and
-writing counts every few seconds. A camera that fails is retried with backoff and raises an alert; the others
-keep running. Never run in the web process."""
+"""`ioc cameras worker`: one thread per camera, each decoding its stream, analysing a few frames a second and
+writing counts every few seconds. A camera that fails is retried with backoff (core's worker base) and raises an
+alert; the others keep running. Never run in the web process."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import threading
 import time
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from django.db import close_old_connections
 from django.utils import timezone
 
 from ioc.cameras import services
@@ -18,6 +17,7 @@ from ioc.cameras.analysis.detect import ClassicalDetector
 from ioc.cameras.analysis.pipeline import Analyzer
 from ioc.cameras.analysis.video import VideoError, open_video
 from ioc.cameras.models import Camera
+from ioc.core.workers import StopWorker, Worker
 
 log = logging.getLogger(__name__)
 LIVE_FRAME_SECONDS = 10  # how often the frame shown on the camera's setup page is refreshed
@@ -32,7 +32,9 @@ def stream_address(camera: Camera) -> str:
     return urlunsplit(parts._replace(netloc=f"{auth}@{parts.hostname}" + (f":{parts.port}" if parts.port else "")))
 
 
-class CameraRunner:
+class CameraRunner(Worker):
+    """One camera's analysis on core's worker base: reconnects with backoff, marks the camera offline on errors."""
+
     def __init__(
         self,
         camera_id: int,
@@ -43,11 +45,13 @@ class CameraRunner:
         max_backoff: float = 60.0,
         realtime: bool = True,
     ):
+        super().__init__(f"camera:{camera_id}")
         self.camera_id, self.stop = camera_id, stop
         self.flush_seconds, self.loop_files = flush_seconds, loop_files
         self.max_backoff, self.realtime = max_backoff, realtime
         self.frames = 0
         self.crossings = 0
+        self._camera: Camera | None = None
 
     def _detector(self, camera: Camera):
         if camera.model_path:
@@ -56,29 +60,22 @@ class CameraRunner:
             return OnnxDetector(camera.model_path)
         return ClassicalDetector()
 
-    def run(self) -> None:
-        backoff = 1.0
-        while not self.stop.is_set():
-            camera = Camera.objects.filter(pk=self.camera_id).first()
-            if camera is None or camera.status == Camera.Status.DISABLED:
-                return
-            try:
-                reconfigured = self._analyse(camera)
-                backoff = 1.0
-                if not (reconfigured or self.loop_files):
-                    return
-            except (VideoError, ValueError, OSError) as exc:
-                log.warning("camera %s: %s", camera.name, exc)
-                services.mark_offline(camera, str(exc))
-                self.stop.wait(backoff)
-                backoff = min(backoff * 2, self.max_backoff)
-            except Exception as exc:  # a bug in one camera's analysis must not stop the others
-                log.exception("camera %s failed", camera.name)
-                services.mark_offline(camera, f"analysis error: {exc}")
-                self.stop.wait(backoff)
-                backoff = min(backoff * 2, self.max_backoff)
-            finally:
-                close_old_connections()
+    def run(self, stop: threading.Event | None = None) -> None:
+        super().run(stop or self.stop)
+
+    def run_once(self) -> bool:
+        camera = self._camera = Camera.objects.filter(pk=self.camera_id).first()
+        if camera is None or camera.status == Camera.Status.DISABLED:
+            raise StopWorker
+        reconfigured = self._analyse(camera)
+        if not (reconfigured or self.loop_files):
+            raise StopWorker
+        return True
+
+    def on_error(self, exc: Exception) -> None:
+        if self._camera is not None:
+            reason = str(exc) if isinstance(exc, VideoError | ValueError | OSError) else f"analysis error: {exc}"
+            services.mark_offline(self._camera, reason)
 
     def _analyse(self, camera: Camera) -> bool:
         """Analyse until the source ends or stops; True when its lines or zones changed (start again with them)."""
@@ -151,5 +148,5 @@ def run_cameras(camera_ids: list[int], stop: threading.Event, **options) -> list
     """Start one runner thread per camera and return them (they stop when `stop` is set)."""
     runners = [CameraRunner(pk, stop, **options) for pk in camera_ids]
     for runner in runners:
-        threading.Thread(target=runner.run, name=f"camera-{runner.camera_id}", daemon=True).start()
+        threading.Thread(target=runner.run, args=(stop,), name=f"camera-{runner.camera_id}", daemon=True).start()
     return runners

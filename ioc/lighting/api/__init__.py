@@ -9,7 +9,6 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from ioc.core.permissions import OPERATORS, STAFF_ROLES, require_role
-from ioc.core.services import audit
 from ioc.lighting import planning, selectors, services
 from ioc.lighting.models import Circuit, Lamp
 
@@ -81,10 +80,11 @@ def build_router() -> Router:
         require_role(request.user, OPERATORS)
         circuit = get_object_or_404(Circuit, pk=payload.circuit)
         try:
-            item = services.set_override(circuit, payload.level, payload.minutes, request.user, payload.reason)
+            item = services.set_override(
+                circuit, payload.level, payload.minutes, request.user, payload.reason, request=request
+            )
         except ValidationError as exc:
             raise HttpError(400, " ".join(exc.messages)) from None
-        audit.record(request.user, "lighting.override", item, request=request, level=payload.level)
         return {"id": item.pk, "expires_at": item.expires_at.isoformat()}
 
     @router.post("/commands")
@@ -94,8 +94,7 @@ def build_router() -> Router:
         lamp = Lamp.objects.filter(code=payload.lamp).first()
         if lamp is None:
             raise HttpError(404, f"No lamp {payload.lamp}")
-        (item,) = services.queue_commands([lamp], payload.level, reason="manual")
-        audit.record(request.user, "lighting.command", lamp, request=request, level=payload.level)
+        item = services.command_lamp(lamp, payload.level, by=request.user, request=request)
         return {"id": item.pk, "lamp": lamp.code, "level": item.level, "status": item.status}
 
     @router.post("/acks")

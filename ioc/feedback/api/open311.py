@@ -7,13 +7,11 @@ adding `extended_attributes` and `notes`. Reporters' personal data never appears
 
 from __future__ import annotations
 
-import hashlib
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import orjson
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils import timezone, translation
@@ -24,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from ioc.core.geojson import gc_paused
 from ioc.core.models import City
 from ioc.core.services.alerts import ServiceError
+from ioc.feedback import services as report_services
 from ioc.feedback.models import Category, Event, Open311Key, Photo, Report
 from ioc.feedback.workflow import CLOSED
 
@@ -59,16 +58,8 @@ class Open311Error(Exception):
         self.description = description
 
 
-def key_hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-def create_key(name: str) -> tuple[Open311Key, str]:
-    """A new api_key for an Open311 client; returns the row and the key, shown only once."""
-    import secrets
-
-    key = secrets.token_urlsafe(24)
-    return Open311Key.objects.create(name=name[:100], prefix=key[:8], key_hash=key_hash(key)), key
+# Keys are issued by a service (the admin and `ioc feedback open311-key` call it); checked here by their hash.
+create_key, key_hash = report_services.create_open311_key, report_services.open311_key_hash
 
 
 # --- rendering -------------------------------------------------------------------------------------------
@@ -403,7 +394,6 @@ def _attributes_from(post) -> dict:
 
 
 def post_request(request, fmt):
-    from ioc.feedback import services as report_services
 
     key = _authenticated_key(request)
     post = request.POST
@@ -451,7 +441,7 @@ def post_request(request, fmt):
     except ServiceError as exc:
         raise Open311Error(400, str(exc)) from None
     if media_url:
-        Event.objects.create(report=report, action="media_url", text=media_url[:1000])
+        report_services.add_media_url(report, media_url)
     return render(
         request,
         fmt,
@@ -480,11 +470,7 @@ def request_updates(request, fmt):
         text = request.POST.get("description", "").strip()
         if not text or len(text) > 4000:
             raise Open311Error(400, "description is required (at most 4000 characters)")
-        with transaction.atomic():
-            event = Event.objects.create(
-                report=report, action="citizen_update", text=text, public=True, to_status=report.status
-            )
-            Report.objects.filter(pk=report.pk).update(updated_at=timezone.now())
+        event = report_services.citizen_update(report, text)
         return render(
             request, fmt, [{"update_id": str(event.pk)}], "service_request_updates", "request_update", status=201
         )

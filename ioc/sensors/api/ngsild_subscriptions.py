@@ -6,16 +6,14 @@ Writes need an operator or administrator token, like every NGSI-LD write.
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.http import HttpResponse
 
 from ioc.core.models import Role
 from ioc.core.permissions import role_of
-from ioc.core.services import audit
 from ioc.sensors import subscriptions
+from ioc.sensors.api.ngsild import MAX_LIMIT, _body, _int, _json, _wants_ld, endpoint
 from ioc.sensors.models import Subscription
 from ioc.sensors.ngsild import NgsiError
-from ioc.sensors.views import MAX_LIMIT, _body, _int, _json, _wants_ld, endpoint
 
 
 def _visible(user):
@@ -34,12 +32,7 @@ def _one(request, sub_id) -> Subscription:
 def subscription_list(request):
     if request.method == "POST":
         body = _body(request)
-        item = subscriptions.apply(Subscription(owner=request.ngsi_user), body, creating=True)
-        with transaction.atomic():
-            if Subscription.objects.filter(sub_id=item.sub_id).exists():
-                raise NgsiError("AlreadyExists", f"subscription {item.sub_id} already exists")
-            item.save()
-            audit.record(request.ngsi_user, "subscription.create", item, request=request, endpoint=item.endpoint)
+        item = subscriptions.create_subscription(body, by=request.ngsi_user, request=request)
         return HttpResponse(status=201, headers={"Location": f"/ngsi-ld/v1/subscriptions/{item.sub_id}"})
     if request.method != "GET":
         raise NgsiError("OperationNotSupported", f"{request.method} is not supported here")
@@ -59,13 +52,9 @@ def subscription_detail(request, sub_id):
         raise NgsiError("OperationNotSupported", f"{request.method} is not supported on a subscription")
     if role_of(request.ngsi_user) not in (Role.ADMIN, Role.OPERATOR):
         raise NgsiError("Forbidden", "This token may not do this")
-    with transaction.atomic():
-        item = _one(request, sub_id)
-        if request.method == "DELETE":
-            audit.record(request.ngsi_user, "subscription.delete", item, request=request, endpoint=item.endpoint)
-            item.delete()
-            return HttpResponse(status=204)
-        subscriptions.apply(item, _body(request), creating=False)
-        item.save()
-        audit.record(request.ngsi_user, "subscription.update", item, request=request, endpoint=item.endpoint)
+    item = _one(request, sub_id)
+    if request.method == "DELETE":
+        subscriptions.delete_subscription(item, by=request.ngsi_user, request=request)
+    else:
+        subscriptions.update_subscription(item, _body(request), by=request.ngsi_user, request=request)
     return HttpResponse(status=204)

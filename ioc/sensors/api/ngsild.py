@@ -10,7 +10,6 @@ import json
 import re
 
 from django.conf import settings
-from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -187,8 +186,7 @@ def entity(request, entity_id):
             ngsild.render(item, attrs, "keyValues" in request.GET.get("options", ""), _wants_ld(request)), request
         )
     if request.method == "DELETE":
-        with transaction.atomic():
-            _entity(entity_id).delete()
+        services.delete_entities([_entity(entity_id).entity_id])
         return HttpResponse(status=204)
     raise NgsiError("OperationNotSupported", f"{request.method} is not supported on an entity")
 
@@ -242,9 +240,7 @@ def batch(request, operation):
         raise NgsiError("RequestEntityTooLarge", f"at most {MAX_BATCH} entities per batch")
     if operation == "delete":
         ids = [i for i in body if isinstance(i, str)]
-        with transaction.atomic():
-            existing = set(Entity.objects.filter(entity_id__in=ids).values_list("entity_id", flat=True))
-            Entity.objects.filter(entity_id__in=existing).delete()
+        existing = services.delete_entities(ids)
         errors = [
             {"entityId": i, "error": NgsiError("ResourceNotFound", f"{i} does not exist").problem()}
             for i in ids

@@ -9,10 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ioc.core.guards import staff_required
 from ioc.core.permissions import OPERATORS, require_role, role_of
-from ioc.core.services import audit
 from ioc.core.tabular import upload_problem
-from ioc.dashboard.views import staff_required
 from ioc.sensors import services
 from ioc.sensors.aqi import vn_aqi
 from ioc.sensors.forms import DeviceForm, RuleForm
@@ -88,8 +87,13 @@ def device_edit(request, pk: int):
     before = {"unit": entity.unit_id, "department": entity.department_id, "interval": entity.expected_interval_s}
     form = DeviceForm(request.POST, instance=entity)
     if form.is_valid():
-        services.save_device(form.save(commit=False), moved="lat" in form.changed_data or "lon" in form.changed_data)
-        audit.record(request.user, "sensors.device.update", entity, request=request, before=before)
+        services.save_device(
+            form.save(commit=False),
+            moved="lat" in form.changed_data or "lon" in form.changed_data,
+            by=request.user,
+            request=request,
+            before=before,
+        )
         messages.success(request, _("Device saved"))
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -104,10 +108,7 @@ def rule_add(request, pk: int):
     entity = get_object_or_404(Entity, pk=pk)
     form = RuleForm(request.POST, entity=entity)
     if form.is_valid():
-        rule = form.save(commit=False)
-        rule.entity = entity
-        rule.save()
-        audit.record(request.user, "sensors.rule.create", rule, request=request, device=entity.entity_id)
+        services.add_device_rule(entity, form.save(commit=False), by=request.user, request=request)
         messages.success(request, _("Rule added"))
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -119,8 +120,7 @@ def rule_add(request, pk: int):
 def rule_delete(request, pk: int, rule_pk: int):
     require_role(request.user, OPERATORS)
     rule = get_object_or_404(Rule, pk=rule_pk, entity_id=pk)
-    audit.record(request.user, "sensors.rule.delete", rule, request=request, name=rule.name)
-    rule.delete()
+    services.delete_rule(rule, by=request.user, request=request)
     messages.success(request, _("Rule deleted"))
     return redirect("sensors:device", pk=pk)
 
@@ -137,14 +137,5 @@ def device_import(request):
         if problem := upload_problem(upload):
             messages.error(request, problem)
         else:
-            result = import_devices(upload.read(), upload.name)
-            audit.record(
-                request.user,
-                "import",
-                object_type="sensors.entity",
-                request=request,
-                filename=upload.name,
-                created=result["created"],
-                updated=result["updated"],
-            )
+            result = import_devices(upload.read(), upload.name, by=request.user, request=request)
     return render(request, "sensors/import.html", {"result": result})

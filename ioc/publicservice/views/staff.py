@@ -3,10 +3,8 @@ letters, imports with a progress bar, and the report for any period."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 
-from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -14,12 +12,10 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ioc.core.guards import staff_required
 from ioc.core.models import AdministrativeUnit
 from ioc.core.permissions import OPERATORS, require_role
-from ioc.core.services import audit
-from ioc.core.services.calendar import deadline_after
-from ioc.dashboard.views import staff_required
-from ioc.publicservice import indicators, reports, selectors
+from ioc.publicservice import indicators, selectors, services
 from ioc.publicservice.models import ImportRun, Procedure, ServiceFile
 
 MAX_IMPORT_BYTES = 200 * 1024 * 1024
@@ -79,8 +75,7 @@ def letter(request, code: str):
     file = get_object_or_404(ServiceFile.objects.select_related("procedure"), code=code)
     days = int(request.GET.get("days") or 3) if (request.GET.get("days") or "3").isdigit() else 3
     reason = (request.GET.get("reason") or _("The file needs further verification")).strip()[:500]
-    pdf = reports.apology_letter(file, deadline_after(timezone.now(), max(1, min(days, 60))), reason)
-    audit.record(request.user, "export", file, request=request, document="apology_letter")
+    pdf = services.apology_letter(file, max(1, min(days, 60)), reason, by=request.user, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="xin-loi-{code}.pdf"'
     return response
@@ -89,23 +84,10 @@ def letter(request, code: str):
 @staff_required
 def report(request, fmt: str):
     start, end = _period(request)
-    audit.record(
-        request.user,
-        "export",
-        object_type="publicservice.report",
-        request=request,
-        format=fmt,
-        period=f"{start}..{end}",
-    )
-    if fmt == "pdf":
-        response = HttpResponse(reports.daily_pdf(start, end), content_type="application/pdf")
-    elif fmt == "xlsx":
-        response = HttpResponse(
-            reports.daily_xlsx(start, end),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
+    if fmt not in ("pdf", "xlsx"):
         raise Http404
+    body, kind = services.export_report(start, end, fmt, by=request.user, request=request)
+    response = HttpResponse(body, content_type=kind)
     response["Content-Disposition"] = f'attachment; filename="bao-cao-tthc-{start:%Y%m%d}-{end:%Y%m%d}.{fmt}"'
     return response
 
@@ -128,25 +110,13 @@ def import_upload(request):
         return JsonResponse({"message": _("Only CSV or XLSX files can be imported")}, status=400)
     if upload.size > MAX_IMPORT_BYTES:
         return JsonResponse({"message": _("The file is larger than 200 MB")}, status=413)
-    kind = "procedures" if request.POST.get("kind") == "procedures" else "files"
-    folder = settings.DATA_DIR / "imports"
-    folder.mkdir(exist_ok=True)
-    path = folder / f"{secrets.token_hex(8)}-{upload.name[-50:]}"
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    run = ImportRun.objects.create(
-        kind=kind,
-        filename=upload.name[:300],
-        path=str(path),
-        state="queued",
+    run = services.queue_import(
+        upload,
+        "procedures" if request.POST.get("kind") == "procedures" else "files",
         all_or_nothing=request.POST.get("all_or_nothing") == "1",
-        user=request.user,
+        by=request.user,
+        request=request,
     )
-    audit.record(request.user, "import", run, request=request, filename=upload.name)
-    from ioc.publicservice.tasks import run_import
-
-    run_import(run.pk)
     return JsonResponse({"run": run.pk, "status_url": f"/dashboard/publicservice/import/{run.pk}/"})
 
 

@@ -1,0 +1,60 @@
+"""Device telemetry over MQTT, served by core's consumer (`ioc ingest-mqtt`, `ioc.core.mqtt`).
+
+Topic `ioc/devices/{entity id}/telemetry`, payload a JSON object of attribute → value with an optional
+`observedAt`. Readings are unique per time, so a message the broker redelivers is stored once. Malformed messages,
+unknown devices and a device over its rate are refused one by one; the core puts them in the dead letters.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict, deque
+
+import orjson
+
+from ioc.sensors.ngsild import NgsiError, observed
+from ioc.sensors.services import ingest_telemetry
+
+TOPIC = "ioc/devices/+/telemetry"
+
+
+class DeviceTelemetry:
+    """A batch handler for device telemetry, limiting each device to `per_device_per_second` messages."""
+
+    def __init__(self, per_device_per_second: int = 20):
+        self.per_device = per_device_per_second
+        self._recent: dict[str, deque] = defaultdict(deque)
+
+    def _limited(self, device: str, now: float) -> bool:
+        window = self._recent[device]
+        while window and now - window[0] > 1.0:
+            window.popleft()
+        window.append(now)
+        return len(window) > self.per_device
+
+    def __call__(self, messages: list[tuple[str, bytes]]) -> list[tuple[int, str]]:
+        readings, positions, refused = [], [], []
+        now = time.monotonic()
+        for index, (topic, payload) in enumerate(messages):
+            parts = topic.split("/")
+            device = parts[2] if len(parts) == 4 else ""
+            try:
+                if self._limited(device, now):
+                    raise ValueError("too many messages from this device (rate limit)")
+                try:
+                    body = orjson.loads(payload)
+                except orjson.JSONDecodeError as exc:
+                    raise ValueError(f"not valid JSON: {exc}") from None
+                if not isinstance(body, dict) or not body:
+                    raise ValueError("payload must be a non-empty JSON object of attribute → value")
+                at = observed(body.pop("observedAt", None), "observedAt")
+            except (ValueError, NgsiError) as exc:
+                refused.append((index, getattr(exc, "detail", None) or str(exc)))
+                continue
+            readings.append((device, body, at))
+            positions.append(index)
+        return refused + [(positions[i], reason) for i, reason in (ingest_telemetry(readings) if readings else [])]
+
+
+def mqtt_handlers() -> dict:
+    return {TOPIC: DeviceTelemetry()}

@@ -1,0 +1,39 @@
+"""Apply Vietnamese translations from a Python dict file to the catalogue, fill the English catalogue with the
+English source texts (so both are complete), and compile both. `python scripts/fill_translations.py [DICT.py]`."""
+
+import runpy
+import sys
+from pathlib import Path
+
+import polib
+
+LOCALE = Path(__file__).resolve().parents[1] / "ioc" / "locale"
+
+
+def main() -> None:
+    new = runpy.run_path(sys.argv[1])["VI"] if len(sys.argv) > 1 else {}
+    vi = polib.pofile(str(LOCALE / "vi" / "LC_MESSAGES" / "django.po"))
+    for entry in vi:
+        if entry.msgid in new:
+            entry.msgstr = new[entry.msgid]
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+            entry.previous_msgid = None
+    vi.save()
+    vi.save_as_mofile(str(LOCALE / "vi" / "LC_MESSAGES" / "django.mo"))
+    en = polib.pofile(str(LOCALE / "en" / "LC_MESSAGES" / "django.po"))
+    for entry in en:
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+        if entry.msgid_plural:
+            entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
+        else:
+            entry.msgstr = entry.msgid
+    en.save()
+    en.save_as_mofile(str(LOCALE / "en" / "LC_MESSAGES" / "django.mo"))
+    missing = [e.msgid for e in vi if not e.obsolete and (not e.msgstr or "fuzzy" in e.flags) and not e.msgid_plural]
+    print(f"{len(missing)} Vietnamese entries still missing", *missing[:40], sep="\n")
+
+
+if __name__ == "__main__":
+    main()
