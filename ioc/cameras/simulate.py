@@ -1,5 +1,5 @@
 """Demo cameras for Lai Châu: three junction views as synthetic video (generated here, no downloads), looped
-through the real pipeline by the same runner `ioc camera worker` uses, so the demo's counts come from analysis.
+through the real pipeline by the same runner `ioc cameras worker` uses, so the demo's counts come from analysis.
 
 Two weeks of history are filled in once, from one analysis of each clip scaled by a daily traffic profile (morning
 and late-afternoon peaks, quiet nights), so the heat map and the unusual-traffic check have something to compare."""

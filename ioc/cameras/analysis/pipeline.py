@@ -117,7 +117,7 @@ def count_file(
     crowd_seconds: float = 10.0,
     max_frames: int | None = None,
 ) -> dict:
-    """Analyse a recorded file from start to end and return the counts (what `ioc camera count` prints)."""
+    """Analyse a recorded file from start to end and return the counts (what `ioc cameras count` prints)."""
     capture, fps, size = open_video(path)
     try:
         analyzer = Analyzer(
