@@ -141,7 +141,12 @@ class MqttConsumer(BatchWorker):
             batch, self._pending = self._pending[: self.batch_size], self._pending[self.batch_size :]
         if not batch:
             return False
-        self.process([Message(topic=m.topic, payload=m.payload, ref=m) for m in batch])
+        try:
+            self.process([Message(topic=m.topic, payload=m.payload, ref=m) for m in batch])
+        except Exception:  # the database is away: keep them, unacknowledged, for the next try after the backoff
+            with self._lock:
+                self._pending[:0] = batch
+            raise
         # Stored or dead-lettered, each of them: now the broker may forget them.
         for message in batch:
             self.client.ack(message.mid, message.qos)

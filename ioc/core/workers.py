@@ -26,7 +26,7 @@ import threading
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
@@ -58,7 +58,6 @@ class Counters:
     dead_lettered: int = 0
     errors: int = 0
     last_error: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def register_replayer(worker: str, handler_factory: Callable[[], Callable]) -> None:
