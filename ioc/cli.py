@@ -67,6 +67,7 @@ def cmd_demo(args) -> int:
     # SIGTERM (from a service manager or `timeout`) stops the demo like Ctrl-C does: children included.
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     env = {**os.environ, "IOC_DATA_DIR": str(settings.DATA_DIR), "IOC_DEMO": "1"}
+    env.setdefault("IOC_BASE_URL", f"http://127.0.0.1:{args.port}")  # links in the worker's emails
     children = [
         subprocess.Popen([sys.executable, "-m", "ioc.cli", "worker"], env=env),
         subprocess.Popen([sys.executable, "-m", "ioc.cli", "simulate"], env=env),

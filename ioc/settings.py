@@ -215,6 +215,8 @@ IOC = {
     "MQTT_PORT": int(os.environ.get("IOC_MQTT_PORT", 1883)),
     "MQTT_USER": os.environ.get("IOC_MQTT_USER") or None,
     "MQTT_PASSWORD": os.environ.get("IOC_MQTT_PASSWORD") or None,
+    # Where users reach this IOC: links in emails, SMS and Zalo messages are built on it.
+    "BASE_URL": (os.environ.get("IOC_BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
 }
 
 LOGGING = {

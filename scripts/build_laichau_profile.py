@@ -27,6 +27,55 @@ OLD_UNITS = [
 ]
 NEW_WARDS = [("03388", "Phường Đoàn Kết"), ("03408", "Phường Tân Phong")]
 
+# Streets and places for demo addresses and cameras, which department each kind of case goes to, the demo's
+# officer accounts.
+CITY_DATA = {
+    "streets": [
+        "Đường Trần Phú",
+        "Đại lộ Lê Lợi",
+        "Đường Nguyễn Hữu Thọ",
+        "Đường 30 tháng 4",
+        "Đường Võ Nguyên Giáp",
+        "Đường Trường Chinh",
+        "Đường Điện Biên Phủ",
+        "Quốc lộ 4D",
+        "Đường Ngô Quyền",
+        "Đường Hoàng Văn Thụ",
+        "Đường Trần Hưng Đạo",
+        "Đường Lê Duẩn",
+    ],
+    "places": ["Ngã tư Trần Hưng Đạo – Lê Duẩn", "Nút giao Võ Nguyên Giáp", "Quảng trường Nhân dân"],
+    "routing": {
+        "hotline": {
+            "fire": "pccc",
+            "accident": "cong-an",
+            "flooding": "tai-nguyen-moi-truong",
+            "landslide": "tai-nguyen-moi-truong",
+            "public_order": "cong-an",
+            "medical": "y-te",
+            "infrastructure": "quan-ly-do-thi",
+            "environment": "tai-nguyen-moi-truong",
+        },
+        "feedback": {
+            "den-duong": "quan-ly-do-thi",
+            "duong-hu-hong": "quan-ly-do-thi",
+            "lan-chiem": "quan-ly-do-thi",
+            "rac-thai": "tai-nguyen-moi-truong",
+            "sat-lo": "tai-nguyen-moi-truong",
+            "an-ninh": "cong-an",
+            "cay-xanh": "quan-ly-do-thi",
+            "nuoc": "quan-ly-do-thi",
+            "khac": "vp-ubnd",
+        },
+    },
+    "demo_accounts": [
+        {"username": "qldt", "role": "department_officer", "department": "quan-ly-do-thi"},
+        {"username": "congan", "role": "department_officer", "department": "cong-an"},
+        {"username": "doanket", "role": "ward_officer", "unit": "Phường Đoàn Kết"},
+        {"username": "tanphong", "role": "ward_officer", "unit": "Phường Tân Phong"},
+    ],
+}
+
 DEPARTMENTS = [
     ("vp-ubnd", "Văn phòng HĐND và UBND", False),
     ("cong-an", "Công an thành phố", True),
@@ -131,6 +180,7 @@ def main() -> None:
             "Ranh giới phường/xã là gần đúng.",
         },
         "departments": [{"code": c, "name": n, "is_police": p} for c, n, p in DEPARTMENTS],
+        **CITY_DATA,
         "features": features,
     }
     out = HERE / "profile.geojson"

@@ -19,10 +19,11 @@ from ioc.cameras.analysis.pipeline import count_file
 from ioc.cameras.models import Camera, CountBin, CountLine, Zone
 from ioc.cameras.synthetic import Mover, write_video
 from ioc.cameras.workers import run_cameras
+from ioc.core.selectors import city_data
 from ioc.core.services.geo import current_units, random_point_in, unit_at
 
 log = logging.getLogger(__name__)
-JUNCTIONS = ("Ngã tư Trần Hưng Đạo – Lê Duẩn", "Nút giao Võ Nguyên Giáp", "Quảng trường Nhân dân")
+CAMERAS = 3  # one synthetic clip each
 W, H, FPS, SECONDS = 640, 360, 10, 40
 # Share of a day's traffic in each hour (Vietnamese city: 6–8 h and 16–18 h peaks).
 PROFILE = [
@@ -83,7 +84,9 @@ def ensure_cameras(rng: random.Random) -> list[Camera]:
         return list(Camera.objects.exclude(status=Camera.Status.DISABLED))
     units = [u for u in current_units() if u.geometry]
     cameras = []
-    for index, name in enumerate(JUNCTIONS):
+    places = city_data("places")[:CAMERAS]
+    names = places + [f"Camera {n}" for n in range(len(places) + 1, CAMERAS + 1)]
+    for index, name in enumerate(names):
         lat, lon = random_point_in(rng.choice(units).geometry, rng)
         camera = Camera.objects.create(
             name=name,

@@ -17,6 +17,13 @@ class City(models.Model):
     center_lon = models.FloatField()
     zoom = models.PositiveSmallIntegerField(default=13)
     attribution = models.TextField(blank=True)
+    # City data that simulators, routing and the demo read, so another city's profile changes them.
+    streets = models.JSONField(default=list, blank=True, help_text=_("Street names used for demo addresses"))
+    places = models.JSONField(default=list, blank=True, help_text=_("Landmarks and junctions (demo cameras)"))
+    routing = models.JSONField(
+        default=dict, blank=True, help_text=_("Per domain, which department code each kind of case goes to")
+    )
+    demo_accounts = models.JSONField(default=list, blank=True, help_text=_("The demo's officer accounts"))
 
     def __str__(self) -> str:
         return self.name

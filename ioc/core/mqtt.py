@@ -109,7 +109,10 @@ class MqttConsumer(BatchWorker):
         self.handlers = topic_handlers() if handlers is None else handlers
         self.client = new_client(client_id, clean_session=False, manual_ack=True)
         self.client.on_connect = self._on_connect
+        self.client.on_subscribe = lambda *args: self.subscribed.set()
+        self.client.on_disconnect = lambda *args: self.subscribed.clear()
         self.client.on_message = self._on_message
+        self.subscribed = threading.Event()  # the broker confirmed our subscriptions (tests and probes wait on it)
         self.client.reconnect_delay_set(min_delay=1, max_delay=10)
         self._pending: list = []
         self._lock = threading.Lock()

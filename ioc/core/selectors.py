@@ -10,7 +10,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from ioc.core.geojson import point_collection, raw_rows
-from ioc.core.models import AdministrativeUnit, Alert, Incident, Severity
+from ioc.core.models import AdministrativeUnit, Alert, City, Department, Incident, Severity
 from ioc.core.permissions import apply_scope
 from ioc.core.services.geo import current_units, units_rolling_up_to
 
@@ -214,3 +214,36 @@ def count_dead_letters() -> int:
     from ioc.core.models import DeadLetter
 
     return DeadLetter.objects.count()
+
+
+# --- the city profile's data (streets, places, routing) ------------------------------------------------------
+
+
+def city_data(name: str):
+    """One member of the loaded city profile (streets, places, routing, demo_accounts); empty when none is loaded."""
+    city = City.objects.first()
+    value = getattr(city, name, None) if city else None
+    return value if value is not None else City._meta.get_field(name).get_default()
+
+
+def routed_department_code(domain: str, key: str) -> str | None:
+    """The department code the city routes a kind of case to: `routing.<domain>.<key>`, else `<domain>.default`."""
+    table = city_data("routing").get(domain) or {}
+    return table.get(key) or table.get("default")
+
+
+def routed_department(domain: str, key: str) -> Department | None:
+    code = routed_department_code(domain, key)
+    return Department.objects.filter(code=code).first() if code else None
+
+
+def keys_routed_to(domain: str, department_code: str | None) -> list[str]:
+    """The kinds of case of a domain that the city routes to one department."""
+    table = city_data("routing").get(domain) or {}
+    return [key for key, code in table.items() if key != "default" and code == department_code]
+
+
+def demo_address(rng, unit) -> str:
+    """A plausible address in a unit for simulated reports and calls: one of the city's streets, then the unit."""
+    streets = city_data("streets")
+    return f"{rng.choice(streets)}, {unit.name}" if streets else unit.name

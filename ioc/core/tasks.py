@@ -4,9 +4,10 @@ import logging
 
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from ioc.core.registry import registry
+from ioc.core.services import notify
 
 log = logging.getLogger(__name__)
 
@@ -33,3 +34,8 @@ def run_due_jobs(minute: int) -> list[str]:
 def periodic_dispatcher():
     now = timezone.localtime()
     return run_due_jobs(now.hour * 60 + now.minute)
+
+
+@db_task(retries=2, retry_delay=60)
+def deliver_notifications(user_ids: list[int], title: str, body: str, url: str, severity: int) -> None:
+    notify.deliver(user_ids, title, body, url, severity)

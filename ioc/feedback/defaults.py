@@ -6,18 +6,19 @@ Created by the demo when missing; a city edits them in the admin (department, de
 from django.db import transaction
 
 from ioc.core.models import Department
+from ioc.core.selectors import routed_department
 from ioc.feedback.models import Category, CategoryAttribute
 
 YES_NO = [{"key": "co", "name": "Có"}, {"key": "khong", "name": "Không"}]
 
-# code, name, English name, group, department, police, urgent, working days, radius m, questions
+# code, name, English name, group, police, urgent, working days, radius m, questions.
+# The department each goes to is the city's choice: `routing.feedback` in the city profile.
 CATEGORIES = [
     (
         "den-duong",
         "Đèn chiếu sáng công cộng hỏng",
         "Broken street light",
         "Hạ tầng",
-        "quan-ly-do-thi",
         False,
         False,
         3,
@@ -42,7 +43,6 @@ CATEGORIES = [
         "Đường, cầu, cống hư hỏng",
         "Damaged road, bridge or drain",
         "Hạ tầng",
-        "quan-ly-do-thi",
         False,
         False,
         3,
@@ -57,7 +57,6 @@ CATEGORIES = [
         "Lấn chiếm vỉa hè, lòng đường",
         "Pavement encroachment",
         "Trật tự đô thị",
-        "quan-ly-do-thi",
         True,
         False,
         3,
@@ -82,7 +81,6 @@ CATEGORIES = [
         "Rác thải, vệ sinh môi trường",
         "Rubbish and sanitation",
         "Môi trường",
-        "tai-nguyen-moi-truong",
         False,
         False,
         3,
@@ -106,7 +104,6 @@ CATEGORIES = [
         "Sạt lở đất, đá",
         "Landslide",
         "Thiên tai",
-        "tai-nguyen-moi-truong",
         False,
         True,
         1,
@@ -121,27 +118,25 @@ CATEGORIES = [
         "An ninh, trật tự",
         "Security and public order",
         "An ninh",
-        "cong-an",
         True,
         True,
         1,
         200,
         [("chi_tiet", "text", "Mô tả thêm (số người, phương tiện…)", False, [])],
     ),
-    ("cay-xanh", "Cây xanh gãy, đổ", "Fallen or dangerous tree", "Hạ tầng", "quan-ly-do-thi", False, False, 3, 50, []),
+    ("cay-xanh", "Cây xanh gãy, đổ", "Fallen or dangerous tree", "Hạ tầng", False, False, 3, 50, []),
     (
         "nuoc",
         "Cấp nước, thoát nước, ngập úng",
         "Water supply, drainage, flooding",
         "Hạ tầng",
-        "quan-ly-do-thi",
         False,
         False,
         3,
         150,
         [],
     ),
-    ("khac", "Vấn đề khác", "Other", "Khác", "vp-ubnd", False, False, 15, 50, []),
+    ("khac", "Vấn đề khác", "Other", "Khác", False, False, 15, 50, []),
 ]
 
 
@@ -149,8 +144,8 @@ CATEGORIES = [
 def ensure_default_categories() -> int:
     """Create the default categories that are missing (existing ones are left as the city edited them)."""
     created = 0
-    for order, (code, name, name_en, group, dept, police, urgent, days, radius, questions) in enumerate(CATEGORIES):
-        department = Department.objects.filter(code=dept).first() or Department.objects.first()
+    for order, (code, name, name_en, group, police, urgent, days, radius, questions) in enumerate(CATEGORIES):
+        department = routed_department("feedback", code) or Department.objects.first()
         if department is None or Category.objects.filter(code=code).exists():
             continue
         category = Category.objects.create(

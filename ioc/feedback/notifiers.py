@@ -2,7 +2,8 @@
 
 A notifier is any class with `send(report, message)`; the list in settings `IOC["FEEDBACK_NOTIFIERS"]` is used.
 The built-in SMS and Zalo notifiers only log (no gateway contract here); a city plugs in its provider's.
-Delivery runs after the transaction commits and a failing channel never blocks the others.
+Delivery is queued on the task queue after the transaction commits (never in the request), messages carry the
+absolute tracking link built on IOC_BASE_URL, and a failing channel never blocks the others.
 """
 
 from __future__ import annotations
@@ -12,7 +13,12 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from ioc.core.services.notify import absolute_url
+from ioc.feedback.models import Report
 
 log = logging.getLogger(__name__)
 
@@ -22,8 +28,8 @@ class EmailNotifier:
         if not report.reporter_email:
             return False
         send_mail(
-            f"[Phản ánh {report.tracking_code}] {report.category.name}",
-            f"{message}\n\nTheo dõi: /phan-anh/theo-doi/{report.tracking_code}/",
+            _("[Report %(code)s] %(category)s") % {"code": report.tracking_code, "category": report.category.name},
+            _("%(message)s\n\nFollow it: %(link)s") % {"message": message, "link": tracking_link(report)},
             settings.DEFAULT_FROM_EMAIL,
             [report.reporter_email],
         )
@@ -36,7 +42,7 @@ class LoggingSmsNotifier:
     def send(self, report, message: str) -> bool:
         if not report.reporter_phone:
             return False
-        log.info("SMS to %s…: %s", report.reporter_phone[:4], message)
+        log.info("SMS to %s…: %s %s", report.reporter_phone[:4], message, tracking_link(report))
         return True
 
 
@@ -46,7 +52,7 @@ class LoggingZaloNotifier:
     def send(self, report, message: str) -> bool:
         if not report.reporter_phone:
             return False
-        log.info("Zalo to %s…: %s", report.reporter_phone[:4], message)
+        log.info("Zalo to %s…: %s %s", report.reporter_phone[:4], message, tracking_link(report))
         return True
 
 
@@ -58,9 +64,12 @@ def configured() -> list:
     return [import_string(path)() for path in paths]
 
 
-def _deliver(report_id: int, message: str) -> None:
-    from ioc.feedback.models import Report
+def tracking_link(report) -> str:
+    return absolute_url(reverse("feedback:track", args=[report.tracking_code]))
 
+
+def deliver(report_id: int, message: str) -> None:
+    """Run by the task queue: the message through every configured notifier."""
     report = Report.objects.select_related("category").filter(pk=report_id).first()
     if report is None:
         return
@@ -72,6 +81,9 @@ def _deliver(report_id: int, message: str) -> None:
 
 
 def tell_reporter(report, message: str) -> None:
-    """Queue a message to the reporter for after the commit."""
+    """Queue a message to the reporter on the task queue, once the transaction commits."""
+    from ioc.feedback.tasks import tell_reporter_later
+
     if report.reporter_email or report.reporter_phone:
-        transaction.on_commit(lambda: _deliver(report.pk, message))
+        report_id, text = report.pk, str(message)
+        transaction.on_commit(lambda: tell_reporter_later(report_id, text))

@@ -19,6 +19,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from ioc.core.models import Role
+from ioc.core.selectors import demo_address
 from ioc.core.services.geo import current_units
 from ioc.feedback import services
 from ioc.feedback.models import Category, Event, Report
@@ -36,16 +37,6 @@ TEXTS = {
     "nuoc": ["Vỡ ống nước, nước chảy lênh láng", "Ngập sâu khi mưa do cống tắc"],
     "khac": ["Biển báo giao thông bị mất", "Tiếng ồn từ công trình ban đêm"],
 }
-STREETS = [
-    "Đường Trần Phú",
-    "Đại lộ Lê Lợi",
-    "Đường Nguyễn Hữu Thọ",
-    "Đường 30 tháng 4",
-    "Đường Võ Nguyên Giáp",
-    "Đường Trường Chinh",
-    "Quốc lộ 4D",
-    "Đường Ngô Quyền",
-]
 REPLIES = [
     "Đã cử tổ công tác kiểm tra và khắc phục.",
     "Đã sửa chữa xong, mời bà con kiểm tra.",
@@ -89,7 +80,7 @@ def submit_one(rng: random.Random, units, categories, at=None) -> Report | None:
         description=rng.choice(TEXTS.get(category.code, TEXTS["khac"])),
         lat=lat,
         lon=lon,
-        address=f"{rng.choice(STREETS)}, {unit.name}",
+        address=demo_address(rng, unit),
         attributes=answers,
         photos=[photo(rng)],
         reporter_name=""

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ioc.core.registry import AlertKind, Domain, KpiTile, MapLayer
 from ioc.hotline.models import Call
-from ioc.hotline.services import ROUTING
+from ioc.hotline.services import SEVERITY
 
 SOPS = {
     Call.Topic.FIRE: (
@@ -59,7 +59,7 @@ DOMAIN = Domain(
             severity=severity,
             sop=SOPS.get(topic, (_("Confirm the report with the caller"), _("Assign the responsible department"))),
         )
-        for topic, (_dept, severity) in ROUTING.items()
+        for topic, severity in SEVERITY.items()
     ),
     api_router="ioc.hotline.api.build_router",
     simulator="ioc.hotline.simulate.run",

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from ioc.core.models import Role
 from ioc.core.permissions import OPERATORS, apply_scope, has_role
+from ioc.core.selectors import keys_routed_to
 from ioc.core.services import audit
 from ioc.hotline.models import Call
 
@@ -15,10 +16,8 @@ from ioc.hotline.models import Call
 def visible_calls(user, filters=None):
     """City-wide roles see every call; ward officers their unit's; department officers the topics routed to them."""
     if has_role(user, Role.DEPARTMENT_OFFICER):
-        from ioc.hotline.services import ROUTING
-
         code = user.profile.department.code if user.profile.department else None
-        qs = Call.objects.filter(topic__in=[t for t, (dept, _) in ROUTING.items() if dept == code])
+        qs = Call.objects.filter(topic__in=keys_routed_to("hotline", code))
     else:
         qs = apply_scope(Call.objects.all(), user)
     if filters and filters.unit:

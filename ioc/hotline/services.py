@@ -8,21 +8,22 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ioc.core.models import Department
+from ioc.core.selectors import routed_department
 from ioc.core.services.alerts import ServiceError, raise_alert
 from ioc.core.services.geo import in_vietnam, unit_at
 from ioc.hotline.models import Call
 
-# Which department an alert of each topic is routed to, and how severe it is by default.
-ROUTING = {
-    Call.Topic.FIRE: ("pccc", "critical"),
-    Call.Topic.ACCIDENT: ("cong-an", "major"),
-    Call.Topic.FLOODING: ("tai-nguyen-moi-truong", "major"),
-    Call.Topic.LANDSLIDE: ("tai-nguyen-moi-truong", "critical"),
-    Call.Topic.PUBLIC_ORDER: ("cong-an", "warning"),
-    Call.Topic.MEDICAL: ("y-te", "major"),
-    Call.Topic.INFRASTRUCTURE: ("quan-ly-do-thi", "warning"),
-    Call.Topic.ENVIRONMENT: ("tai-nguyen-moi-truong", "info"),
+# How severe an alert of each topic is by default. Which department it goes to is the city's choice:
+# `routing.hotline` in the city profile.
+SEVERITY = {
+    Call.Topic.FIRE: "critical",
+    Call.Topic.ACCIDENT: "major",
+    Call.Topic.FLOODING: "major",
+    Call.Topic.LANDSLIDE: "critical",
+    Call.Topic.PUBLIC_ORDER: "warning",
+    Call.Topic.MEDICAL: "major",
+    Call.Topic.INFRASTRUCTURE: "warning",
+    Call.Topic.ENVIRONMENT: "info",
 }
 
 
@@ -63,18 +64,17 @@ def record_call(
         received_at=received_at,
         taken_by=taken_by,
     )
-    dept_code, severity = ROUTING[Call.Topic(topic)]
     raise_alert(
         kind=f"hotline.{topic}",
         # One source per place and topic: repeated calls about the same fire fold into one alert.
         source=f"hotline:{topic}:{round(lat, 3)},{round(lon, 3)}",
         title=f"{Call.Topic(topic).label}: {call.summary[:120]}",
         message=f"{call.get_channel_display()} — {call.address or ''} {call.summary}".strip(),
-        severity=severity,
+        severity=SEVERITY[Call.Topic(topic)],
         lat=lat,
         lon=lon,
         unit=call.unit,
-        department=Department.objects.filter(code=dept_code).first(),
+        department=routed_department("hotline", topic),
         data={"call_id": call.pk},
         at=received_at,
     )

@@ -8,24 +8,13 @@ from threading import Event
 
 from django.db import close_old_connections
 
+from ioc.core.selectors import demo_address
 from ioc.core.services.geo import current_units, random_point_in
 from ioc.hotline.models import Call
 from ioc.hotline.services import record_call
 
 log = logging.getLogger(__name__)
 
-STREETS = [
-    "Đường Trần Phú",
-    "Đại lộ Lê Lợi",
-    "Đường Nguyễn Hữu Thọ",
-    "Đường 30 tháng 4",
-    "Đường Võ Nguyên Giáp",
-    "Đường Trường Chinh",
-    "Đường Điện Biên Phủ",
-    "Quốc lộ 4D",
-    "Đường Ngô Quyền",
-    "Đường Hoàng Văn Thụ",
-]
 SCENARIOS = [
     (
         Call.Topic.INFRASTRUCTURE,
@@ -81,7 +70,7 @@ def make_call(rng: random.Random, units, received_at=None) -> Call:
         summary=rng.choice(texts),
         lat=lat,
         lon=lon,
-        address=f"{rng.choice(STREETS)}, {unit.name}",
+        address=demo_address(rng, unit),
         caller_name=f"{rng.choice(FAMILY)} {rng.choice(GIVEN)}",
         caller_phone="09" + "".join(str(rng.randint(0, 9)) for _ in range(8)),
         received_at=received_at,

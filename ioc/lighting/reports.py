@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import io
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from ioc.core.pdf import new_pdf, title
 from ioc.lighting import energy, selectors
 
-HEADERS = ["Tên", "kWh", "kWh nền (toàn công suất)", "Tiết kiệm", "Chi phí (VNĐ)", "Tiết kiệm (VNĐ)"]
+
+def _headers() -> list[str]:
+    return [_("Name"), "kWh", _("Baseline kWh (full power)"), _("Saving"), _("Cost (VND)"), _("Saved (VND)")]
 
 
 def _pct(value) -> str:
@@ -23,24 +26,33 @@ def _vnd(value) -> str:
 def monthly_pdf(year: int, month: int) -> bytes:
     data = energy.month(year, month)
     pdf = new_pdf()
-    title(pdf, f"Báo cáo chiếu sáng công cộng tháng {month:02d}/{year}", align="L")
+    title(pdf, _("Public lighting report, %(month)s") % {"month": f"{month:02d}/{year}"}, align="L")
     total = data["total"]
     pdf.multi_cell(
         0,
         6,
-        f"Điện năng: {total['kwh']:.1f} kWh; nếu sáng toàn công suất từ hoàng hôn đến bình minh: "
-        f"{total['baseline_kwh']:.1f} kWh; tiết kiệm {_pct(total['saving'])} ({_vnd(total['saved_vnd'])} VNĐ). "
-        f"Chi phí: {_vnd(total['cost_vnd'])} VNĐ theo giá {_vnd(data['tariff'])} VNĐ/kWh.",
+        _(
+            "Energy: %(kwh)s kWh; at full power from dusk to dawn: %(baseline)s kWh; saving %(saving)s "
+            "(%(saved)s VND). Cost: %(cost)s VND at %(tariff)s VND/kWh."
+        )
+        % {
+            "kwh": f"{total['kwh']:.1f}",
+            "baseline": f"{total['baseline_kwh']:.1f}",
+            "saving": _pct(total["saving"]),
+            "saved": _vnd(total["saved_vnd"]),
+            "cost": _vnd(total["cost_vnd"]),
+            "tariff": _vnd(data["tariff"]),
+        },
         new_x="LMARGIN",
         new_y="NEXT",
     )
-    for heading, rows in (("Theo phường/xã", data["units"]), ("Theo tuyến", data["circuits"])):
+    for heading, rows in ((_("By ward/commune"), data["units"]), (_("By circuit"), data["circuits"])):
         pdf.ln(3)
         pdf.set_font("DejaVu", "B", 11)
         pdf.cell(0, 7, heading, new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("DejaVu", size=8)
         with pdf.table(col_widths=(60, 20, 30, 20, 30, 30)) as table:
-            table.row(HEADERS)
+            table.row(_headers())
             for row in rows:
                 table.row(
                     [
@@ -56,7 +68,7 @@ def monthly_pdf(year: int, month: int) -> bytes:
     if faults:
         pdf.ln(3)
         pdf.set_font("DejaVu", "B", 11)
-        pdf.cell(0, 7, "Đèn đang có lỗi", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 7, _("Lamps with a fault now"), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("DejaVu", size=9)
         for row in faults:
             pdf.cell(
@@ -74,13 +86,13 @@ def monthly_xlsx(year: int, month: int) -> bytes:
     book = Workbook()
     book.remove(book.active)
     for sheet_name, rows in (
-        ("Tổng", [data["total"]]),
-        ("Phường xã", data["units"]),
-        ("Tuyến", data["circuits"]),
-        ("Theo đêm", data["nights"]),
+        (_("Total"), [data["total"]]),
+        (_("Wards and communes"), data["units"]),
+        (_("Circuits"), data["circuits"]),
+        (_("By night"), data["nights"]),
     ):
         sheet = book.create_sheet(sheet_name)
-        sheet.append(HEADERS)
+        sheet.append(_headers())
         for row in rows:
             sheet.append(
                 [row["name"], row["kwh"], row["baseline_kwh"], row["saving"], row["cost_vnd"], row["saved_vnd"]]

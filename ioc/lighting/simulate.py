@@ -15,25 +15,14 @@ from threading import Event
 
 from django.utils import timezone
 
+from ioc.core.selectors import city_data
 from ioc.core.services.geo import current_units, random_point_in, unit_at
 from ioc.lighting import planning, services
 from ioc.lighting.models import Cabinet, Circuit, Command, Lamp, NightEnergy, ScheduleRule
 
 log = logging.getLogger(__name__)
 CABINETS, LAMPS_PER_CIRCUIT = 30, 30
-ROADS = (("main", "Đường", 150), ("minor", "Ngõ", 70), ("park", "Công viên", 100))
-STREETS = (
-    "Trần Hưng Đạo",
-    "Lê Duẩn",
-    "Võ Nguyên Giáp",
-    "Nguyễn Văn Linh",
-    "Điện Biên Phủ",
-    "Hoàng Quốc Việt",
-    "Trường Chinh",
-    "Lê Lợi",
-    "Ngô Quyền",
-    "Tô Vĩnh Diện",
-)
+ROADS = (("main", "đường chính", 150), ("minor", "ngõ nhánh", 70), ("park", "công viên", 100))
 
 
 def ensure_rules() -> None:
@@ -87,11 +76,12 @@ def ensure_network(rng: random.Random) -> None:
         return
     units = [u for u in current_units() if u.geometry]
     lamps = []
+    streets = city_data("streets") or [unit.name for unit in units]
     for c in range(CABINETS):
         lat, lon = random_point_in(rng.choice(units).geometry, rng)
         cabinet = Cabinet.objects.create(
             code=f"TD{c + 1:02d}",
-            name=f"Tủ {STREETS[c % len(STREETS)]} {c // 10 + 1}",
+            name=f"Tủ {streets[c % len(streets)]} {c // 10 + 1}",
             lat=lat,
             lon=lon,
             unit=unit_at(lat, lon),
@@ -101,7 +91,7 @@ def ensure_network(rng: random.Random) -> None:
                 cabinet=cabinet,
                 code=f"{cabinet.code}-{r + 1}",
                 road_class=road,
-                name=f"{label} {STREETS[(c + r) % len(STREETS)]}",
+                name=f"{streets[(c + r) % len(streets)]} ({label})",
             )
             bearing = rng.uniform(0, math.pi)
             for n in range(LAMPS_PER_CIRCUIT):

@@ -146,13 +146,16 @@ def test_attachments_are_checked_by_content_and_size(users, settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_new_alerts_notify_operators_in_app_and_by_email(users):
+def test_new_alerts_notify_operators_in_app_and_by_email(users, settings):
+    settings.IOC = {**settings.IOC, "BASE_URL": "https://ioc.laichau.example"}
     op = users["operator"]
     NotificationPreference.objects.create(user=op, email=True, in_app=True, min_severity=2)
-    alert(severity="major", title="Sạt lở taluy")
+    raised = alert(severity="major", title="Sạt lở taluy")
     alert(severity="info", source="quiet", title="Thông tin")
-    assert list(Notification.objects.filter(user=op).values_list("title", flat=True)) == ["Sạt lở taluy"]
+    notes = Notification.objects.filter(user=op)
+    assert list(notes.values_list("title", "url")) == [("Sạt lở taluy", f"/dashboard/alerts/{raised.pk}/")]
     assert [m.subject for m in mail.outbox] == ["[IOC] Sạt lở taluy"]
+    assert f"https://ioc.laichau.example/dashboard/alerts/{raised.pk}/" in mail.outbox[0].body
 
 
 @pytest.mark.django_db(transaction=True)
@@ -186,3 +189,23 @@ def test_city_sop_overrides_the_domains(users):
 def test_imported_history_does_not_notify(users):
     alert(at=timezone.now() - timedelta(days=3), severity="critical")
     assert not Notification.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_notifications_are_delivered_by_the_task_queue_not_the_caller(users):
+    """As in production: raising an alert only queues its notifications; the worker delivers them."""
+    from huey.contrib.djhuey import HUEY
+
+    NotificationPreference.objects.create(user=users["operator"], email=True, in_app=True, min_severity=2)
+    HUEY.immediate = False
+    try:
+        HUEY.flush()
+        alert(severity="major", title="Cháy rừng phòng hộ")
+        assert not Notification.objects.exists() and not mail.outbox  # nothing sent by the caller
+        assert HUEY.pending_count() == 1
+        while task := HUEY.dequeue():
+            HUEY.execute(task)
+    finally:
+        HUEY.immediate = True
+    assert Notification.objects.filter(user=users["operator"], title="Cháy rừng phòng hộ").exists()
+    assert [m.subject for m in mail.outbox] == ["[IOC] Cháy rừng phòng hộ"]

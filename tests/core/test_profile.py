@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from ioc.core.models import AdministrativeUnit, City, Department
+from ioc.core.models import AdministrativeUnit, Alert, City, Department
 from ioc.core.services.geo import current_unit, current_units, unit_at, units_rolling_up_to
 from ioc.core.services.profile import DEFAULT_PROFILE, ProfileError, load_profile
 from tests.conftest import POINT_DOAN_KET, POINT_SAN_THANG
@@ -79,6 +79,9 @@ def _profile_with(tmp_path, mutate):
         (lambda d: d["features"][2]["properties"].update(valid_to="30/06/2025"), "is not a date"),
         (lambda d: d["features"][2]["properties"].update(parent_code="99999"), "no unit with code '99999'"),
         (lambda d: d.pop("city"), "needs a 'city' member"),
+        (lambda d: d["routing"]["hotline"].update(fire="cuu-hoa"), "routing.hotline.fire: no department"),
+        (lambda d: d.update(streets="Trần Phú"), "'streets' must be a list of names"),
+        (lambda d: d["demo_accounts"].append({"username": "x", "role": "mayor"}), "needs a username and a role"),
         (
             lambda d: d["features"][2].update(
                 geometry={"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]}
@@ -103,3 +106,32 @@ def test_a_file_that_is_not_a_profile(tmp_path):
     path.write_text('{"type": "Feature"}')
     with pytest.raises(ProfileError, match="FeatureCollection"):
         load_profile(path)
+
+
+@pytest.mark.django_db
+def test_another_citys_profile_changes_streets_routing_and_demo_officers(tmp_path, django_capture_on_commit_callbacks):
+    """Street names, camera places, routing and the demo's officers are the profile's, not the code's."""
+    import random
+
+    from ioc.core.selectors import demo_address
+    from ioc.core.services.demo import ensure_demo_accounts
+    from ioc.feedback.defaults import ensure_default_categories
+    from ioc.feedback.models import Category
+    from ioc.hotline.services import record_call
+
+    def other_city(doc):
+        doc["streets"] = ["Phố Thử Nghiệm"]
+        doc["routing"]["hotline"]["fire"] = "cong-an"
+        doc["routing"]["feedback"]["den-duong"] = "y-te"
+        doc["demo_accounts"] = [{"username": "yte", "role": "department_officer", "department": "y-te"}]
+
+    load_profile(_profile_with(tmp_path, other_city))
+    ward = current_units()[0]
+    assert demo_address(random.Random(1), ward) == f"Phố Thử Nghiệm, {ward.name}"
+    with django_capture_on_commit_callbacks(execute=True):
+        record_call(channel="114", topic="fire", summary="Cháy nhà", lat=POINT_DOAN_KET[0], lon=POINT_DOAN_KET[1])
+    assert Alert.objects.get(kind="hotline.fire").department.code == "cong-an"
+    ensure_default_categories()
+    assert Category.objects.get(code="den-duong").department.code == "y-te"
+    usernames = {username for _role, username, _password in ensure_demo_accounts()}
+    assert "yte" in usernames and "qldt" not in usernames

@@ -107,10 +107,13 @@ def test_banned_senders_are_refused(submit, users):
     assert submit(reporter_phone="0912345678").pk
 
 
-def test_the_happy_path_through_the_state_machine(submit, users, django_capture_on_commit_callbacks):
+def test_the_happy_path_through_the_state_machine(submit, users, django_capture_on_commit_callbacks, settings):
+    settings.IOC = {**settings.IOC, "BASE_URL": "https://ioc.laichau.example"}
     op, officer = users["operator"], users["department_officer"]
     report = submit(reporter_email="dan@example.vn")
-    assert [m.to for m in mail.outbox] == [["dan@example.vn"]] and report.tracking_code in mail.outbox[0].body
+    assert [m.to for m in mail.outbox] == [["dan@example.vn"]]
+    # The link works from the reporter's mailbox: absolute, on the configured address.
+    assert f"https://ioc.laichau.example/phan-anh/theo-doi/{report.tracking_code}/" in mail.outbox[0].body
     mail.outbox.clear()
     for action in ("triage", "assign", "start"):
         report = services.transition(report, op if action != "start" else officer, action)

@@ -2,6 +2,7 @@
 controller on the ack topic, taken in by `ioc ingest-mqtt` (the lighting domain's MQTT handlers)."""
 
 import json
+import threading
 import time
 
 import paho.mqtt.client as mqtt
@@ -18,6 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def controller(port, obey=True):
     """Lamp controllers: take every command; acknowledge it (and report the new level) when they obey."""
     seen = []
+    subscribed = threading.Event()
 
     def on_message(client, userdata, message):
         lamp = message.topic.split("/")[2]
@@ -33,9 +35,11 @@ def controller(port, obey=True):
 
     client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"ctrl-{time.monotonic_ns()}")
     client.on_message = on_message
+    client.on_subscribe = lambda *args: subscribed.set()
     client.on_connect = lambda c, *a: c.subscribe("ioc/lighting/+/command", qos=1)
     client.connect("127.0.0.1", port)
     client.loop_start()
+    client.subscribed = subscribed
     return client, seen
 
 
@@ -44,8 +48,7 @@ def test_override_goes_out_and_acknowledgements_come_back(broker, network, users
     client, seen = controller(broker.port)
     worker, stop, thread = run_worker(broker.port)
     try:
-        assert wait_until(lambda: client.is_connected())
-        time.sleep(0.5)  # the subscriptions are in place
+        assert client.subscribed.wait(20) and worker.subscribed.wait(20)
         set_override(network["circuits"]["minor"], 40, 30, users["operator"], "thử MQTT")
         assert dispatch_due() == 5
         assert wait_until(lambda: Command.objects.filter(status="acked").count() == 5)

@@ -120,7 +120,7 @@ def wait_until(condition, seconds=20):
 
 def test_telemetry_is_stored_and_bad_messages_go_to_the_dead_letters(broker, devices):
     worker, stop, thread = run_worker(broker.port)
-    time.sleep(0.5)  # subscribed
+    assert worker.subscribed.wait(20)
     pub = publisher(broker.port)
     good = {"rainfall": 12.5, "observedAt": "2026-11-25T08:00:00+07:00"}
     pub.publish(f"ioc/devices/{devices[0]}/telemetry", json.dumps(good), qos=1).wait_for_publish()
@@ -150,7 +150,7 @@ def test_a_flooding_device_is_limited(broker, devices):
     stop = threading.Event()
     thread = threading.Thread(target=worker.run, args=(stop,), daemon=True)
     thread.start()
-    time.sleep(0.5)
+    assert worker.subscribed.wait(20)
     pub = publisher(broker.port)
     for i in range(30):
         pub.publish(
@@ -168,7 +168,7 @@ def test_a_flooding_device_is_limited(broker, devices):
 
 def test_a_broker_restart_mid_stream_loses_nothing_and_doubles_nothing(broker, devices):
     worker, stop, thread = run_worker(broker.port)
-    time.sleep(0.5)
+    assert worker.subscribed.wait(20)
     total = 400
 
     def send(start, count):

@@ -8,19 +8,17 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from ioc.core.models import Department, Role
+from ioc.core.selectors import city_data
 from ioc.core.services.accounts import create_user
 from ioc.core.services.geo import current_units
 
-# username, role, department code, ward name (today's unit)
-DEMO_ACCOUNTS = [
-    ("quantri", Role.ADMIN, None, None),
-    ("lanhdao", Role.LEADER, None, None),
-    ("trucioc", Role.OPERATOR, None, None),
-    ("qldt", Role.DEPARTMENT_OFFICER, "quan-ly-do-thi", None),
-    ("congan", Role.DEPARTMENT_OFFICER, "cong-an", None),
-    ("doanket", Role.WARD_OFFICER, None, "Phường Đoàn Kết"),
-    ("tanphong", Role.WARD_OFFICER, None, "Phường Tân Phong"),
-    ("congdan", Role.CITIZEN, None, None),
+# One account per city-wide role; the officers' accounts (which department, which ward) come from the city
+# profile's `demo_accounts`, since those names are the city's.
+CITY_WIDE_ACCOUNTS = [
+    {"username": "quantri", "role": Role.ADMIN},
+    {"username": "lanhdao", "role": Role.LEADER},
+    {"username": "trucioc", "role": Role.OPERATOR},
+    {"username": "congdan", "role": Role.CITIZEN},
 ]
 
 
@@ -34,7 +32,8 @@ def ensure_demo_accounts() -> list[tuple[str, str, str]]:
     User = get_user_model()
     created = []
     units = {u.name: u for u in current_units()}
-    for username, role, dept_code, unit_name in DEMO_ACCOUNTS:
+    for account in CITY_WIDE_ACCOUNTS + city_data("demo_accounts"):
+        username, role = account["username"], account["role"]
         if User.objects.filter(username=username).exists():
             continue
         password = demo_password()
@@ -42,9 +41,9 @@ def ensure_demo_accounts() -> list[tuple[str, str, str]]:
             username,
             password,
             role,
-            department=Department.objects.filter(code=dept_code).first() if dept_code else None,
-            unit=units.get(unit_name) if unit_name else None,
-            email=f"{username}@demo.laichau.gov.vn",
+            department=Department.objects.filter(code=account.get("department") or None).first(),
+            unit=units.get(account.get("unit")),
+            email=account.get("email") or f"{username}@demo.invalid",
             must_change_password=not settings.DEMO_MODE,
         )
         created.append((Role(role).label, username, password))

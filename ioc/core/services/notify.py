@@ -1,7 +1,8 @@
 """Notifications: in-app rows and email (Django's email backend), by each user's preferences.
 
-Called from services inside their transaction; delivery is queued with `transaction.on_commit`, so
-nothing is announced for a change that was rolled back.
+Called from services inside their transaction. After the commit (nothing is announced for a change that was rolled
+back) delivery is handed to the task queue, so no request or ingest thread waits on a mail server. In-app rows keep
+the path (they open on whatever host the user is on); emails carry the absolute link built on IOC_BASE_URL.
 """
 
 from __future__ import annotations
@@ -27,7 +28,15 @@ def users_with_roles(*roles: str, department=None, unit_ids=None):
     return users
 
 
-def _deliver(user_ids: list[int], title: str, body: str, url: str, severity: int) -> None:
+def absolute_url(path: str) -> str:
+    """A link for outside the browser (email, SMS, Zalo): the configured base URL and the path."""
+    if not path or path.startswith(("http://", "https://")):
+        return path
+    return settings.IOC["BASE_URL"] + path
+
+
+def deliver(user_ids: list[int], title: str, body: str, url: str, severity: int) -> None:
+    """Run by the task queue: in-app rows and emails, by each user's preferences."""
     users = get_user_model().objects.filter(pk__in=user_ids).select_related("notify_prefs")
     emails = []
     rows = []
@@ -42,16 +51,19 @@ def _deliver(user_ids: list[int], title: str, body: str, url: str, severity: int
     Notification.objects.bulk_create(rows)
     for address in emails:
         try:
-            send_mail(f"[IOC] {title}", f"{body}\n\n{url}", settings.DEFAULT_FROM_EMAIL, [address])
+            send_mail(f"[IOC] {title}", f"{body}\n\n{absolute_url(url)}", settings.DEFAULT_FROM_EMAIL, [address])
         except Exception:  # a mail server down must not lose the in-app notification
             log.exception("email to %s failed", address)
 
 
 def notify(users, title: str, body: str = "", url: str = "", severity: int = 1) -> None:
-    """Notify users after the current transaction commits."""
+    """Notify users through the task queue once the current transaction commits."""
+    from ioc.core.tasks import deliver_notifications
+
     user_ids = [u.pk for u in users]
     if user_ids:
-        transaction.on_commit(lambda: _deliver(user_ids, title, body, url, severity))
+        args = (user_ids, str(title), str(body), url, severity)
+        transaction.on_commit(lambda: deliver_notifications(*args))
 
 
 def mark_all_read(user) -> int:

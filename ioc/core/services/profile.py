@@ -13,7 +13,7 @@ from django.db import transaction
 from shapely.geometry import mapping, shape
 from shapely.validation import explain_validity
 
-from ioc.core.models import AdministrativeUnit, City, Department
+from ioc.core.models import AdministrativeUnit, City, Department, Role
 
 DEFAULT_PROFILE = Path(__file__).resolve().parent.parent / "profiles" / "laichau" / "profile.geojson"
 REQUIRED = ("code", "name", "level")
@@ -30,6 +30,38 @@ def _date(value, where: str) -> date | None:
         return date.fromisoformat(value)
     except (TypeError, ValueError):
         raise ProfileError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _names(doc: dict, member: str) -> list[str]:
+    names = doc.get(member, [])
+    if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+        raise ProfileError(f"'{member}' must be a list of names")
+    return [n.strip() for n in names]
+
+
+def _routing(doc: dict, department_codes: set) -> dict:
+    """`routing`: per domain, case kind → department code; every code must be one of the profile's departments."""
+    routing = doc.get("routing", {})
+    if not isinstance(routing, dict) or not all(isinstance(t, dict) for t in routing.values()):
+        raise ProfileError("'routing' must map each domain to {kind: department code}")
+    for domain, table in routing.items():
+        for key, code in table.items():
+            if code not in department_codes:
+                raise ProfileError(f"routing.{domain}.{key}: no department with code {code!r} in the profile")
+    return routing
+
+
+def _demo_accounts(doc: dict, department_codes: set) -> list[dict]:
+    accounts = doc.get("demo_accounts", [])
+    if not isinstance(accounts, list):
+        raise ProfileError("'demo_accounts' must be a list")
+    for i, account in enumerate(accounts, start=1):
+        where = f"demo_accounts[{i}]"
+        if not isinstance(account, dict) or not account.get("username") or account.get("role") not in Role.values:
+            raise ProfileError(f"{where}: needs a username and a role ({', '.join(Role.values)})")
+        if account.get("department") and account["department"] not in department_codes:
+            raise ProfileError(f"{where}: no department with code {account['department']!r} in the profile")
+    return accounts
 
 
 def read_profile(path: Path) -> dict:
@@ -49,6 +81,7 @@ def load_profile(path: Path = DEFAULT_PROFILE) -> dict:
     city = doc.get("city")
     if not isinstance(city, dict) or not {"name", "code", "center"} <= city.keys():
         raise ProfileError("the profile needs a 'city' member with name, code and center [lat, lon]")
+    department_codes = {d.get("code") for d in doc.get("departments", [])}
     City.objects.all().delete()
     City.objects.create(
         name=city["name"],
@@ -57,6 +90,10 @@ def load_profile(path: Path = DEFAULT_PROFILE) -> dict:
         center_lon=city["center"][1],
         zoom=city.get("zoom", 13),
         attribution=city.get("attribution", ""),
+        streets=_names(doc, "streets"),
+        places=_names(doc, "places"),
+        routing=_routing(doc, department_codes),
+        demo_accounts=_demo_accounts(doc, department_codes),
     )
     for dept in doc.get("departments", []):
         Department.objects.update_or_create(

@@ -1,0 +1,10 @@
+"""Queued work of the feedback domain: telling reporters what happened to their report."""
+
+from huey.contrib.djhuey import db_task
+
+from ioc.feedback import notifiers
+
+
+@db_task(retries=2, retry_delay=60)
+def tell_reporter_later(report_id: int, message: str) -> None:
+    notifiers.deliver(report_id, message)
