@@ -41,7 +41,10 @@ def cmd_demo(args) -> int:
     migrate()
     if not City.objects.exists():
         counts = load_profile()
-        print(f"Loaded the Lai Châu profile: {counts['units']} units, {counts['departments']} departments")
+        print(
+            f"Loaded the profile of {City.objects.get().name}: "
+            f"{counts['units']} units, {counts['departments']} departments"
+        )
     from ioc.core.registry import registry
 
     for domain in registry:

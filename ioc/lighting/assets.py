@@ -12,6 +12,7 @@ import io
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from ioc.core.services import audit
@@ -192,7 +193,7 @@ def export_csv() -> bytes:
 
 def export_xlsx() -> bytes:
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("Đèn chiếu sáng")
+    sheet = book.create_sheet(_("Street lamps"))
     sheet.append(COLUMNS)
     for row in _export_rows():
         sheet.append(row)

@@ -88,7 +88,7 @@ def lamp_states_by_circuit() -> dict[int, list[tuple[str, int]]]:
     for circuit_id, is_on, level, n in (
         Lamp.objects.values_list("circuit_id", "is_on", "level").annotate(n=Count("id")).order_by()
     ):
-        key = f"{level}%" if is_on else "tắt"
+        key = f"{level}%" if is_on else _("off")
         out.setdefault(circuit_id, {}).setdefault(key, 0)
         out[circuit_id][key] += n
     return {pk: sorted(levels.items()) for pk, levels in out.items()}

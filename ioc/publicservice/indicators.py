@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import Avg, Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ioc.core.registry import registry
 from ioc.core.services.geo import units_rolling_up_to
@@ -27,12 +28,12 @@ from ioc.publicservice.choices import (
 from ioc.publicservice.models import IndicatorRule, Procedure, ServiceFile
 
 COLUMNS = {
-    "transparency": "Công khai, minh bạch",
-    "progress": "Tiến độ giải quyết",
-    "online": "Dịch vụ trực tuyến",
-    "digitisation": "Số hóa hồ sơ",
-    "payment": "Thanh toán trực tuyến",
-    "satisfaction": "Mức độ hài lòng",
+    "transparency": _("Publicity and transparency"),
+    "progress": _("Processing progress"),
+    "online": _("Online public services"),
+    "digitisation": _("Digitised files"),
+    "payment": _("Online payment"),
+    "satisfaction": _("Satisfaction"),
 }
 
 # key, column, name, points, full_at. Columns sum to 18 / 20 / 12 / 22 / 10 / 18 = 100, as on the portal.
@@ -219,7 +220,7 @@ def compute(start: date, end: date, *, unit=None, agency: str | None = None, fie
         columns.append(
             {
                 "key": key,
-                "label": label,
+                "label": str(label),
                 "max_points": sum(i.max_points for i in mine),
                 "points": round(sum(i.points for i in scored), 2) if scored else None,
             }

@@ -6,7 +6,8 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from ioc.core.models import City
 from ioc.core.pdf import new_pdf, title
@@ -30,11 +31,12 @@ def daily_pdf(start: date, end: date) -> bytes:
     data = report_data(start, end)
     city = City.objects.first()
     pdf = new_pdf()
-    title(pdf, f"BÁO CÁO GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH\n{city.name if city else ''}")
+    title(pdf, _("REPORT ON ADMINISTRATIVE PROCEDURES") + f"\n{city.name if city else ''}")
     pdf.cell(
         0,
         6,
-        f"Kỳ báo cáo: {start:%d/%m/%Y} – {end:%d/%m/%Y}. Lập lúc {timezone.localtime():%H:%M %d/%m/%Y}.",
+        _("Period: %(start)s – %(end)s. Made at %(now)s.")
+        % {"start": f"{start:%d/%m/%Y}", "end": f"{end:%d/%m/%Y}", "now": f"{timezone.localtime():%H:%M %d/%m/%Y}"},
         new_x="LMARGIN",
         new_y="NEXT",
         align="C",
@@ -44,28 +46,36 @@ def daily_pdf(start: date, end: date) -> bytes:
     pdf.multi_cell(
         0,
         6,
-        f"Tiếp nhận {c['received']} hồ sơ; đã giải quyết {c['finished']}; trước hạn {c['early']}, "
-        f"đúng hạn {c['on_time']}, quá hạn {c['late_finished'] + c['late_open']}; trực tuyến "
-        f"{c['online']}.",
+        _(
+            "Received %(received)s files; finished %(finished)s; early %(early)s, on time %(on_time)s, "
+            "late %(late)s; online %(online)s."
+        )
+        % {**c, "late": c["late_finished"] + c["late_open"]},
         new_x="LMARGIN",
         new_y="NEXT",
     )
     pdf.ln(2)
-    title(pdf, f"Chỉ số 766/QĐ-TTg: {data['indicators']['total']:.2f}/{data['indicators']['max_total']:.0f} điểm", 11)
+    total = f"{data['indicators']['total']:.2f}/{data['indicators']['max_total']:.0f}"
+    title(pdf, _("Decision 766/QĐ-TTg indicators: %(total)s points") % {"total": total}, 11)
     with pdf.table(col_widths=(12, 90, 25, 25, 20), text_align=("LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT")) as table:
-        table.row(["Mã", "Chỉ số", "Tử số/Mẫu số", "Tỷ lệ", "Điểm"])
+        table.row([_("Code"), _("Indicator"), _("Numerator/denominator"), _("Rate"), _("Points")])
         for i in data["indicators"]["indicators"]:
             if i["key"] == "2.2":  # an average, not a rate
-                frac, rate = "—", "—" if i["numerator"] is None else f"{i['numerator']:.2f} ngày".replace(".", ",")
+                frac, rate = (
+                    "—",
+                    "—"
+                    if i["numerator"] is None
+                    else _("%(days)s days") % {"days": f"{i['numerator']:.2f}".replace(".", ",")},
+                )
             else:
                 frac = "—" if not i["denominator"] else f"{i['numerator']:g}/{i['denominator']:g}"
                 rate = _pct(i["rate"])
             points = "—" if i["points"] is None else f"{i['points']:.2f}/{i['max_points']:g}".replace(".", ",")
             table.row([i["key"], i["name"], frac, rate, points])
     pdf.ln(3)
-    title(pdf, "Xếp hạng cơ quan (tỷ lệ trước hạn và đúng hạn, thấp nhất trước)", 11)
+    title(pdf, _("Agencies ranked (share early or on time, lowest first)"), 11)
     with pdf.table(col_widths=(90, 25, 25, 25), text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT")) as table:
-        table.row(["Cơ quan", "Tiếp nhận", "Quá hạn", "Đúng hạn %"])
+        table.row([_("Agency"), _("Received"), _("Late"), _("On time %")])
         for r in data["ranking"][:20]:
             table.row(
                 [
@@ -76,9 +86,9 @@ def daily_pdf(start: date, end: date) -> bytes:
                 ]
             )
     pdf.ln(3)
-    title(pdf, f"Hồ sơ quá hạn ({len(data['late'])} hồ sơ đầu)", 11)
+    title(pdf, _("Late files (the first %(n)s)") % {"n": len(data["late"])}, 11)
     with pdf.table(col_widths=(35, 70, 45, 25), text_align=("LEFT", "LEFT", "LEFT", "RIGHT")) as table:
-        table.row(["Mã hồ sơ", "Thủ tục", "Cơ quan", "Hạn"])
+        table.row([_("File no."), _("Procedure"), _("Agency"), _("Due")])
         for f in data["late"]:
             table.row([f.code, f.procedure.name[:80], f.agency, f"{f.effective_due_date:%d/%m/%Y}"])
     return bytes(pdf.output())
@@ -91,13 +101,15 @@ def daily_xlsx(start: date, end: date) -> bytes:
     data = report_data(start, end)
     book = Workbook()
     sheet = book.active
-    sheet.title = "Chỉ số 766"
-    sheet.append(["Mã", "Nhóm", "Chỉ số", "Tử số", "Mẫu số", "Tỷ lệ", "Điểm", "Điểm tối đa"])
+    sheet.title = _("Indicators 766")
+    sheet.append(
+        [_("Code"), _("Group"), _("Indicator"), _("Numerator"), _("Denominator"), _("Rate"), _("Points"), _("Max")]
+    )
     for i in data["indicators"]["indicators"]:
         sheet.append(
             [
                 i["key"],
-                indicators.COLUMNS.get(i["column"], i["column"]),
+                str(indicators.COLUMNS.get(i["column"], i["column"])),
                 i["name"],
                 i["numerator"],
                 i["denominator"],
@@ -107,13 +119,15 @@ def daily_xlsx(start: date, end: date) -> bytes:
             ]
         )
     sheet.append([])
-    sheet.append(["", "Tổng", "", "", "", "", data["indicators"]["total"], data["indicators"]["max_total"]])
-    ranking = book.create_sheet("Xếp hạng cơ quan")
-    ranking.append(["Cơ quan", "Tiếp nhận", "Quá hạn", "Trước hạn và đúng hạn %"])
+    sheet.append(["", _("Total"), "", "", "", "", data["indicators"]["total"], data["indicators"]["max_total"]])
+    ranking = book.create_sheet(_("Agencies ranked"))
+    ranking.append([_("Agency"), _("Received"), _("Late"), _("Early or on time %")])
     for r in data["ranking"]:
         ranking.append([r["agency"], r["received"], r["late"], r["rate"]])
-    late = book.create_sheet("Hồ sơ quá hạn")
-    late.append(["Mã hồ sơ", "Mã TTHC", "Thủ tục", "Cơ quan", "Ngày tiếp nhận", "Hạn (đã tính bổ sung)"])
+    late = book.create_sheet(_("Late files"))
+    late.append(
+        [_("File no."), _("Procedure code"), _("Procedure"), _("Agency"), _("Received"), _("Due (after supplements)")]
+    )
     for f in data["late"]:
         late.append([f.code, f.procedure.code, f.procedure.name, f.agency, f.received_date, f.effective_due_date])
     for ws in book.worksheets:
@@ -125,44 +139,57 @@ def daily_xlsx(start: date, end: date) -> bytes:
 
 
 def apology_letter(file, new_appointment: datetime, reason: str) -> bytes:
-    """Phiếu xin lỗi và hẹn lại ngày trả kết quả, for a late file (the form used by one-stop desks)."""
+    """Phiếu xin lỗi và hẹn lại ngày trả kết quả, for a late file (the form used by one-stop desks). An official
+    Vietnamese form: always written in Vietnamese, whatever language the officer's page is in."""
+    with translation.override("vi"):
+        return _apology_letter(file, new_appointment, reason)
+
+
+def _apology_letter(file, new_appointment: datetime, reason: str) -> bytes:
     city = City.objects.first()
+    today = timezone.localdate()
+
+    def at(moment) -> str:
+        return _("%(time)s on %(date)s") % {
+            "time": f"{timezone.localtime(moment):%H:%M}",
+            "date": f"{timezone.localtime(moment):%d/%m/%Y}",
+        }
+
     pdf = new_pdf()
     pdf.set_font("DejaVu", "B", 10)
     pdf.cell(95, 5, (file.agency or "").upper()[:60])
-    pdf.cell(0, 5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 5, _("SOCIALIST REPUBLIC OF VIETNAM"), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.cell(95, 5, "")
-    pdf.cell(0, 5, "Độc lập - Tự do - Hạnh phúc", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 5, _("Independence - Freedom - Happiness"), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", size=10)
     pdf.cell(
         0,
         8,
-        f"{city.name if city else ''}, ngày {timezone.localdate():%d} tháng {timezone.localdate():%m} năm "
-        f"{timezone.localdate():%Y}",
+        _("%(place)s, day %(d)s month %(m)s year %(y)s")
+        % {"place": city.name if city else "", "d": f"{today:%d}", "m": f"{today:%m}", "y": f"{today:%Y}"},
         align="R",
         new_x="LMARGIN",
         new_y="NEXT",
     )
     pdf.ln(4)
-    title(pdf, "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ")
+    title(pdf, _("APOLOGY AND NEW APPOINTMENT FOR THE RESULT"))
     pdf.ln(2)
     lines = [
-        f"Mã hồ sơ: {file.code}",
-        f"Thủ tục: {file.procedure.name} ({file.procedure.code})",
-        f"Ngày tiếp nhận: {timezone.localtime(file.received_at):%H:%M ngày %d/%m/%Y}",
-        f"Ngày hẹn trả kết quả: {timezone.localtime(file.due_at):%H:%M ngày %d/%m/%Y}",
+        _("File: %(code)s") % {"code": file.code},
+        _("Procedure: %(name)s (%(code)s)") % {"name": file.procedure.name, "code": file.procedure.code},
+        _("Received: %(at)s") % {"at": at(file.received_at)},
+        _("Result due: %(at)s") % {"at": at(file.due_at)},
         "",
-        f"Đến nay, {file.agency} chưa trả được kết quả giải quyết hồ sơ nêu trên.",
-        f"Lý do: {reason}",
+        _("As of today, %(agency)s has not yet returned the result for this file.") % {"agency": file.agency},
+        _("Reason: %(reason)s") % {"reason": reason},
         "",
-        "Cơ quan chúng tôi thành thật xin lỗi Ông/Bà vì sự chậm trễ này và hẹn trả kết quả vào "
-        f"{timezone.localtime(new_appointment):%H:%M ngày %d/%m/%Y}.",
+        _("We sincerely apologise for the delay and will return the result at %(at)s.") % {"at": at(new_appointment)},
         "",
-        "Rất mong nhận được sự thông cảm của Ông/Bà.",
+        _("We hope for your understanding."),
     ]
     for line in lines:
         pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(10)
     pdf.set_font("DejaVu", "B", 10)
-    pdf.cell(0, 6, "THỦ TRƯỞNG CƠ QUAN", align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, _("HEAD OF THE AGENCY"), align="R", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

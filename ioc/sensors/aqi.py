@@ -6,6 +6,8 @@ values use the NowCast of the last 12 hourly means; the overall AQI is the highe
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 INDEX = [0, 50, 100, 150, 200, 300, 400, 500]
 BREAKPOINTS = {
     "pm25": [0, 25, 50, 80, 150, 250, 350, 500],
@@ -13,12 +15,12 @@ BREAKPOINTS = {
 }
 # (upper bound, name, colour) as the Decision prescribes them
 LEVELS = [
-    (50, "Tốt", "#00e400"),
-    (100, "Trung bình", "#ffff00"),
-    (150, "Kém", "#ff7e00"),
-    (200, "Xấu", "#ff0000"),
-    (300, "Rất xấu", "#8f3f97"),
-    (500, "Nguy hại", "#7e0023"),
+    (50, _("Good"), "#00e400"),
+    (100, _("Moderate"), "#ffff00"),
+    (150, _("Poor"), "#ff7e00"),
+    (200, _("Bad"), "#ff0000"),
+    (300, _("Very bad"), "#8f3f97"),
+    (500, _("Hazardous"), "#7e0023"),
 ]
 
 
@@ -53,8 +55,8 @@ def nowcast(hourly: list[float | None]) -> float | None:
 def level(aqi: int) -> tuple[str, str]:
     for upper, name, colour in LEVELS:
         if aqi <= upper:
-            return name, colour
-    return LEVELS[-1][1], LEVELS[-1][2]
+            return str(name), colour
+    return str(LEVELS[-1][1]), LEVELS[-1][2]
 
 
 def vn_aqi(concentrations: dict[str, float]) -> dict | None:

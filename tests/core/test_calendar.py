@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +21,11 @@ def test_weekends_and_holidays_are_days_off():
     assert not calendar.is_working_day(date(2025, 4, 7))  # Giỗ Tổ Hùng Vương 2025
     assert not calendar.is_working_day(date(2026, 4, 27))  # Giỗ Tổ 2026 falls on Sunday: observed Monday
     assert not calendar.is_working_day(date(2026, 9, 2))  # Quốc khánh
-    assert calendar.day_off_reason(date(2026, 2, 17)) == "Tết Nguyên Đán"
+    assert calendar.day_off_reason(date(2026, 2, 17)) == "Lunar New Year"
+    assert calendar.day_off_reason(date(2026, 11, 28)) == "Weekend"
+    with translation.override("vi"):  # the names follow the reader's language
+        assert calendar.day_off_reason(date(2026, 2, 17)) == "Tết Nguyên Đán"
+        assert calendar.day_off_reason(date(2026, 11, 28)) == "Cuối tuần"
 
 
 def test_make_up_saturday_is_a_working_day():

@@ -99,6 +99,21 @@ def test_pdf_text_is_vietnamese(catalogue, users, client_for):
     pdf = client_for(users["leader"]).get("/dashboard/publicservice/files/L-1/letter.pdf").content
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in text and "Xác nhận tình trạng hôn nhân" in text
+    report = client_for(users["leader"]).get("/dashboard/publicservice/report.pdf", {"from": "2026-03-01"}).content
+    text = subprocess.run(["pdftotext", "-", "-"], input=report, capture_output=True, check=True).stdout.decode()
+    assert "BÁO CÁO GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH" in text and "Hồ sơ quá hạn" in text
+
+
+def test_reports_follow_the_readers_language_but_the_official_letter_stays_vietnamese(catalogue, users, client_for):
+    import_files(export([row("L-1", status=4)]), "x.csv")
+    english = client_for(users["leader"])
+    english.cookies["django_language"] = "en"
+    report = english.get("/dashboard/publicservice/report.pdf", {"from": "2026-03-01"}).content
+    text = subprocess.run(["pdftotext", "-", "-"], input=report, capture_output=True, check=True).stdout.decode()
+    assert "REPORT ON ADMINISTRATIVE PROCEDURES" in text and "Late files" in text and "BÁO CÁO" not in text
+    letter = english.get("/dashboard/publicservice/files/L-1/letter.pdf").content
+    text = subprocess.run(["pdftotext", "-", "-"], input=letter, capture_output=True, check=True).stdout.decode()
+    assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in text and "Cơ quan chúng tôi thành thật xin lỗi" in text
 
 
 def test_upload_runs_the_import_and_reports_progress(catalogue, users, client_for):

@@ -29,8 +29,8 @@ def test_sub_index(pollutant, c, aqi):
 
 def test_overall_is_the_worst_pollutant_with_its_level():
     result = vn_aqi({"pm25": 35, "pm10": 200})
-    assert result["aqi"] == 125 and result["pollutant"] == "pm10" and result["level"] == "Kém"
-    assert level(50) == ("Tốt", "#00e400") and level(301)[0] == "Nguy hại"
+    assert result["aqi"] == 125 and result["pollutant"] == "pm10" and result["level"] == "Poor"
+    assert level(50) == ("Good", "#00e400") and level(301)[0] == "Hazardous"
     assert vn_aqi({}) is None
 
 

@@ -13,6 +13,8 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 _CACHE_SECONDS = 30
@@ -26,6 +28,7 @@ class WorkingCalendar:
 
     def __post_init__(self) -> None:
         self._vn = holidays.country_holidays("VN", language="vi")
+        self._vn_en = holidays.country_holidays("VN", language="en_US")
 
     def is_working_day(self, day: date) -> bool:
         if day in self.overrides:
@@ -35,10 +38,11 @@ class WorkingCalendar:
         return day.weekday() < 5 and day not in self._vn
 
     def day_off_reason(self, day: date) -> str | None:
-        """The holiday's Vietnamese name, 'Cuối tuần' for a weekend, or None on a working day."""
+        """The holiday's name in the active language, "Weekend", or None on a working day."""
         if self.is_working_day(day):
             return None
-        return self._vn.get(day) or ("Cuối tuần" if day.weekday() >= 5 else "Ngày nghỉ")
+        names = self._vn if translation.get_language() != "en" else self._vn_en
+        return names.get(day) or (_("Weekend") if day.weekday() >= 5 else _("Day off"))
 
     def roll_forward(self, day: date) -> date:
         """The day itself if it is a working day, else the next working day."""

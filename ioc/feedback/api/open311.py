@@ -16,6 +16,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -162,7 +163,7 @@ def discovery(request, fmt):
     base = absolute(request, "/open311/v2/")
     data = {
         "changeset": CHANGESET,
-        "contact": f"Trung tâm điều hành {city.name if city else ''}".strip(),
+        "contact": _("Operations center, %(city)s") % {"city": city.name} if city else _("Operations center"),
         "key_service": "Ask the city's IOC administrator for an api_key.",
         "endpoints": [
             {

@@ -211,8 +211,9 @@ def public_points(request):
 
 
 def manifest(request):
+    city = City.objects.first()
     data = {
-        "name": _("Field reports — Lai Châu"),
+        "name": _("Field reports — %(city)s") % {"city": city.name} if city else _("Field reports"),
         "short_name": _("Field reports"),
         "start_url": "/phan-anh/",
         "scope": "/phan-anh/",
