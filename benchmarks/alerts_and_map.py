@@ -10,14 +10,13 @@ import http.client
 import json
 import os
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
+
+from _server import free_port, start_server
 
 
 def setup(data_dir: Path, n_alerts: int, n_points: int) -> str:
@@ -67,12 +66,6 @@ def setup(data_dir: Path, n_alerts: int, n_points: int) -> str:
     print(f"setup: {n_alerts} alerts ({n_points} open with a location) in {time.perf_counter() - started:.1f} s")
     user = create_user("bench", "Bench-pass-2026", Role.OPERATOR)
     return create_token(user, "bench")[1], units[0].pk
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def measure(port: int, path: str, token: str, n: int) -> dict:
@@ -131,14 +124,8 @@ def main() -> None:
         "IOC_TILE_URL": "/no-tiles/{z}/{x}/{y}.png",
         "IOC_LOG_CONSOLE": "0",
     }
-    server = subprocess.Popen([sys.executable, "-m", "ioc.cli", "serve", "--port", str(port)], env=env)
+    server = start_server(port, env)
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
         figures = {}
         for name, path in [
             ("alert list (newest 50)", "/api/alerts"),

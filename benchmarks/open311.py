@@ -14,16 +14,15 @@ import io
 import json
 import os
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode
+
+from _server import free_port, start_server
 
 
 def setup(data_dir: Path, n: int):
@@ -78,12 +77,6 @@ def setup(data_dir: Path, n: int):
     Report.objects.bulk_create(batch)
     print(f"setup: {n} reports in {time.perf_counter() - started:.1f} s")
     return create_key("benchmark")[1]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def timed_get(port, path, n):
@@ -150,16 +143,8 @@ def main():
     key = setup(data_dir, args.reports)
     port = free_port()
     env = {**os.environ, "IOC_DATA_DIR": str(data_dir), "IOC_LOG_CONSOLE": "0", "IOC_RATE_REPORT": "100000/h"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "ioc.cli", "serve", "--port", str(port), "--threads", "16"], env=env
-    )
+    server = start_server(port, env, threads=16)
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
         from django.utils import timezone
 
         week_ago = (timezone.now() - timedelta(days=7)).isoformat()

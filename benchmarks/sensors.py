@@ -12,7 +12,6 @@ import json
 import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -21,20 +20,7 @@ import threading
 import time
 from pathlib import Path
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port):
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
+from _server import free_port, start_server, wait_port
 
 
 def entity(i, lat, lon, level):
@@ -74,10 +60,7 @@ def main():
     auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     port = free_port()
     env = {**os.environ}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "ioc.cli", "serve", "--port", str(port), "--threads", "8"], env=env
-    )
-    wait_port(port)
+    server = start_server(port, env)
     rng = random.Random(1)
     try:
         # 1. batch upserts: 100 calls × 1,000 entities × 3 attributes (2 properties + location)

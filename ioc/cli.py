@@ -12,7 +12,7 @@ import threading
 import time
 from pathlib import Path
 
-from ioc.core.cli import migrate, run_until_stopped
+from ioc.core.cli import load_file, migrate, run_until_stopped
 
 
 def _setup(argv: list[str]) -> None:
@@ -167,11 +167,7 @@ def cmd_simulate(args) -> int:
 def cmd_load_profile(args) -> int:
     from ioc.core.services.profile import ProfileError, load_profile
 
-    migrate()
-    try:
-        counts = load_profile(Path(args.file))
-    except ProfileError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    if (counts := load_file(load_profile, args.file, ProfileError)) is None:
         return 2
     print(f"Loaded {counts['units']} units and {counts['departments']} departments from {args.file}")
     return 0
@@ -188,11 +184,7 @@ def cmd_backup(args) -> int:
 def cmd_restore(args) -> int:
     from ioc.core.services.backup import BackupError, restore
 
-    migrate()
-    try:
-        counts = restore(Path(args.file))
-    except BackupError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    if (counts := load_file(restore, args.file, BackupError)) is None:
         return 2
     print(f"Restored {counts['objects']} records and {counts['files']} files from {args.file}")
     return 0

@@ -210,8 +210,7 @@ def remove(item, by=None, request=None) -> None:
     """Delete a line (its counts go with it) or a zone; audited."""
     camera = item.camera
     kind = "line" if isinstance(item, CountLine) else "zone"
-    audit.record(by, f"cameras.{kind}.delete", item, request=request, name=item.name)
-    item.delete()
+    audit.delete_recorded(by, f"cameras.{kind}.delete", item, request=request, name=item.name)
     _changed(camera)
 
 

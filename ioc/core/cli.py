@@ -23,3 +23,17 @@ def run_until_stopped(run: Callable[[threading.Event], None]) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     run(stop)
+
+
+def load_file(load: Callable, path: str, refused: type[Exception], prog: str = "ioc"):
+    """Bring the schema up to date, then `load(Path(path))`. A file it refuses (`refused`, whose message says why)
+    is reported on stderr and gives None; the command then exits with 2."""
+    import sys
+    from pathlib import Path
+
+    migrate()
+    try:
+        return load(Path(path))
+    except refused as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return None

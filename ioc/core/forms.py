@@ -40,3 +40,13 @@ class NotificationPreferenceForm(forms.ModelForm):
 
         model = NotificationPreference
         fields = ["in_app", "email", "min_severity"]
+
+
+def show_form_errors(request, *forms_shown) -> None:
+    """Each error of the forms as a message on the next page (for forms posted from a page that redirects)."""
+    from django.contrib import messages
+
+    for form in forms_shown:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)

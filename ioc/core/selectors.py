@@ -69,20 +69,19 @@ def _filtered(qs, filters: Filters | None, time_field: str):
     return qs
 
 
-def visible_alerts(user, filters: Filters | None = None):
-    qs = apply_scope(Alert.objects.all(), user)
-    qs = _filtered(qs, filters, "last_seen_at")
+def _visible(model, user, filters: Filters | None, time_field: str, related: tuple[str, ...]):
+    qs = _filtered(apply_scope(model.objects.all(), user), filters, time_field)
     if filters and filters.open_only:
-        qs = qs.exclude(status=Alert.Status.CLOSED)
-    return qs.select_related("unit", "incident")
+        qs = qs.exclude(status=model.Status.CLOSED)
+    return qs.select_related(*related)
+
+
+def visible_alerts(user, filters: Filters | None = None):
+    return _visible(Alert, user, filters, "last_seen_at", ("unit", "incident"))
 
 
 def visible_incidents(user, filters: Filters | None = None):
-    qs = apply_scope(Incident.objects.all(), user)
-    qs = _filtered(qs, filters, "created_at")
-    if filters and filters.open_only:
-        qs = qs.exclude(status=Incident.Status.CLOSED)
-    return qs.select_related("unit", "department")
+    return _visible(Incident, user, filters, "created_at", ("unit", "department"))
 
 
 def alerts_geojson(user, filters: Filters | None = None, limit: int = 10000) -> dict:
@@ -224,6 +223,21 @@ def city_data(name: str):
     city = City.objects.first()
     value = getattr(city, name, None) if city else None
     return value if value is not None else City._meta.get_field(name).get_default()
+
+
+def base_map(closer: int = 0) -> dict:
+    """A map's starting view and tiles: the loaded city's centre and zoom (`closer` zooms in further), with the
+    boundaries' attribution; all of Vietnam before a profile is loaded."""
+    from django.conf import settings
+
+    city = City.objects.first()
+    attribution = settings.IOC["TILE_ATTRIBUTION"] + (f" | {city.attribution}" if city and city.attribution else "")
+    return {
+        "center": [city.center_lat, city.center_lon] if city else [16.0, 106.0],
+        "zoom": (city.zoom if city else 6) + closer,
+        "tileUrl": settings.IOC["TILE_URL"],
+        "tileAttribution": attribution,
+    }
 
 
 def routed_department_code(domain: str, key: str) -> str | None:

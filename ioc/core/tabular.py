@@ -84,3 +84,17 @@ def upload_problem(upload, max_mb: int = 20) -> str | None:
     if upload.size > max_mb * 1024 * 1024:
         return _("The file is larger than %(n)s MB") % {"n": max_mb}
     return None
+
+
+def import_upload(request, run):
+    """For an import page: `run(content, filename)` on the spreadsheet posted as `file`, and its result; None on a
+    GET or when the upload is refused (the reason is put in the user's messages)."""
+    from django.contrib import messages
+
+    if request.method != "POST":
+        return None
+    upload = request.FILES.get("file")
+    if problem := upload_problem(upload):
+        messages.error(request, problem)
+        return None
+    return run(upload.read(), upload.name)

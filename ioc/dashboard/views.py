@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -12,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ioc.core import selectors
+from ioc.core.forms import show_form_errors
 from ioc.core.guards import staff_required
-from ioc.core.models import AdministrativeUnit, City, Incident, Role, Severity
+from ioc.core.models import AdministrativeUnit, Incident, Role, Severity
 from ioc.core.permissions import OPERATORS, has_role
 from ioc.core.registry import registry
 from ioc.core.services import alerts as alert_services
@@ -38,12 +38,8 @@ def _tiles(user, unit=None) -> list[dict]:
 @staff_required
 def map_view(request):
     """The full-screen live map with the KPI strip, the alert feed and the filters."""
-    city = City.objects.first()
     config = {
-        "center": [city.center_lat, city.center_lon] if city else [22.396, 103.458],
-        "zoom": city.zoom if city else 13,
-        "tileUrl": settings.IOC["TILE_URL"],
-        "tileAttribution": settings.IOC["TILE_ATTRIBUTION"] + (" | " + city.attribution if city else ""),
+        **selectors.base_map(),
         "severityLabels": [str(label) for _, label in Severity.choices],
         "openLabel": str(_("Open details")),
         "approximateLabel": str(_("Approximate boundary")),
@@ -195,9 +191,7 @@ def incident_action(request, pk: int, action: str):
     form_class, run = ACTIONS[action]
     form = form_class(request.POST, request.FILES)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        show_form_errors(request, form)
         return redirect("dashboard:incident", pk=pk)
     try:
         run(incident, request.user, form.cleaned_data)

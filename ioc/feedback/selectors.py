@@ -41,6 +41,16 @@ def public_reports():
     return Report.objects.exclude(status__in=hidden).select_related("category", "unit", "department")
 
 
+def public_view(report: Report) -> dict:
+    """What anyone may see of a report: its public history and the photos not hidden by moderation."""
+    return {
+        "report": report,
+        "events": report.events.filter(public=True),
+        "photos": report.photos.filter(hidden=False),
+        "closed": report.status in CLOSED,
+    }
+
+
 def is_overdue(report: Report, now=None) -> bool:
     return bool(report.due_at and report.status in RUNNING and report.due_at < (now or timezone.now()))
 

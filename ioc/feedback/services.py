@@ -234,6 +234,17 @@ def _check_role(report: Report, user, action: str) -> None:
         raise PermissionDenied(_("This report belongs to another unit or department."))
 
 
+def _tell_department(report: Report, title: str) -> None:
+    """The officers of the report's department, after the commit."""
+    notify(
+        users_with_roles(Role.DEPARTMENT_OFFICER, department=report.department),
+        title,
+        report.description[:200],
+        f"/dashboard/feedback/{report.pk}/",
+        severity=2,
+    )
+
+
 @transaction.atomic
 def transition(report: Report, user, action: str, *, text: str = "", public: bool = True, **fields) -> Report:
     """Move a report by one workflow action; refuses a wrong state, a wrong role, or a missing reason."""
@@ -307,13 +318,7 @@ def transition(report: Report, user, action: str, *, text: str = "", public: boo
     _event(report, user, action, old=old, text=text, public=public and action not in ("return",))
     audit.record(user if action != "reopen" else None, f"report.{action}", report)
     if action in ("assign", "reroute"):
-        notify(
-            users_with_roles(Role.DEPARTMENT_OFFICER, department=report.department),
-            _("Report assigned to your department: %(c)s") % {"c": report.category.name},
-            report.description[:200],
-            f"/dashboard/feedback/{report.pk}/",
-            severity=2,
-        )
+        _tell_department(report, _("Report assigned to your department: %(c)s") % {"c": report.category.name})
     if action in ("resolve", "reject", "duplicate", "not_responsible", "extend", "start"):
         notifiers.tell_reporter(
             report,
@@ -432,13 +437,7 @@ def check_deadlines(now: datetime | None = None) -> dict:
     reminders = 0
     for report in running.filter(reminded_at__isnull=True, due_at__gt=now):
         if local_date(report.due_at) <= tomorrow:
-            notify(
-                users_with_roles(Role.DEPARTMENT_OFFICER, department=report.department),
-                _("Due soon: %(c)s") % {"c": report.category.name},
-                report.description[:200],
-                f"/dashboard/feedback/{report.pk}/",
-                severity=2,
-            )
+            _tell_department(report, _("Due soon: %(c)s") % {"c": report.category.name})
             Report.objects.filter(pk=report.pk).update(reminded_at=now)
             reminders += 1
     overdue = 0

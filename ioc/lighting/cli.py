@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-from ioc.core.cli import migrate
+from ioc.core.cli import load_file
 
 
 def add_commands(sub, common) -> None:
@@ -17,11 +16,7 @@ def add_commands(sub, common) -> None:
 def import_telemetry(args) -> int:
     from ioc.lighting.logfile import LogError, import_log
 
-    migrate()
-    try:
-        result = import_log(Path(args.file))
-    except LogError as exc:
-        print(f"ioc lighting: {exc}", file=sys.stderr)
+    if (result := load_file(import_log, args.file, LogError, prog="ioc lighting")) is None:
         return 2
     print(f"{result['records']} readings, {result['refused']} refused")
     for line, reason in result["examples"]:

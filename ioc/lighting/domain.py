@@ -4,6 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from ioc.core.registry import AlertKind, Domain, KpiTile, MapLayer, PeriodicJob
 
+# One alert kind per lamp fault (choices.LampFault), titled for the feed.
+LAMP_ALERTS = (
+    ("out", _("Lamp out when it should be on")),
+    ("day", _("Lamp on in daylight")),
+    ("power", _("Lamp power far from rated")),
+    ("flicker", _("Lamp flickering")),
+    ("silent", _("Lamp not reporting")),
+)
 LAMP_SOP = (_("Check the lamp and its controller"), _("Create a repair order for the maintenance team"))
 
 DOMAIN = Domain(
@@ -44,28 +52,9 @@ DOMAIN = Domain(
     alert_kinds=(
         # Lamp, circuit and cabinet alerts end by themselves when the fault is gone (evaluate_faults).
         # One lamp is a repair order, not an emergency: the feed ranks it below what needs acting on now.
-        AlertKind(
-            key="lighting.out",
-            label=_("Lamp out when it should be on"),
-            severity="info",
-            sop=LAMP_SOP,
-            clears="condition",
-        ),
-        AlertKind(
-            key="lighting.day", label=_("Lamp on in daylight"), severity="info", sop=LAMP_SOP, clears="condition"
-        ),
-        AlertKind(
-            key="lighting.power",
-            label=_("Lamp power far from rated"),
-            severity="info",
-            sop=LAMP_SOP,
-            clears="condition",
-        ),
-        AlertKind(
-            key="lighting.flicker", label=_("Lamp flickering"), severity="info", sop=LAMP_SOP, clears="condition"
-        ),
-        AlertKind(
-            key="lighting.silent", label=_("Lamp not reporting"), severity="info", sop=LAMP_SOP, clears="condition"
+        *(
+            AlertKind(key=f"lighting.{fault}", label=label, severity="info", sop=LAMP_SOP, clears="condition")
+            for fault, label in LAMP_ALERTS
         ),
         AlertKind(
             key="lighting.circuit_out",

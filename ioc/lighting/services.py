@@ -106,10 +106,8 @@ def save_rule(rule: ScheduleRule, circuit_ids: set[int] | None = None, *, by=Non
     return rule
 
 
-@transaction.atomic
 def delete_rule(rule: ScheduleRule, *, by, request=None) -> None:
-    audit.record(by, "lighting.rule.delete", rule, request=request, name=rule.name)
-    rule.delete()
+    audit.delete_recorded(by, "lighting.rule.delete", rule, request=request, name=rule.name)
 
 
 @transaction.atomic
@@ -301,23 +299,20 @@ def evaluate_faults(now: datetime | None = None, weather: dict | None = None) ->
             data={"lamp": lamp.code, "circuit": circuit.code},
         )
     for cabinet in {c.cabinet for c in circuits}:
-        if not cabinet.has_power:
-            raise_alert(
-                kind="lighting.cabinet",
-                source=f"lighting:cabinet:{cabinet.code}:power",
-                title=_("Cabinet without power: %(code)s %(name)s") % {"code": cabinet.code, "name": cabinet.name},
-                lat=cabinet.lat,
-                lon=cabinet.lon,
-            )
-        if cabinet.door_open:
-            raise_alert(
-                kind="lighting.cabinet",
-                source=f"lighting:cabinet:{cabinet.code}:door",
-                title=_("Cabinet door open: %(code)s %(name)s") % {"code": cabinet.code, "name": cabinet.name},
-                lat=cabinet.lat,
-                lon=cabinet.lon,
-                severity="warning",
-            )
+        names = {"code": cabinet.code, "name": cabinet.name}
+        for fault, present, title, severity in (
+            ("power", not cabinet.has_power, _("Cabinet without power: %(code)s %(name)s"), None),
+            ("door", cabinet.door_open, _("Cabinet door open: %(code)s %(name)s"), "warning"),
+        ):
+            if present:
+                raise_alert(
+                    kind="lighting.cabinet",
+                    source=f"lighting:cabinet:{cabinet.code}:{fault}",
+                    title=title % names,
+                    lat=cabinet.lat,
+                    lon=cabinet.lon,
+                    **({"severity": severity} if severity else {}),
+                )
     _resolve_ended_faults(lamps_by_circuit, by_circuit, circuits_out)
     return dict(counts)
 

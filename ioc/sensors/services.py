@@ -205,10 +205,8 @@ def add_device_rule(entity: Entity, rule: Rule, *, by, request=None) -> Rule:
     return rule
 
 
-@transaction.atomic
 def delete_rule(rule: Rule, *, by, request=None) -> None:
-    audit.record(by, "sensors.rule.delete", rule, request=request, name=rule.name)
-    rule.delete()
+    audit.delete_recorded(by, "sensors.rule.delete", rule, request=request, name=rule.name)
 
 
 @transaction.atomic

@@ -391,7 +391,5 @@ def update_subscription(item: Subscription, body: dict, *, by, request=None) -> 
     return item
 
 
-@transaction.atomic
 def delete_subscription(item: Subscription, *, by, request=None) -> None:
-    audit.record(by, "subscription.delete", item, request=request, endpoint=item.endpoint)
-    item.delete()
+    audit.delete_recorded(by, "subscription.delete", item, request=request, endpoint=item.endpoint)

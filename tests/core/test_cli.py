@@ -89,20 +89,24 @@ def wait_for(url, seconds=60):
     raise AssertionError(f"{url} did not answer in {seconds} s")
 
 
+def start_demo(port, env, **popen):
+    return subprocess.Popen(
+        [sys.executable, "-m", "ioc.cli", "demo", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        **popen,
+    )
+
+
 @pytest.mark.skipif("IOC_DATABASE_URL" in os.environ, reason="the embedded demo runs on SQLite")
 def test_demo_starts_serves_and_stops_cleanly_and_reuses_its_data(tmp_path):
     data_dir = tmp_path / "demo"
     port = free_port()
     env = {**os.environ, "IOC_DATA_DIR": str(data_dir)}
     env.pop("IOC_TASKS_IMMEDIATE", None)
-    demo = subprocess.Popen(
-        [sys.executable, "-m", "ioc.cli", "demo", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    demo = start_demo(port, env, start_new_session=True)
     try:
         health = wait_for(f"http://127.0.0.1:{port}/api/health")
         assert health["status"] == "ok" and "hotline" in health["domains"]
@@ -135,13 +139,7 @@ def test_demo_starts_serves_and_stops_cleanly_and_reuses_its_data(tmp_path):
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
     # A second run reuses the data: no new accounts, no password printed again.
-    demo = subprocess.Popen(
-        [sys.executable, "-m", "ioc.cli", "demo", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    demo = start_demo(port, env)
     try:
         wait_for(f"http://127.0.0.1:{port}/api/health")
     finally:

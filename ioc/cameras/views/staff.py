@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from ioc.cameras import selectors, services
 from ioc.cameras.forms import LineForm, ZoneForm
 from ioc.cameras.models import Camera, CountLine, Snapshot, Zone
+from ioc.core.forms import show_form_errors
 from ioc.core.guards import staff_required
 from ioc.core.models import Role
 from ioc.core.permissions import require_role, role_of
@@ -66,22 +67,20 @@ def camera_setup(request, pk: int):
     camera = get_object_or_404(Camera, pk=pk)
     line_form, zone_form = LineForm(prefix="line"), ZoneForm(prefix="zone", initial={"crowd_seconds": 30})
     if request.method == "POST":
-        if "line-name" in request.POST:
-            line_form = LineForm(request.POST, prefix="line")
-            if line_form.is_valid():
-                services.add_line(camera, **line_form.cleaned_data, by=request.user, request=request)
-                messages.success(request, _("Counting line added"))
+        # One page, two forms: the field names posted say which one was sent.
+        posted = "line" if "line-name" in request.POST else "zone" if "zone-name" in request.POST else None
+        if posted:
+            form_class, add, done = {
+                "line": (LineForm, services.add_line, _("Counting line added")),
+                "zone": (ZoneForm, services.add_zone, _("Zone added")),
+            }[posted]
+            form = form_class(request.POST, prefix=posted)
+            if form.is_valid():
+                add(camera, **form.cleaned_data, by=request.user, request=request)
+                messages.success(request, done)
                 return redirect("cameras:setup", pk=pk)
-        elif "zone-name" in request.POST:
-            zone_form = ZoneForm(request.POST, prefix="zone")
-            if zone_form.is_valid():
-                services.add_zone(camera, **zone_form.cleaned_data, by=request.user, request=request)
-                messages.success(request, _("Zone added"))
-                return redirect("cameras:setup", pk=pk)
-        for form in (line_form, zone_form):
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
+            line_form, zone_form = (form, zone_form) if posted == "line" else (line_form, form)
+        show_form_errors(request, line_form, zone_form)
     drawing = {
         "lines": [{"name": c.name, "points": [[c.x1, c.y1], [c.x2, c.y2]]} for c in camera.lines.order_by("pk")],
         "zones": [{"name": z.name, "points": z.points} for z in camera.zones.order_by("pk")],

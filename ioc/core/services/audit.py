@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db import transaction
+
 from ioc.core.models import AuditLog
 
 
@@ -17,6 +19,13 @@ def client_ip(request) -> str | None:
 def record_export(user, object_type: str, *, request=None, **detail) -> AuditLog:
     """An export of data (CSV, XLSX, PDF) leaves the system: who took what, with which filters."""
     return record(user, "export", object_type=object_type, request=request, **detail)
+
+
+def delete_recorded(user, action: str, obj, *, request=None, **detail) -> None:
+    """Delete a row and write who deleted it, in one transaction (the line keeps the row's id)."""
+    with transaction.atomic():
+        record(user, action, obj, request=request, **detail)
+        obj.delete()
 
 
 def record(user, action: str, obj=None, *, request=None, object_type: str = "", object_id="", **detail) -> AuditLog:

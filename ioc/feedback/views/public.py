@@ -21,6 +21,7 @@ from django_ratelimit.core import is_ratelimited
 from ioc.core.geojson import geojson_response, point_collection, raw_rows
 from ioc.core.middleware import client_address
 from ioc.core.models import City
+from ioc.core.selectors import base_map
 from ioc.core.services.alerts import ServiceError
 from ioc.feedback import selectors, services
 from ioc.feedback.forms import RateForm, ReopenForm, ReportForm, TrackForm
@@ -42,12 +43,8 @@ def _limited(request, form) -> bool:
 def portal(request):
     """The public page: the latest reports, the map, and the way to send one."""
     latest = selectors.public_reports().prefetch_related("photos").order_by("-submitted_at")[:20]
-    city = City.objects.first()
     config = {
-        "center": [city.center_lat, city.center_lon] if city else [22.396, 103.458],
-        "zoom": 13,
-        "tileUrl": settings.IOC["TILE_URL"],
-        "tileAttribution": settings.IOC["TILE_ATTRIBUTION"],
+        **base_map(),
         "pointsUrl": "/phan-anh/ban-do.geojson",
         "unitsUrl": "/api/units",
     }
@@ -90,13 +87,9 @@ def submit(request):
 
 
 def _map(request) -> dict:
-    city = City.objects.first()
     return {
         "map_config": {
-            "center": [city.center_lat, city.center_lon] if city else [22.396, 103.458],
-            "zoom": 14,
-            "tileUrl": settings.IOC["TILE_URL"],
-            "tileAttribution": settings.IOC["TILE_ATTRIBUTION"],
+            **base_map(closer=1),  # close enough to put the pin on the right street
             "unitsUrl": "/api/units",
             "nearbyUrl": "/phan-anh/gan-day.json",
         }
@@ -167,12 +160,9 @@ def track(request, code: str):
         request,
         "feedback/track.html",
         {
-            "report": report,
-            "events": report.events.filter(public=True),
-            "photos": report.photos.filter(hidden=False),
+            **selectors.public_view(report),
             "rate_form": rate_form,
             "reopen_form": reopen_form,
-            "closed": report.status in CLOSED,
             "can_rate": report.status in ("resolved", "published") and report.rating is None,
             "can_reopen": report.status in ("resolved", "published"),
             "overdue": selectors.is_overdue(report),
@@ -185,12 +175,7 @@ def public_detail(request, pk: int):
     return render(
         request,
         "feedback/public_detail.html",
-        {
-            "report": report,
-            "events": report.events.filter(public=True),
-            "photos": report.photos.filter(hidden=False),
-            "closed": report.status in CLOSED,
-        },
+        selectors.public_view(report),
     )
 
 

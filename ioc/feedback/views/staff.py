@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ioc.core.forms import show_form_errors
 from ioc.core.guards import staff_required
 from ioc.core.permissions import OPERATORS, has_role, role_of
 from ioc.core.services import audit
@@ -81,9 +82,7 @@ def act(request, pk: int, action: str):
     report = get_object_or_404(selectors.visible_reports(request.user), pk=pk)
     form = ActionForm(request.POST, request.FILES)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        show_form_errors(request, form)
         return redirect("feedback:staff_detail", pk=pk)
     data = form.cleaned_data
     fields = {"department": data["department"], "working_days": data["working_days"], "photos": data["photos"]}

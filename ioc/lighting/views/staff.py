@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from ioc.core.guards import staff_required
 from ioc.core.permissions import OPERATORS, require_role, role_of
-from ioc.core.tabular import upload_problem
+from ioc.core.tabular import import_upload
 from ioc.lighting import assets, energy, planning, selectors, services
 from ioc.lighting.models import Cabinet, Circuit, Lamp, ScheduleRule
 
@@ -125,19 +125,13 @@ def lamp_detail(request, pk: int):
 @staff_required
 def asset_import(request):
     require_role(request.user, OPERATORS)
-    result = None
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if problem := upload_problem(upload):
-            messages.error(request, problem)
-        else:
-            result = assets.import_assets(
-                upload.read(),
-                upload.name,
-                all_or_nothing=bool(request.POST.get("strict")),
-                by=request.user,
-                request=request,
-            )
+    strict = bool(request.POST.get("strict"))
+    result = import_upload(
+        request,
+        lambda content, name: assets.import_assets(
+            content, name, all_or_nothing=strict, by=request.user, request=request
+        ),
+    )
     return render(request, "lighting/import.html", {"result": result})
 
 

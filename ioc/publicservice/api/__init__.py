@@ -10,6 +10,7 @@ from pydantic import Field
 from ioc.core.models import AdministrativeUnit
 from ioc.core.permissions import OPERATORS, STAFF_ROLES, require_role
 from ioc.publicservice import indicators, selectors, services
+from ioc.publicservice.indicators import Indicator
 from ioc.publicservice.models import ServiceFile
 
 MAX_PUSH = 5000
@@ -23,17 +24,6 @@ class IndicatorQuery(Schema):
     field: str | None = Field(None, max_length=200)
 
 
-class IndicatorOut(Schema):
-    key: str
-    column: str
-    name: str
-    numerator: float | None
-    denominator: float | None
-    rate: float | None
-    points: float | None
-    max_points: float
-
-
 class ColumnOut(Schema):
     key: str
     label: str
@@ -42,7 +32,7 @@ class ColumnOut(Schema):
 
 
 class IndicatorsOut(Schema):
-    indicators: list[IndicatorOut]
+    indicators: list[Indicator]  # the dataclass indicators.compute fills: one definition of the fields
     columns: list[ColumnOut]
     total: float
     max_total: float

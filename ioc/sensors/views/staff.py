@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ioc.core.forms import show_form_errors
 from ioc.core.guards import staff_required
 from ioc.core.permissions import OPERATORS, require_role, role_of
-from ioc.core.tabular import upload_problem
+from ioc.core.tabular import import_upload
 from ioc.sensors import services
 from ioc.sensors.aqi import vn_aqi
 from ioc.sensors.forms import DeviceForm, RuleForm
@@ -96,7 +97,7 @@ def device_edit(request, pk: int):
         )
         messages.success(request, _("Device saved"))
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        show_form_errors(request, form)
     return redirect("sensors:device", pk=pk)
 
 
@@ -111,7 +112,7 @@ def rule_add(request, pk: int):
         services.add_device_rule(entity, form.save(commit=False), by=request.user, request=request)
         messages.success(request, _("Rule added"))
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        show_form_errors(request, form)
     return redirect("sensors:device", pk=pk)
 
 
@@ -131,11 +132,7 @@ def device_import(request):
     from ioc.sensors.devices import import_devices
 
     require_role(request.user, OPERATORS)
-    result = None
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if problem := upload_problem(upload):
-            messages.error(request, problem)
-        else:
-            result = import_devices(upload.read(), upload.name, by=request.user, request=request)
+    result = import_upload(
+        request, lambda content, name: import_devices(content, name, by=request.user, request=request)
+    )
     return render(request, "sensors/import.html", {"result": result})
