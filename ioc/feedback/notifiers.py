@@ -39,21 +39,19 @@ class EmailNotifier:
 class LoggingSmsNotifier:
     """Stands in for an SMS gateway: logs the message it would send."""
 
+    channel = "SMS"
+
     def send(self, report, message: str) -> bool:
         if not report.reporter_phone:
             return False
-        log.info("SMS to %s…: %s %s", report.reporter_phone[:4], message, tracking_link(report))
+        log.info("%s to %s…: %s %s", self.channel, report.reporter_phone[:4], message, tracking_link(report))
         return True
 
 
-class LoggingZaloNotifier:
+class LoggingZaloNotifier(LoggingSmsNotifier):
     """Stands in for a Zalo OA: logs the message it would send."""
 
-    def send(self, report, message: str) -> bool:
-        if not report.reporter_phone:
-            return False
-        log.info("Zalo to %s…: %s %s", report.reporter_phone[:4], message, tracking_link(report))
-        return True
+    channel = "Zalo"
 
 
 def configured() -> list:

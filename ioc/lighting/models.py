@@ -105,6 +105,17 @@ class ScheduleRule(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @classmethod
+    def dimming(cls, name: str, road_class: str, start: str, end: str, level: int, **fields) -> "ScheduleRule":
+        """A time profile for one road class: `level` % from `start` to `end` (HH:MM, may pass midnight)."""
+        return cls(
+            name=name,
+            kind=cls.Kind.PROFILE,
+            road_class=road_class,
+            intervals=[{"from": start, "to": end, "level": level}],
+            **fields,
+        )
+
 
 class Override(models.Model):
     """An operator's manual level for a circuit until it expires."""

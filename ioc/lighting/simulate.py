@@ -25,12 +25,6 @@ CABINETS, LAMPS_PER_CIRCUIT = 30, 30
 ROADS = (("main", "đường chính", 150), ("minor", "ngõ nhánh", 70), ("park", "công viên", 100))
 
 
-def _dimmed(name: str, road_class: str, start: str, end: str, level: int) -> ScheduleRule:
-    return ScheduleRule(
-        name=name, kind="profile", road_class=road_class, intervals=[{"from": start, "to": end, "level": level}]
-    )
-
-
 def ensure_rules() -> None:
     """The city's schedule: astronomical clock, dimming by road class at night, all night on holidays, brighter in
     fog and heavy rain."""
@@ -39,9 +33,9 @@ def ensure_rules() -> None:
     holidays = [{"from": "17:00", "to": "07:00", "level": 100}]
     for rule in (
         ScheduleRule(name="Đồng hồ thiên văn", kind="astro", on_offset_min=10, off_offset_min=-10),
-        _dimmed("Đường chính: 70% sau nửa đêm", "main", "00:00", "04:30", 70),
-        _dimmed("Ngõ xóm: 50% từ 23 giờ", "minor", "23:00", "05:00", 50),
-        _dimmed("Công viên: tắt sau 23 giờ", "park", "23:00", "05:00", 0),
+        ScheduleRule.dimming("Đường chính: 70% sau nửa đêm", "main", "00:00", "04:30", 70),
+        ScheduleRule.dimming("Ngõ xóm: 50% từ 23 giờ", "minor", "23:00", "05:00", 50),
+        ScheduleRule.dimming("Công viên: tắt sau 23 giờ", "park", "23:00", "05:00", 0),
         ScheduleRule(
             name="Tết và ngày lễ: sáng cả đêm", kind="special", days=["tet", "national-day"], intervals=holidays
         ),

@@ -30,12 +30,5 @@ def network(units):
         for road, c in circuits.items()
     }
     save_rule(ScheduleRule(name="Thiên văn", kind="astro", on_offset_min=10, off_offset_min=-10))
-    save_rule(
-        ScheduleRule(
-            name="Ngõ 50%",
-            kind="profile",
-            road_class="minor",
-            intervals=[{"from": "23:00", "to": "05:00", "level": 50}],
-        )
-    )
+    save_rule(ScheduleRule.dimming("Ngõ 50%", "minor", "23:00", "05:00", 50))
     return {"cabinet": cabinet, "circuits": circuits, "lamps": lamps}

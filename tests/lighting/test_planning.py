@@ -105,29 +105,14 @@ def test_overlapping_schedules_are_refused(network):
             )
         )
     with pytest.raises(ValidationError, match="Ngõ 50%"):
-        save_rule(
-            ScheduleRule(
-                name="Ngõ 30%",
-                kind="profile",
-                road_class="minor",
-                intervals=[{"from": "02:00", "to": "04:00", "level": 30}],
-            )
-        )
+        save_rule(ScheduleRule.dimming("Ngõ 30%", "minor", "02:00", "04:00", 30))
     with pytest.raises(ValidationError, match="0 to 100"):
         save_rule(
             ScheduleRule(name="Quá sáng", kind="profile", intervals=[{"from": "22:00", "to": "23:00", "level": 130}])
         )
     assert not ScheduleRule.objects.filter(name__in=["Hai khoảng chồng nhau", "Ngõ 30%", "Quá sáng"]).exists()
     # A higher priority may overlap on purpose, and wins.
-    save_rule(
-        ScheduleRule(
-            name="Ngõ 30% (ưu tiên)",
-            kind="profile",
-            road_class="minor",
-            priority=1,
-            intervals=[{"from": "02:00", "to": "04:00", "level": 30}],
-        )
-    )
+    save_rule(ScheduleRule.dimming("Ngõ 30% (ưu tiên)", "minor", "02:00", "04:00", 30, priority=1))
     plan = planning.plans(date(2026, 11, 25))[network["circuits"]["minor"].pk]
     assert planning.level_at(plan, local(2026, 11, 26, 3, 0)) == (30, "Ngõ 30% (ưu tiên)")
     assert planning.level_at(plan, local(2026, 11, 26, 1, 0)) == (50, "Ngõ 50%")

@@ -298,6 +298,13 @@ def can_work_on(user, incident: Incident) -> bool:
     return False
 
 
+def _written(text: str, missing: str) -> str:
+    """The text without surrounding blanks; a ServiceError saying `missing` when nothing is written."""
+    if not text.strip():
+        raise ServiceError(missing)
+    return text.strip()
+
+
 def _require_work(user, incident: Incident) -> None:
     if not can_work_on(user, incident):
         raise PermissionDenied(_("You cannot work on this incident."))
@@ -307,8 +314,7 @@ def _require_work(user, incident: Incident) -> None:
 def escalate_incident(incident: Incident, user, reason: str) -> Incident:
     """Raise the incident one level: leaders are notified."""
     require_role(user, {*OPERATORS, Role.LEADER})
-    if not reason.strip():
-        raise ServiceError(_("Give a reason for the escalation"))
+    reason = _written(reason, _("Give a reason for the escalation"))
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if incident.status == Incident.Status.CLOSED:
         raise ServiceError(_("This incident is closed"))
@@ -329,9 +335,7 @@ def escalate_incident(incident: Incident, user, reason: str) -> Incident:
 @transaction.atomic
 def add_note(incident: Incident, user, text: str) -> IncidentEvent:
     _require_work(user, incident)
-    if not text.strip():
-        raise ServiceError(_("The note is empty"))
-    return _event(incident, user, IncidentEvent.Action.NOTE, text.strip())
+    return _event(incident, user, IncidentEvent.Action.NOTE, _written(text, _("The note is empty")))
 
 
 @transaction.atomic
@@ -381,8 +385,7 @@ def set_sop_step(incident: Incident, user, step: int, done: bool) -> Incident:
 def close_incident(incident: Incident, user, resolution: str) -> Incident:
     """Close with a resolution; its alerts close with it."""
     _require_work(user, incident)
-    if not resolution.strip():
-        raise ServiceError(_("Write how the incident was resolved"))
+    resolution = _written(resolution, _("Write how the incident was resolved"))
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if incident.status == Incident.Status.CLOSED:
         raise ServiceError(_("This incident is already closed"))

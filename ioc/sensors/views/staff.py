@@ -79,6 +79,16 @@ def device_detail(request, pk: int):
     )
 
 
+def _saved(request, form, save, done: str, pk: int):
+    """Save a valid form through its service (the device page's forms), then back to the device page."""
+    if form.is_valid():
+        save(form.save(commit=False))
+        messages.success(request, done)
+    else:
+        show_form_errors(request, form)
+    return redirect("sensors:device", pk=pk)
+
+
 @staff_required
 @require_POST
 def device_edit(request, pk: int):
@@ -87,18 +97,14 @@ def device_edit(request, pk: int):
     entity = get_object_or_404(Entity, pk=pk)
     before = {"unit": entity.unit_id, "department": entity.department_id, "interval": entity.expected_interval_s}
     form = DeviceForm(request.POST, instance=entity)
-    if form.is_valid():
-        services.save_device(
-            form.save(commit=False),
-            moved="lat" in form.changed_data or "lon" in form.changed_data,
-            by=request.user,
-            request=request,
-            before=before,
-        )
-        messages.success(request, _("Device saved"))
-    else:
-        show_form_errors(request, form)
-    return redirect("sensors:device", pk=pk)
+    moved = "lat" in form.changed_data or "lon" in form.changed_data
+    return _saved(
+        request,
+        form,
+        lambda device: services.save_device(device, moved=moved, by=request.user, request=request, before=before),
+        _("Device saved"),
+        pk,
+    )
 
 
 @staff_required
@@ -108,12 +114,13 @@ def rule_add(request, pk: int):
     require_role(request.user, OPERATORS)
     entity = get_object_or_404(Entity, pk=pk)
     form = RuleForm(request.POST, entity=entity)
-    if form.is_valid():
-        services.add_device_rule(entity, form.save(commit=False), by=request.user, request=request)
-        messages.success(request, _("Rule added"))
-    else:
-        show_form_errors(request, form)
-    return redirect("sensors:device", pk=pk)
+    return _saved(
+        request,
+        form,
+        lambda rule: services.add_device_rule(entity, rule, by=request.user, request=request),
+        _("Rule added"),
+        pk,
+    )
 
 
 @staff_required
