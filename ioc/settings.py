@@ -113,6 +113,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_FAILURE_LIMIT = int(os.environ.get("IOC_LOGIN_FAILURE_LIMIT", 5))
 LOGIN_FAILURE_WINDOW = int(os.environ.get("IOC_LOGIN_FAILURE_WINDOW", 30))
 LOGIN_LOCKOUT = int(os.environ.get("IOC_LOGIN_LOCKOUT", 300))
+# Counted per username and address, so nobody can lock a user out from elsewhere; failures from many addresses
+# (LOGIN_ACCOUNT_FAILURE_LIMIT within an hour) lock the account itself for LOGIN_ACCOUNT_LOCKOUT seconds, unless an
+# administrator unlocks it first.
+LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("IOC_LOGIN_ACCOUNT_FAILURE_LIMIT", 50))
+LOGIN_ACCOUNT_LOCKOUT = int(os.environ.get("IOC_LOGIN_ACCOUNT_LOCKOUT", 3600))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

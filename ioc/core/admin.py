@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ioc.core import models
@@ -128,3 +130,37 @@ class WorkerStatusAdmin(admin.ModelAdmin):
 admin.site.register(models.City)
 admin.site.register(models.NotificationPreference)
 admin.site.site_header = "Lai Châu IOC"
+
+
+def _login_through_the_product(request, extra_context=None):
+    """The admin has no login of its own: one login for the whole product, with its lockout, rate limit and audit."""
+    return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
+
+
+admin.site.login = _login_through_the_product
+
+
+@admin.register(models.LoginLock)
+class LoginLockAdmin(admin.ModelAdmin):
+    """Locked logins; an administrator unlocks one (audited) — e.g. after checking with its owner by phone."""
+
+    list_display = ("username", "ip", "until")
+    search_fields = ("username",)
+    actions = ["unlock_selected"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Unlock the selected logins"))
+    def unlock_selected(self, request, queryset):
+        from ioc.core.services.accounts import unlock
+
+        for lock in queryset:
+            unlock(lock, by=request.user, request=request)
+        self.message_user(request, _("Unlocked: %(n)s") % {"n": len(queryset)})

@@ -11,19 +11,20 @@ class LockoutAuthenticationForm(AuthenticationForm):
 
     def clean(self):
         username = (self.data.get("username") or "").strip()
-        if username and (seconds := lockout_remaining(username)):
+        ip = client_ip(self.request)
+        if username and (seconds := lockout_remaining(username, ip)):
             raise forms.ValidationError(
                 _("Too many failed attempts. Try again in %(s)s seconds.") % {"s": seconds}, code="locked"
             )
         try:
             cleaned = super().clean()
         except forms.ValidationError:
-            if username and record_login_failure(username, client_ip(self.request)):
+            if username and record_login_failure(username, ip):
                 raise forms.ValidationError(
                     _("Too many failed attempts. The account is locked for a few minutes."), code="locked"
                 ) from None
             raise
-        clear_login_failures(username)
+        clear_login_failures(username, ip)
         record(
             self.get_user(),
             "login",

@@ -126,8 +126,20 @@ class LoginFailure(models.Model):
 
 
 class LoginLock(models.Model):
-    username = models.CharField(max_length=150, unique=True)
-    until = models.DateTimeField()
+    """A locked login: for one address (too many failures from it), or for the whole account (no address: too many
+    failures from many addresses — until it expires or an administrator unlocks it by deleting the lock)."""
+
+    username = models.CharField(_("username"), max_length=150)
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    until = models.DateTimeField(_("locked until"))
+
+    class Meta:
+        verbose_name = _("login lock")
+        verbose_name_plural = _("login locks")
+        constraints = [models.UniqueConstraint(fields=["username", "ip"], name="one_lock_per_username_and_address")]
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.ip or '*'}"
 
 
 class CalendarDay(models.Model):

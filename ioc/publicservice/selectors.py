@@ -7,6 +7,8 @@ from datetime import date, timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from ioc.core.models import Role
+from ioc.core.permissions import apply_scope, has_role
 from ioc.core.services.geo import current_units, units_rolling_up_to
 from ioc.publicservice.choices import (
     DECIDED_TIMELINESS,
@@ -146,12 +148,24 @@ def late_now():
     return ServiceFile.objects.filter(overdue_open(today) | Q(outcome=Timeliness.LATE, finished_date=today))
 
 
-def late_files(unit=None, agency: str | None = None, field: str | None = None, limit: int = 500):
-    """Files late now (unfinished past the deadline, or finished late in the last 30 days)."""
+def visible_files(user):
+    """The files a user may read one by one: city-wide roles all; a ward officer those of their ward (and the units
+    merged into it); a department officer those their department handles (the file's agency is its name)."""
+    if has_role(user, Role.DEPARTMENT_OFFICER):
+        department = user.profile.department
+        return ServiceFile.objects.filter(agency=department.name) if department else ServiceFile.objects.none()
+    return apply_scope(ServiceFile.objects.all(), user)
+
+
+def late_files(user=None, unit=None, agency: str | None = None, field: str | None = None, limit: int = 500):
+    """Files late now (unfinished past the deadline, or finished late in the last 30 days), those the user may
+    read (every one without a user: the leaders' report)."""
     today = timezone.localdate()
-    qs = ServiceFile.objects.filter(
-        overdue_open(today) | Q(outcome=Timeliness.LATE, finished_date__gte=today - timedelta(days=30))
-    ).select_related("procedure", "unit")
+    qs = (
+        (visible_files(user) if user is not None else ServiceFile.objects)
+        .filter(overdue_open(today) | Q(outcome=Timeliness.LATE, finished_date__gte=today - timedelta(days=30)))
+        .select_related("procedure", "unit")
+    )
     if unit:
         qs = qs.filter(unit_id__in=units_rolling_up_to(unit))
     if agency:

@@ -14,8 +14,8 @@ from ioc.core.services.accounts import create_token, user_for_token
 from tests.conftest import PASSWORD
 
 
-def login(client, username, password):
-    return client.post("/accounts/login/", {"username": username, "password": password})
+def login(client, username, password, address="127.0.0.1"):
+    return client.post("/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=address)
 
 
 def test_five_failures_lock_the_account_for_five_minutes(users):
@@ -33,6 +33,40 @@ def test_five_failures_lock_the_account_for_five_minutes(users):
     LoginLock.objects.update(until=timezone.now() - timedelta(seconds=1))  # five minutes later
     assert login(client, "operator1", PASSWORD).status_code == 302
     assert AuditLog.objects.filter(action="login.locked", object_id="operator1").exists()
+
+
+def test_a_lockout_from_one_address_does_not_lock_the_owner_out_elsewhere(users):
+    """Five wrong passwords from an attacker's address must not keep the real user out."""
+    attacker, owner = Client(), Client()
+    for _ in range(5):
+        login(attacker, "operator1", "wrong", address="203.0.113.9")
+    assert login(attacker, "operator1", PASSWORD, address="203.0.113.9").status_code == 200  # still locked there
+    assert login(owner, "operator1", PASSWORD, address="10.1.2.3").status_code == 302  # the owner gets in
+
+
+def test_failures_from_many_addresses_lock_the_account_until_an_administrator_unlocks(users, settings):
+    from ioc.core.services.accounts import unlock
+
+    settings.LOGIN_ACCOUNT_FAILURE_LIMIT = 12
+    for n in range(12):  # three per address: no single address reaches its own limit
+        login(Client(), "operator1", "wrong", address=f"198.51.100.{n // 3 + 1}")
+    lock = LoginLock.objects.get(username="operator1", ip=None)
+    assert login(Client(), "operator1", PASSWORD, address="10.1.2.3").status_code == 200  # the account is locked
+    unlock(lock, by=users["admin"])
+    assert login(Client(), "operator1", PASSWORD, address="10.1.2.3").status_code == 302
+    assert AuditLog.objects.filter(action="login.unlock", user=users["admin"]).exists()
+
+
+def test_the_admin_has_no_login_of_its_own(users):
+    """/admin/login/ sends to the product's login: its lockout applies there too."""
+    client = Client()
+    response = client.post("/admin/login/", {"username": "admin1", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert "_auth_user_id" not in client.session
+    for _ in range(5):
+        login(client, "admin1", "wrong")
+    assert login(client, "admin1", PASSWORD).status_code == 200  # locked: the right password waits too
+    assert client.get("/admin/").status_code == 302
 
 
 def test_failures_spread_over_more_than_the_window_do_not_lock(users, settings):

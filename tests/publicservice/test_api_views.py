@@ -205,3 +205,27 @@ def test_the_daily_report_job_writes_pdf_and_xlsx_and_tells_the_leaders(catalogu
     assert job.at == "07:00"
     assert "publicservice.daily_report" in run_due_jobs(7 * 60)
     assert "publicservice.daily_report" not in run_due_jobs(7 * 60 + 1)
+
+
+def test_officers_read_only_the_files_of_their_own_ward_or_department(catalogue, users, client_for):
+    """A ward officer cannot open (or print the letter of) another ward's file; a department officer only theirs."""
+    import_files(
+        export(
+            [
+                row("DK-1", status=4),  # Đoàn Kết's one-stop desk
+                row("TP-1", status=4, DonViXuLy="UBND Phường Tân Phong", MaDonVi="03408"),
+                row("QL-1", status=4, DonViXuLy="Phòng Quản lý đô thị", MaDonVi=""),
+            ]
+        ),
+        "x.csv",
+    )
+    ward, department = client_for(users["ward_officer"]), client_for(users["department_officer"])
+    assert ward.get("/dashboard/publicservice/files/DK-1/letter.pdf").status_code == 200
+    assert ward.get("/dashboard/publicservice/files/TP-1/letter.pdf").status_code == 404
+    assert ward.get("/api/publicservice/files/TP-1").status_code == 404
+    assert ward.get("/api/publicservice/files/DK-1").status_code == 200
+    late = ward.get("/dashboard/publicservice/late/").content.decode()
+    assert "DK-1" in late and "TP-1" not in late and "QL-1" not in late
+    assert department.get("/api/publicservice/files/QL-1").status_code == 200
+    assert department.get("/api/publicservice/files/DK-1").status_code == 404
+    assert client_for(users["leader"]).get("/api/publicservice/files/TP-1").status_code == 200

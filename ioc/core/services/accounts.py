@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ioc.core.models import ApiToken, LoginFailure, LoginLock, Profile, Role
@@ -49,37 +50,52 @@ def user_for_token(token: str):
     return row.user
 
 
-def lockout_remaining(username: str) -> int:
-    """Seconds the account stays locked, or 0."""
-    lock = LoginLock.objects.filter(username=username.lower()).first()
-    if lock and lock.until > timezone.now():
-        return int((lock.until - timezone.now()).total_seconds()) + 1
-    return 0
+def lockout_remaining(username: str, ip: str | None = None) -> int:
+    """Seconds the login stays locked from this address (its own lock, or the whole account's), or 0."""
+    now = timezone.now()
+    locks = LoginLock.objects.filter(username=username.lower(), until__gt=now).filter(Q(ip=ip) | Q(ip__isnull=True))
+    until = max((lock.until for lock in locks), default=None)
+    return int((until - now).total_seconds()) + 1 if until else 0
 
 
 @transaction.atomic
 def record_login_failure(username: str, ip: str | None = None) -> bool:
-    """Count a failure; locks the account when the limit is reached inside the window. Returns True if locked."""
+    """Count a failure. Too many from one address inside the window lock that address out of the account; too many
+    from everywhere inside an hour lock the account. Returns True if this login is now locked."""
     username = username.lower()
     now = timezone.now()
     LoginFailure.objects.create(username=username, at=now, ip=ip)
-    LoginFailure.objects.filter(at__lt=now - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)).delete()
+    LoginFailure.objects.filter(at__lt=now - timedelta(hours=1)).delete()
+    audit.record(None, "login.failed", object_type="auth.user", object_id=username, ip_address=ip or "")
     recent = LoginFailure.objects.filter(
         username=username, at__gte=now - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
-    ).count()
-    audit.record(None, "login.failed", object_type="auth.user", object_id=username, ip_address=ip or "")
-    if recent >= settings.LOGIN_FAILURE_LIMIT:
-        LoginLock.objects.update_or_create(
-            username=username, defaults={"until": now + timedelta(seconds=settings.LOGIN_LOCKOUT)}
-        )
-        LoginFailure.objects.filter(username=username).delete()
-        audit.record(None, "login.locked", object_type="auth.user", object_id=username)
-        return True
-    return False
+    )
+    locked = False
+    if recent.filter(ip=ip).count() >= settings.LOGIN_FAILURE_LIMIT:
+        _lock(username, ip, now + timedelta(seconds=settings.LOGIN_LOCKOUT))
+        locked = True
+    if LoginFailure.objects.filter(username=username).count() >= settings.LOGIN_ACCOUNT_FAILURE_LIMIT:
+        _lock(username, None, now + timedelta(seconds=settings.LOGIN_ACCOUNT_LOCKOUT))
+        locked = True
+    return locked
 
 
-def clear_login_failures(username: str) -> None:
-    LoginFailure.objects.filter(username=username.lower()).delete()
+def _lock(username: str, ip: str | None, until) -> None:
+    LoginLock.objects.update_or_create(username=username, ip=ip, defaults={"until": until})
+    LoginFailure.objects.filter(username=username, **({"ip": ip} if ip else {})).delete()
+    audit.record(None, "login.locked", object_type="auth.user", object_id=username, address=ip or "*")
+
+
+def clear_login_failures(username: str, ip: str | None = None) -> None:
+    """After a successful login: the failures from that address are forgotten."""
+    LoginFailure.objects.filter(username=username.lower(), ip=ip).delete()
+
+
+@transaction.atomic
+def unlock(lock: LoginLock, *, by, request=None) -> None:
+    """An administrator lets a locked login in again."""
+    LoginFailure.objects.filter(username=lock.username, **({"ip": lock.ip} if lock.ip else {})).delete()
+    audit.delete_recorded(by, "login.unlock", lock, request=request, username=lock.username, address=lock.ip or "*")
 
 
 @transaction.atomic

@@ -11,7 +11,6 @@ from ioc.core.models import AdministrativeUnit
 from ioc.core.permissions import OPERATORS, STAFF_ROLES, require_role
 from ioc.publicservice import indicators, selectors, services
 from ioc.publicservice.indicators import Indicator
-from ioc.publicservice.models import ServiceFile
 
 MAX_PUSH = 5000
 
@@ -63,7 +62,7 @@ def build_router() -> Router:
         """One file with its computed due date and timeliness (early, on_time, late, due_soon, not_due)."""
         require_role(request.user, STAFF_ROLES)
         return selectors.file_dict(
-            get_object_or_404(ServiceFile.objects.select_related("procedure", "unit"), code=code)
+            get_object_or_404(selectors.visible_files(request.user).select_related("procedure", "unit"), code=code)
         )
 
     @router.post("/files", response={200: PushOut, 400: PushOut})

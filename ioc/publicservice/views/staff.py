@@ -66,13 +66,15 @@ def dashboard(request):
 @staff_required
 def late(request):
     filters = _filters(request)
-    return render(request, "publicservice/late.html", {"files": selectors.late_files(**filters), "filters": filters})
+    return render(
+        request, "publicservice/late.html", {"files": selectors.late_files(request.user, **filters), "filters": filters}
+    )
 
 
 @staff_required
 def letter(request, code: str):
     """The apology letter for a late file; the new appointment is N working days from today."""
-    file = get_object_or_404(ServiceFile.objects.select_related("procedure"), code=code)
+    file = get_object_or_404(selectors.visible_files(request.user).select_related("procedure"), code=code)
     days = int(request.GET.get("days") or 3) if (request.GET.get("days") or "3").isdigit() else 3
     reason = (request.GET.get("reason") or _("The file needs further verification")).strip()[:500]
     pdf = services.apology_letter(file, max(1, min(days, 60)), reason, by=request.user, request=request)
