@@ -220,6 +220,9 @@ IOC = {
     "MQTT_PORT": int(os.environ.get("IOC_MQTT_PORT", 1883)),
     "MQTT_USER": os.environ.get("IOC_MQTT_USER") or None,
     "MQTT_PASSWORD": os.environ.get("IOC_MQTT_PASSWORD") or None,
+    # Behind nginx: the `internal` location that serves the media dir (e.g. /protected-media/), so checked file
+    # reads are sent by nginx (X-Accel-Redirect); unset, Django sends them.
+    "MEDIA_ACCEL_PREFIX": os.environ.get("IOC_MEDIA_ACCEL_PREFIX", ""),
     # Where users reach this IOC: links in emails, SMS and Zalo messages are built on it.
     "BASE_URL": (os.environ.get("IOC_BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
 }

@@ -16,7 +16,6 @@ urlpatterns = [
     path("api/", api.build().urls),
     path("dashboard/", include("ioc.dashboard.urls")),
     # Attachments are served only to logged-in staff (personal data may be in photos).
-    path("media/<path:path>", core_views.protected_media, name="media"),
 ]
 for _domain in registry:
     if _domain.urls:

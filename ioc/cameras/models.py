@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ioc.cameras import choices
 from ioc.core.crypto import SealedTextField
+from ioc.core.files import UnguessableName
 from ioc.core.models import AdministrativeUnit, Department
 
 
@@ -90,5 +91,5 @@ class Snapshot(models.Model):
 
     camera = models.ForeignKey(Camera, on_delete=models.CASCADE, related_name="snapshots")
     taken_at = models.DateTimeField(db_index=True)
-    image = models.ImageField(upload_to="cameras/%Y/%m/")
+    image = models.ImageField(upload_to=UnguessableName("cameras"))
     reason = models.CharField(max_length=200)

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from django.db import connection
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -179,7 +180,7 @@ def get_incident(request, incident_id: int):
             action=e.action,
             actor=e.actor.username if e.actor else None,
             text=e.text,
-            attachment_url=e.attachment.url if e.attachment else None,
+            attachment_url=reverse("dashboard:incident_attachment", args=[incident.pk, e.pk]) if e.attachment else None,
         )
         for e in incident.events.select_related("actor")
     ]

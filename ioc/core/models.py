@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ioc.core import choices
 from ioc.core.choices import Role, Severity  # noqa: F401 (kept importable from models)
+from ioc.core.files import UnguessableName
 
 
 class City(models.Model):
@@ -244,7 +245,7 @@ class IncidentEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     action = models.CharField(max_length=20, choices=Action.choices)
     text = models.TextField(blank=True)
-    attachment = models.FileField(upload_to="incidents/%Y/%m/", null=True, blank=True)
+    attachment = models.FileField(upload_to=UnguessableName("incidents"), null=True, blank=True)
 
     class Meta:
         ordering = ["at", "id"]

@@ -4,10 +4,8 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages.views import SuccessMessageMixin
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.static import serve
 
 from ioc.core.forms import LockoutAuthenticationForm, NotificationPreferenceForm
 from ioc.core.models import Role
@@ -67,12 +65,3 @@ def notifications(request):
         return redirect("notifications")
     items = request.user.notifications.all()[:100]
     return render(request, "core/notifications.html", {"items": items, "form": form})
-
-
-@login_required
-def protected_media(request, path):
-    if role_of(request.user) not in STAFF_ROLES:
-        raise Http404
-    from django.conf import settings
-
-    return serve(request, path, document_root=settings.MEDIA_ROOT)

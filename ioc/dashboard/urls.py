@@ -12,6 +12,7 @@ urlpatterns = [
     path("alerts/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("incidents/", views.incident_board, name="incidents"),
     path("incidents/<int:pk>/", views.incident_detail, name="incident"),
+    path("incidents/<int:pk>/files/<int:event_pk>/", views.incident_attachment, name="incident_attachment"),
     path("incidents/<int:pk>/<str:action>/", views.incident_action, name="incident_action"),
     path("leader/", views.leader, name="leader"),
 ]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ioc.core import selectors
+from ioc.core.files import serve_file
 from ioc.core.forms import show_form_errors
 from ioc.core.guards import staff_required
 from ioc.core.models import AdministrativeUnit, Incident, Role, Severity
@@ -171,6 +172,21 @@ ACTIONS = {
     "escalate": (forms.EscalateForm, lambda i, u, d: alert_services.escalate_incident(i, u, d["reason"])),
     "attach": (forms.AttachForm, lambda i, u, d: alert_services.attach_file(i, u, d["file"], d["text"])),
 }
+
+
+@staff_required
+def incident_attachment(request, pk: int, event_pk: int):
+    """An incident's attachment, for those who may see the incident (audited); images and PDFs open inline."""
+    import mimetypes
+
+    incident = get_object_or_404(selectors.visible_incidents(request.user), pk=pk)
+    try:
+        event = alert_services.open_attachment(incident, event_pk, request.user, request)
+    except Incident.DoesNotExist:
+        raise Http404 from None
+    kind = mimetypes.guess_type(event.attachment.name)[0] or "application/octet-stream"
+    inline = kind in ("image/jpeg", "image/png", "application/pdf")
+    return serve_file(event.attachment, kind, filename=None if inline else event.attachment.name.rsplit("/", 1)[-1])
 
 
 @staff_required

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ioc.core.files import UnguessableName
 from ioc.core.models import AdministrativeUnit, Department
 from ioc.feedback import choices
 from ioc.feedback.choices import Status  # noqa: F401 (kept importable from models)
@@ -124,7 +125,7 @@ class Photo(models.Model):
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.REPORT)
-    image = models.ImageField(upload_to="reports/%Y/%m/")
+    image = models.ImageField(upload_to=UnguessableName("reports"))
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     hidden = models.BooleanField(_("redacted"), default=False)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("dashboard/feedback/", staff_views.inbox, name="inbox"),
     path("dashboard/feedback/stats/", staff_views.stats, name="stats"),
     path("dashboard/feedback/<int:pk>/", staff_views.detail, name="staff_detail"),
+    path("dashboard/feedback/photos/<int:photo_id>.jpg", staff_views.staff_photo, name="staff_photo"),
     path("dashboard/feedback/<int:pk>/moderate/", staff_views.moderate, name="moderate"),
     path("dashboard/feedback/<int:pk>/<str:action>/", staff_views.act, name="act"),
     # Open311 GeoReport v2

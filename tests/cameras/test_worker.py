@@ -108,6 +108,9 @@ def test_a_crowd_raises_an_alert_with_a_snapshot_only_operators_see(units, users
         client = client_for(users[role])
         assert "snapshots/" not in client.get(f"/dashboard/cameras/{cam.pk}/").content.decode()
         assert client.get(f"/dashboard/cameras/snapshots/{snapshot.pk}.jpg").status_code == 403
+        # No way around the check: there is no /media/ route, and the stored name cannot be guessed.
+        assert client.get(f"/media/{snapshot.image.name}").status_code == 404
+    assert f"camera{cam.pk}" not in snapshot.image.name and len(snapshot.image.name.rsplit("/", 1)[-1]) >= 24
 
 
 def test_unusual_traffic_against_the_same_quarter_hour(units, tmp_path):

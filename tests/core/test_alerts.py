@@ -135,6 +135,20 @@ def test_officers_work_only_on_their_own_incidents(users):
         svc.escalate_incident(incident, officer, "officers don't escalate")
 
 
+def test_attachments_are_served_only_to_those_who_see_the_incident_and_each_read_is_audited(users, client_for):
+    incident = svc.acknowledge_alert(alert(), users["operator"])
+    event = svc.attach_file(incident, users["operator"], SimpleUploadedFile("bien-ban.png", PNG, "image/png"))
+    url = f"/dashboard/incidents/{incident.pk}/files/{event.pk}/"
+    assert url in client_for(users["operator"]).get(f"/dashboard/incidents/{incident.pk}/").content.decode()
+    response = client_for(users["ward_officer"]).get(url)  # the incident is in the officer's ward
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PNG
+    assert AuditLog.objects.filter(action="incident.attachment.read", user=users["ward_officer"]).count() == 1
+    outsider = client_for(users["department_officer"])  # not their department's incident
+    assert outsider.get(url).status_code == 404
+    assert outsider.get(f"/media/{event.attachment.name}").status_code == 404
+    assert "bien-ban" not in event.attachment.name  # the stored name is not the uploaded one
+
+
 def test_attachments_are_checked_by_content_and_size(users, settings):
     incident = svc.acknowledge_alert(alert(), users["operator"])
     with pytest.raises(svc.ServiceError, match="Only JPEG, PNG, PDF"):

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from ioc.cameras import selectors, services
 from ioc.cameras.forms import LineForm, ZoneForm
 from ioc.cameras.models import Camera, CountLine, Snapshot, Zone
+from ioc.core.files import serve_file
 from ioc.core.forms import show_form_errors
 from ioc.core.guards import staff_required
 from ioc.core.models import Role
@@ -57,7 +58,7 @@ def snapshot_image(request, pk: int):
     if not snapshot.image:
         raise Http404
     services.record_view(request.user, snapshot, "snapshot", request=request)
-    return FileResponse(snapshot.image.open("rb"), content_type="image/jpeg")
+    return serve_file(snapshot.image, "image/jpeg")
 
 
 @staff_required

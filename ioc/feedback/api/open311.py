@@ -500,11 +500,11 @@ def request_updates(request, fmt):
 
 def photo(request, photo_id: int):
     """A public report photo: the re-encoded copy, never a hidden one, never of a rejected report."""
-    from django.http import FileResponse, Http404
+    from django.http import Http404
+
+    from ioc.core.files import serve_file
 
     row = Photo.objects.select_related("report").filter(pk=photo_id, hidden=False).first()
     if row is None or row.report.status == "rejected":
         raise Http404
-    response = FileResponse(row.image.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "public, max-age=3600"
-    return response
+    return serve_file(row.image, "image/jpeg", cache="public, max-age=3600")

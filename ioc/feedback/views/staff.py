@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ioc.core.files import serve_file
 from ioc.core.forms import show_form_errors
 from ioc.core.guards import staff_required
 from ioc.core.permissions import OPERATORS, has_role, role_of
@@ -51,6 +52,13 @@ def inbox(request):
             "q": q,
         },
     )
+
+
+@staff_required
+def staff_photo(request, photo_id: int):
+    """A report's photo for the staff who may see the report — hidden ones included, never the public's."""
+    photo = get_object_or_404(Photo.objects.filter(report__in=selectors.visible_reports(request.user)), pk=photo_id)
+    return serve_file(photo.image, "image/jpeg")
 
 
 @staff_required
