@@ -10,7 +10,6 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
-import re
 import socket
 import time
 import urllib.request
@@ -93,8 +92,8 @@ def _entities(value) -> list[dict]:
             clean["id"] = ngsild.check_id(item["id"], "entities.id")
         if "idPattern" in item:
             try:
-                re.compile(str(item["idPattern"])[:200])
-            except re.error:
+                ngsild.id_pattern(item["idPattern"])
+            except ValueError:
                 raise _bad("entities.idPattern is not a valid regular expression") from None
             clean["idPattern"] = str(item["idPattern"])[:200]
         out.append(clean)
@@ -242,7 +241,7 @@ def matches(subscription: Subscription, entity: Entity, changed_attrs: set[str])
     if subscription.entities and not any(
         item["type"] == entity.type
         and ("id" not in item or item["id"] == entity.entity_id)
-        and ("idPattern" not in item or re.search(item["idPattern"], entity.entity_id))
+        and ("idPattern" not in item or ngsild.id_pattern(item["idPattern"]).search(entity.entity_id))
         for item in subscription.entities
     ):
         return False

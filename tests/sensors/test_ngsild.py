@@ -174,6 +174,9 @@ def test_queries(api, units):
     assert ids("type=WaterLevelSensor&q=waterLevel<1|waterLevel>3") == ["001", "003"]
     assert ids('q=refRiver=="urn:ngsi-ld:River:nam-lum"') == ["001", "002", "003"]
     assert ids("idPattern=^urn:ngsi-ld:RainGauge:.*") == ["001"]
+    # A pattern that backtracks catastrophically in Python's re ((x+)+y against xxxx…) answers at once on RE2.
+    api.call("post", "/entityOperations/create", [{"id": "urn:ngsi-ld:RainGauge:" + "a" * 40, "type": "RainGauge"}])
+    assert ids("idPattern=^urn:ngsi-ld:RainGauge:(a%2B)%2Bb$") == []
     assert ids(
         "type=WaterLevelSensor,RainGauge&georel=near;maxDistance==500&geometry=Point&coordinates=[103.455,22.405]"
     ) == ["001", "001"]
@@ -189,6 +192,7 @@ def test_queries(api, units):
         "type=WaterLevelSensor&limit=5000",
         "type=W&georel=near&geometry=Point&coordinates=[1,2]",
         "idPattern=(",
+        "idPattern=x(?=y)",  # look-ahead: not in RE2's linear-time syntax
         "type=W&georel=within&geometry=Polygon&coordinates=nope",
     ):
         problem(api.call("get", "/entities?" + bad), "BadRequestData", 400)

@@ -7,7 +7,6 @@ writes to operators and administrators (gateways are issued operator tokens).
 from __future__ import annotations
 
 import json
-import re
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
@@ -136,9 +135,9 @@ def _query(request):
     pattern = None
     if raw := params.get("idPattern"):
         try:
-            pattern = re.compile(raw[:200])
-        except re.error:
-            raise NgsiError("BadRequestData", "idPattern is not a valid regular expression") from None
+            pattern = ngsild.id_pattern(raw)
+        except ValueError as exc:
+            raise NgsiError("BadRequestData", str(exc)) from None
     groups = ngsild.parse_q(params["q"]) if params.get("q") else None
     attrs = {a.strip() for a in params.get("attrs", "").split(",") if a.strip()} or None
     geo = _georel(params, qs)
