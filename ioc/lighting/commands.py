@@ -26,10 +26,12 @@ def dispatch_due() -> int:
     commands = services.due_commands()[:MAX_PER_RUN]
     if not commands:
         return 0
+    # Marked sent before they go out: a controller may acknowledge faster than we could mark them afterwards, and
+    # an acknowledgement must never be overwritten by "sent". A publish that fails is retried as unacknowledged.
+    services.mark_sent(commands)
     mqtt.publish(
         [(f"ioc/lighting/{c.lamp.code}/command", json.dumps({"id": c.pk, "level": c.level})) for c in commands]
     )
-    services.mark_sent(commands)
     return len(commands)
 
 

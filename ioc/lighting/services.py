@@ -211,7 +211,7 @@ def due_commands(now: datetime | None = None, *, retry_after: timedelta = timede
 
 
 def mark_sent(commands: list[Command]) -> None:
-    Command.objects.filter(pk__in=[c.pk for c in commands]).update(
+    Command.objects.filter(pk__in=[c.pk for c in commands], status__in=("pending", "sent")).update(
         status=Command.Status.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1
     )
 

@@ -60,3 +60,15 @@ def test_override_goes_out_and_acknowledgements_come_back(broker, network, users
         stop.set()
         thread.join(10)
         client.loop_stop()
+
+
+def test_an_acknowledgement_is_never_overwritten_by_a_late_sent_mark(network, users):
+    """A fast controller may acknowledge before the dispatcher marks its batch sent: the command stays acknowledged."""
+    from ioc.lighting import services
+
+    set_override(network["circuits"]["minor"], 40, 30, users["operator"], "nhanh")
+    command = Command.objects.select_related("lamp").first()
+    assert services.acknowledge(command.pk, command.lamp.code)
+    services.mark_sent([command])
+    command.refresh_from_db()
+    assert command.status == "acked"
