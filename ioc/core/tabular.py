@@ -26,13 +26,38 @@ def decode(raw: bytes) -> str:
     raise FileFormatError(_("The file is neither UTF-8 nor Windows-1258 text"))
 
 
-def rows(path_or_bytes, filename: str = "") -> Iterator[tuple[int, dict]]:
-    """(line number, {column: value}) for each data row of a CSV or XLSX file; the header is line 1."""
+# Bounds checked before and while parsing, so a small upload cannot expand into gigabytes (zip bombs).
+MAX_ROWS = 200_000
+MAX_CELL_CHARS = 32_767  # Excel's own limit for a cell
+MAX_XLSX_UNCOMPRESSED = 100 * 1024 * 1024
+
+
+def rows(path_or_bytes, filename: str = "", max_rows: int = MAX_ROWS) -> Iterator[tuple[int, dict]]:
+    """(line number, {column: value}) for each data row of a CSV or XLSX file; the header is line 1.
+    A file over `max_rows` data rows, with a cell over MAX_CELL_CHARS, or an XLSX expanding beyond
+    MAX_XLSX_UNCOMPRESSED is refused with FileFormatError (rows already yielded are the caller's to discard)."""
     raw = path_or_bytes if isinstance(path_or_bytes, bytes) else Path(path_or_bytes).read_bytes()
     name = (filename or str(path_or_bytes if not isinstance(path_or_bytes, bytes) else "")).lower()
-    if raw[:4] == b"PK\x03\x04" or name.endswith(".xlsx"):
-        yield from _xlsx_rows(raw)
-        return
+    source = _xlsx_rows(raw) if raw[:4] == b"PK\x03\x04" or name.endswith(".xlsx") else _csv_rows(raw)
+    for count, (line, cells) in enumerate(source, start=1):
+        if count > max_rows:
+            raise FileFormatError(_("The file has more than %(n)s rows; split it") % {"n": f"{max_rows:,}"})
+        for key, value in cells.items():
+            if isinstance(value, str):
+                if len(value) > MAX_CELL_CHARS:
+                    raise FileFormatError(
+                        _("Line %(line)s: a cell is longer than %(n)s characters") % {"line": line, "n": MAX_CELL_CHARS}
+                    )
+                cells[key] = unescape_cell(value)
+        yield line, cells
+
+
+def unescape_cell(value: str) -> str:
+    """Our exports keep formula-looking text as text with a leading apostrophe: read back, it is the text again."""
+    return value[1:] if value[:1] == "'" and value[1:2] and value[1] in FORMULA_START else value
+
+
+def _csv_rows(raw: bytes) -> Iterator[tuple[int, dict]]:
     text = decode(raw)
     sample = text[:4096]
     try:
@@ -50,9 +75,27 @@ def rows(path_or_bytes, filename: str = "") -> Iterator[tuple[int, dict]]:
         yield reader.line_num, dict(zip(header, (v.strip() for v in values), strict=False))
 
 
+def _check_xlsx_size(raw: bytes) -> None:
+    """Refuse an XLSX whose parts expand beyond MAX_XLSX_UNCOMPRESSED — judged from the zip directory, before any
+    part is inflated."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise FileFormatError(_("Not a readable XLSX file")) from None
+    if expanded > MAX_XLSX_UNCOMPRESSED:
+        raise FileFormatError(
+            _("The XLSX file expands to %(mb)s MB (at most %(max)s MB); save it again or split it")
+            % {"mb": expanded // 2**20, "max": MAX_XLSX_UNCOMPRESSED // 2**20}
+        )
+
+
 def _xlsx_rows(raw: bytes) -> Iterator[tuple[int, dict]]:
     from openpyxl import load_workbook
 
+    _check_xlsx_size(raw)
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:
@@ -64,6 +107,8 @@ def _xlsx_rows(raw: bytes) -> Iterator[tuple[int, dict]]:
         raise FileFormatError(_("The sheet is empty"))
     header = [str(h).strip() if h is not None else "" for h in header]
     for line, values in enumerate(it, start=2):
+        if line > MAX_ROWS + 1:  # blank rows count here: a sheet of millions of empty rows is refused too
+            raise FileFormatError(_("The file has more than %(n)s rows; split it") % {"n": f"{MAX_ROWS:,}"})
         if values is None or all(v in (None, "") for v in values):
             continue
         cells = {}
@@ -98,3 +143,41 @@ def import_upload(request, run):
         messages.error(request, problem)
         return None
     return run(upload.read(), upload.name)
+
+
+# --- exports: nothing in a cell may run as a spreadsheet formula ------------------------------------------------
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """Text a spreadsheet would take as a formula (`=HYPERLINK(…)`, `+cmd|…`, `@SUM(…)`) is kept as text with a
+    leading apostrophe, as OWASP advises for CSV and XLSX exports; numbers and dates pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def safe_row(values) -> list:
+    return [safe_cell(value) for value in values]
+
+
+class SafeCsvWriter:
+    """csv.writer whose every cell goes through safe_cell."""
+
+    def __init__(self, out):
+        import csv
+
+        self._writer = csv.writer(out)
+
+    def writerow(self, row) -> None:
+        self._writer.writerow(safe_row(row))
+
+    def writerows(self, rows) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def append_safe(sheet, row) -> None:
+    """An openpyxl row whose every cell goes through safe_cell."""
+    sheet.append(safe_row(row))

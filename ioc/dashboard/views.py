@@ -20,6 +20,7 @@ from ioc.core.registry import registry
 from ioc.core.services import alerts as alert_services
 from ioc.core.services.alerts import ServiceError
 from ioc.core.services.geo import current_units
+from ioc.core.tabular import SafeCsvWriter
 from ioc.dashboard import forms
 
 
@@ -250,7 +251,6 @@ def leader(request):
 @staff_required
 def alerts_csv(request):
     """The filtered alerts as CSV (UTF-8 with BOM so Excel shows Vietnamese); the export is audited."""
-    import csv
 
     from ioc.core.services import audit
 
@@ -259,7 +259,7 @@ def alerts_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="canh-bao-{timezone.localdate():%Y%m%d}.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response)
+    writer = SafeCsvWriter(response)
     writer.writerow(
         [
             _("Time"),

@@ -7,7 +7,6 @@ is reported with its line; valid rows are written together, or none when any is 
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 
@@ -17,7 +16,7 @@ from openpyxl import Workbook
 
 from ioc.core.services import audit
 from ioc.core.services.geo import in_vietnam, unit_at
-from ioc.core.tabular import FileFormatError, rows
+from ioc.core.tabular import FileFormatError, SafeCsvWriter, append_safe, rows
 from ioc.lighting.models import Cabinet, Circuit, Lamp
 
 COLUMNS = [
@@ -185,7 +184,7 @@ def _export_rows():
 
 def export_csv() -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeCsvWriter(out)
     writer.writerow(COLUMNS)
     writer.writerows(_export_rows())
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel read Vietnamese correctly
@@ -194,9 +193,9 @@ def export_csv() -> bytes:
 def export_xlsx() -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Street lamps"))
-    sheet.append(COLUMNS)
+    append_safe(sheet, COLUMNS)
     for row in _export_rows():
-        sheet.append(row)
+        append_safe(sheet, row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from ioc.core.pdf import new_pdf, title
+from ioc.core.tabular import append_safe
 from ioc.lighting import energy, selectors
 
 
@@ -92,10 +93,10 @@ def monthly_xlsx(year: int, month: int) -> bytes:
         (_("By night"), data["nights"]),
     ):
         sheet = book.create_sheet(sheet_name)
-        sheet.append(_headers())
+        append_safe(sheet, _headers())
         for row in rows:
-            sheet.append(
-                [row["name"], row["kwh"], row["baseline_kwh"], row["saving"], row["cost_vnd"], row["saved_vnd"]]
+            append_safe(
+                sheet, [row["name"], row["kwh"], row["baseline_kwh"], row["saving"], row["cost_vnd"], row["saved_vnd"]]
             )
     out = io.BytesIO()
     book.save(out)

@@ -34,7 +34,7 @@ def import_file(args) -> int:
         Path(args.file), Path(args.file).name, all_or_nothing=args.all_or_nothing
     )
     print(
-        f"{run.total_rows} rows: {run.created} new, {run.updated} updated, {len(run.refused)} refused"
+        f"{run.total_rows} rows: {run.created} new, {run.updated} updated, {run.refused_count} refused"
         + ("" if run.applied else " — nothing imported (all or nothing)")
     )
     if run.refused:

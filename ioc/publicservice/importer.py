@@ -92,7 +92,7 @@ def _import_procedures_into(run: ImportRun, source, filename: str) -> ImportRun:
             seen[procedure.code] = line
             valid.append(procedure)
         except ValueError as exc:
-            run.refused.append({"line": line, "code": str(row.get("MaTTHC") or ""), "reason": str(exc)})
+            run.refuse(line, row.get("MaTTHC"), exc)
     fields = ["name", "field", "level", "agency", "time_limit_days", "fee", "online_level", "online_payment"]
     return _apply(run, valid, Procedure, fields)
 
@@ -233,7 +233,7 @@ def import_file_rows(numbered_rows: Iterable[tuple[int, dict]], run: ImportRun) 
             item["imported_at"] = now
             valid.append(item)
         except ValueError as exc:
-            run.refused.append({"line": line, "code": str(row.get("MaHoSo") or ""), "reason": str(exc)})
+            run.refuse(line, row.get("MaHoSo"), exc)
         if run.total_rows % 20_000 == 0:
             ImportRun.objects.filter(pk=run.pk).update(total_rows=run.total_rows)  # progress for the upload page
     return _apply(run, valid, ServiceFile, FILE_UPDATE_FIELDS)
@@ -245,7 +245,7 @@ def _rows(source, filename: str, run: ImportRun):
             run.total_rows += 1
             yield line, row
     except parsing.FileFormatError as exc:
-        run.refused.append({"line": 0, "code": "", "reason": str(exc)})
+        run.refuse(0, "", exc)
 
 
 def _apply(run: ImportRun, valid: list, model, update_fields: list[str]) -> ImportRun:
@@ -316,6 +316,6 @@ def upsert_files(rows: list[dict]) -> None:
 
 def refused_summary(run: ImportRun, limit: int = 20) -> str:
     lines = [f"line {r['line']}: {r['code']} — {r['reason']}" for r in run.refused[:limit]]
-    if len(run.refused) > limit:
-        lines.append(f"… and {len(run.refused) - limit} more")
+    if run.refused_count > limit:
+        lines.append(f"… and {run.refused_count - limit} more")
     return "\n".join(lines)

@@ -106,7 +106,9 @@ class ImportRun(models.Model):
     total_rows = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
-    refused = models.JSONField(default=list)  # [{"line": n, "code": ..., "reason": ...}]
+    # The first KEEP_REFUSED refused rows [{"line": n, "code": ..., "reason": ...}], and how many there were.
+    refused = models.JSONField(default=list)
+    refused_count = models.PositiveIntegerField(default=0)
     all_or_nothing = models.BooleanField(default=False)
     applied = models.BooleanField(default=False)
     state = models.CharField(max_length=20, default="done")  # queued, running, done, failed
@@ -114,5 +116,13 @@ class ImportRun(models.Model):
     error = models.TextField(blank=True)
     user = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL)
 
+    KEEP_REFUSED = 500
+
     class Meta:
         ordering = ["-started_at"]
+
+    def refuse(self, line: int, code, reason) -> None:
+        """Count a refused row; keep its details only for the first KEEP_REFUSED (a bad file stays small)."""
+        self.refused_count += 1
+        if len(self.refused) < self.KEEP_REFUSED:
+            self.refused.append({"line": line, "code": str(code or "")[:100], "reason": str(reason)[:300]})

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from ioc.core.models import City
 from ioc.core.pdf import new_pdf, title
+from ioc.core.tabular import append_safe
 from ioc.publicservice import indicators, selectors
 
 
@@ -102,11 +103,13 @@ def daily_xlsx(start: date, end: date) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Indicators 766")
-    sheet.append(
-        [_("Code"), _("Group"), _("Indicator"), _("Numerator"), _("Denominator"), _("Rate"), _("Points"), _("Max")]
+    append_safe(
+        sheet,
+        [_("Code"), _("Group"), _("Indicator"), _("Numerator"), _("Denominator"), _("Rate"), _("Points"), _("Max")],
     )
     for i in data["indicators"]["indicators"]:
-        sheet.append(
+        append_safe(
+            sheet,
             [
                 i["key"],
                 str(indicators.COLUMNS.get(i["column"], i["column"])),
@@ -116,20 +119,21 @@ def daily_xlsx(start: date, end: date) -> bytes:
                 i["rate"],
                 i["points"],
                 i["max_points"],
-            ]
+            ],
         )
-    sheet.append([])
-    sheet.append(["", _("Total"), "", "", "", "", data["indicators"]["total"], data["indicators"]["max_total"]])
+    append_safe(sheet, [])
+    append_safe(sheet, ["", _("Total"), "", "", "", "", data["indicators"]["total"], data["indicators"]["max_total"]])
     ranking = book.create_sheet(_("Agencies ranked"))
-    ranking.append([_("Agency"), _("Received"), _("Late"), _("Early or on time %")])
+    append_safe(ranking, [_("Agency"), _("Received"), _("Late"), _("Early or on time %")])
     for r in data["ranking"]:
-        ranking.append([r["agency"], r["received"], r["late"], r["rate"]])
+        append_safe(ranking, [r["agency"], r["received"], r["late"], r["rate"]])
     late = book.create_sheet(_("Late files"))
-    late.append(
-        [_("File no."), _("Procedure code"), _("Procedure"), _("Agency"), _("Received"), _("Due (after supplements)")]
+    append_safe(
+        late,
+        [_("File no."), _("Procedure code"), _("Procedure"), _("Agency"), _("Received"), _("Due (after supplements)")],
     )
     for f in data["late"]:
-        late.append([f.code, f.procedure.code, f.procedure.name, f.agency, f.received_date, f.effective_due_date])
+        append_safe(late, [f.code, f.procedure.code, f.procedure.name, f.agency, f.received_date, f.effective_due_date])
     for ws in book.worksheets:
         for cell in ws[1]:
             cell.font = Font(bold=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.contrib import messages
@@ -20,6 +19,7 @@ from ioc.core.guards import staff_required
 from ioc.core.permissions import OPERATORS, has_role, role_of
 from ioc.core.services import audit
 from ioc.core.services.alerts import ServiceError
+from ioc.core.tabular import SafeCsvWriter, append_safe
 from ioc.core.text import fold
 from ioc.feedback import selectors, services
 from ioc.feedback.forms import ActionForm
@@ -174,7 +174,7 @@ def _export(rows: list[dict], group: str, fmt: str) -> HttpResponse:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         response.write("\ufeff")
-        writer = csv.writer(response)
+        writer = SafeCsvWriter(response)
         writer.writerow(_header_labels(group))
         for row in rows:
             writer.writerow([row[h] for h in HEADERS])
@@ -185,11 +185,11 @@ def _export(rows: list[dict], group: str, fmt: str) -> HttpResponse:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Statistics")[:31]
-    sheet.append(_header_labels(group))
+    append_safe(sheet, _header_labels(group))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([row[h] for h in HEADERS])
+        append_safe(sheet, [row[h] for h in HEADERS])
     sheet.column_dimensions["A"].width = 36
     buffer = io.BytesIO()
     book.save(buffer)

@@ -40,7 +40,8 @@ class IndicatorsOut(Schema):
 class PushOut(Schema):
     created: int
     updated: int
-    refused: list[dict]
+    refused: list[dict]  # the first 500
+    refused_count: int
 
 
 def build_router() -> Router:
@@ -72,7 +73,12 @@ def build_router() -> Router:
         if len(payload) > MAX_PUSH:
             raise HttpError(413, f"At most {MAX_PUSH} files per request")
         run = services.push_files(payload, request.user)
-        body = {"created": run.created, "updated": run.updated, "refused": run.refused}
+        body = {
+            "created": run.created,
+            "updated": run.updated,
+            "refused": run.refused,
+            "refused_count": run.refused_count,
+        }
         return Status(400 if run.refused and not run.created + run.updated else 200, body)
 
     return router

@@ -132,7 +132,7 @@ def import_status(request, pk: int):
             "created": run.created,
             "updated": run.updated,
             "applied": run.applied,
-            "refused_count": len(run.refused),
+            "refused_count": run.refused_count,
             "refused": run.refused[:200],
             "error": run.error,
             "all_or_nothing": run.all_or_nothing,
