@@ -58,6 +58,8 @@ def clean_photo(upload) -> CleanPhoto:
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
             raise PhotoError(_("The file is not a valid photo")) from None
     image.thumbnail((MAX_SIDE, MAX_SIDE))
+    # A new image from the pixels alone: `info` (JPEG comments, ICC profiles, XMP…) would otherwise be written again.
+    image = Image.frombytes("RGB", image.size, image.tobytes())
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=85, optimize=True)  # no exif= argument: nothing of the original's metadata
+    image.save(out, "JPEG", quality=85, optimize=True)
     return CleanPhoto(ContentFile(out.getvalue()), image.width, image.height)

@@ -28,6 +28,27 @@ def test_metadata_is_stripped_and_the_photo_turned_upright():
     assert (clean.width, clean.height) == (200, 400)  # auto-oriented
 
 
+def jpeg_segments(data: bytes) -> set[int]:
+    """The JPEG markers before the image data (APPn, COM, DQT, …)."""
+    markers, i = set(), 2
+    while i + 4 <= len(data) and data[i] == 0xFF and data[i + 1] != 0xDA:
+        markers.add(data[i + 1])
+        i += 2 + int.from_bytes(data[i + 2 : i + 4], "big")
+    return markers
+
+
+def test_comments_icc_profiles_and_every_other_metadata_segment_are_gone():
+    """A phone number hidden in a JPEG comment (or an XMP/ICC segment) must not reach the public copy."""
+    out = io.BytesIO()
+    Image.new("RGB", (320, 240), (10, 120, 60)).save(
+        out, "JPEG", comment=b"goi 0912345678", icc_profile=b"\0" * 128, exif=exif_with_gps_and_rotation()
+    )
+    assert 0xFE in jpeg_segments(out.getvalue())  # the upload has a COM segment
+    clean = clean_photo(SimpleUploadedFile("c.jpg", out.getvalue(), "image/jpeg")).content.read()
+    assert b"0912345678" not in clean
+    assert jpeg_segments(clean) <= {0xDB, 0xC0, 0xC2, 0xC4, 0xE0}  # tables, frame, JFIF header — nothing else
+
+
 @pytest.mark.parametrize("fmt", ["PNG", "WEBP"])
 def test_png_and_webp_are_accepted_and_become_jpeg(fmt):
     out = io.BytesIO()
