@@ -305,6 +305,8 @@ def layer_geojson(request, key: str, query: Query[LayerQuery]):
     layer = registry.layer(key)
     if layer is None:
         raise HttpError(404, f"No map layer {key!r}")
+    if query.unit:
+        get_object_or_404(AdministrativeUnit, pk=query.unit)
     filters = selectors.Filters(
         unit=query.unit,
         domain=query.domain,

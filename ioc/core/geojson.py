@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 
 import orjson
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.http import HttpResponse
 
@@ -28,7 +29,10 @@ def gc_paused():
 
 def raw_rows(queryset) -> list[tuple]:
     """The rows of a `values_list` queryset without Django's per-value conversion (for plain columns only)."""
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (an officer without a unit, an unknown unit)
+        return []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

@@ -103,9 +103,12 @@ class RateLimitMiddleware:
         self.get_response = get_response
 
     def _rate(self, request) -> tuple[str, str] | None:
+        from ioc.core.registry import registry
+
         if request.path.startswith("/accounts/login/") and request.method == "POST":
             return "login", settings.IOC["RATE_LOGIN"]
-        if not request.path.startswith("/api/") or request.user.is_authenticated:
+        public = request.path.startswith("/api/") or registry.domain_for_path(request.path) is not None
+        if not public or request.user.is_authenticated:
             return None
         if request.headers.get("Authorization", "").startswith("Bearer "):
             return "token", settings.IOC["RATE_TOKEN"]
@@ -116,7 +119,49 @@ class RateLimitMiddleware:
 
         rule = self._rate(request)
         if rule and is_ratelimited(request, group=f"ioc.{rule[0]}", key=client_address, rate=rule[1], increment=True):
-            return JsonResponse(
-                {"message": "Too many requests; try again in a minute."}, status=429, headers={"Retry-After": "60"}
-            )
+            response = edge_refusal(request, 429, "Too many requests; try again in a minute.")
+            response["Retry-After"] = "60"
+            return response
+        return self.get_response(request)
+
+
+def edge_refusal(request, status: int, message: str):
+    """A refusal at the edge, in the error format of the standard the path belongs to (NGSI-LD ProblemDetails,
+    Open311 errors), else core's JSON {"message": ...}."""
+    from ioc.core.registry import registry
+
+    domain = registry.domain_for_path(request.path)
+    formatter = domain.hook("edge_error") if domain else None
+    response = formatter(request, status, message) if formatter else None
+    return response or JsonResponse({"message": message}, status=status)
+
+
+class InputSanityMiddleware:
+    """What no view should ever see: NUL characters (in the query, the body, form fields) and JSON bodies nested
+    deeper than payloads.MAX_DEPTH — refused with 400 in the standard's error format."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from urllib.parse import unquote
+
+        from ioc.core.payloads import PayloadError, load_json
+
+        if "\x00" in request.path or "\x00" in unquote(request.META.get("QUERY_STRING", "")):
+            return edge_refusal(request, 400, "The request contains a NUL character")
+        kind = request.META.get("CONTENT_TYPE", "")
+        if request.method in ("POST", "PUT", "PATCH") and not kind.startswith("multipart/form-data"):
+            body = request.body
+            if b"\x00" in body or (kind.startswith("application/x-www-form-urlencoded") and b"%00" in body):
+                return edge_refusal(request, 400, "The request contains a NUL character")
+            if "json" in kind and body.strip():
+                try:
+                    load_json(body)
+                except PayloadError as exc:
+                    if "invalid JSON" not in str(exc):  # malformed JSON is the view's to report in its own words
+                        return edge_refusal(request, 400, str(exc))
+        elif kind.startswith("multipart/form-data"):
+            if any("\x00" in value for values in request.POST.lists() for value in values[1]):
+                return edge_refusal(request, 400, "The request contains a NUL character")
         return self.get_response(request)

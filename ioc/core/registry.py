@@ -120,6 +120,11 @@ class Domain:
     # `ioc <key> ...`: (argparse subparsers, common parent parser) -> None; adds the domain's own subcommands,
     # each with `set_defaults(func=...)`. The CLI names no domain.
     commands: Hook | None = None
+    # Paths outside /api/ that anonymous callers reach (a standard API, public pages): they get the public rate
+    # limit, and the edge's refusals (429, and 400 for NUL characters or over-deep JSON) come in the format
+    # `edge_error(request, status, message)` returns — the standard's own error format — or as core's JSON.
+    public_paths: tuple[str, ...] = ()
+    edge_error: Hook | None = None
 
     def hook(self, name: str) -> Callable | None:
         """A hook as a callable, importing it if it was given as a dotted path."""
@@ -134,6 +139,13 @@ class Registry:
     def __init__(self) -> None:
         self._domains: dict[str, Domain] = {}
         self._keys: dict[str, str] = {}
+
+    def domain_for_path(self, path: str) -> Domain | None:
+        """The domain that declared a public path this request path falls under."""
+        for domain in self._domains.values():
+            if any(path.startswith(prefix) for prefix in domain.public_paths):
+                return domain
+        return None
 
     def register(self, domain: Domain) -> Domain:
         """Add a domain; refuses a duplicate domain or item key, or an item not prefixed with the domain."""

@@ -78,4 +78,6 @@ DOMAIN = Domain(
     nav_url="/dashboard/feedback/",
     setup="ioc.feedback.defaults.ensure_default_categories",
     commands="ioc.feedback.cli.add_commands",
+    public_paths=("/open311/", "/phan-anh/"),
+    edge_error="ioc.feedback.api.open311.edge_error",
 )

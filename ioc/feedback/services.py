@@ -6,10 +6,12 @@ by a transaction that fails are removed, so a failed submission leaves no report
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime, timedelta
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -31,6 +33,7 @@ from ioc.feedback.workflow import TRANSITIONS
 MAX_DESCRIPTION = 4000
 MAX_PHOTOS = 5
 REOPEN_DAYS = 7
+PHONE = re.compile(r"\+?[0-9][0-9 .-]{7,18}[0-9]")
 TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
 
 
@@ -149,6 +152,15 @@ def submit_report(
         raise ServiceError(_("At most %(n)s photos") % {"n": MAX_PHOTOS})
     if require_photo and not photos:
         raise ServiceError(_("Add at least one photo"))
+    reporter_email = (reporter_email or "").strip()
+    if reporter_email:
+        try:
+            validate_email(reporter_email)
+        except ValidationError:
+            raise ServiceError(_("The email address is not valid")) from None
+    reporter_phone = (reporter_phone or "").strip()
+    if reporter_phone and not PHONE.fullmatch(reporter_phone):
+        raise ServiceError(_("The phone number is not valid (digits, may start with +84)"))
     _check_not_banned(reporter_phone, reporter_email, ip or "")
     answers = _clean_attributes(category, attributes or {})
     try:

@@ -14,6 +14,7 @@ import json
 from django.utils.dateparse import parse_datetime
 
 from ioc.core import mqtt
+from ioc.core.payloads import PayloadError, load_json
 from ioc.lighting import services
 
 MAX_PER_RUN = 5000
@@ -43,7 +44,7 @@ def on_telemetry(messages: list[tuple[str, bytes]]) -> list[tuple[int, str]]:
     records, positions, refused = [], [], []
     for index, (topic, payload) in enumerate(messages):
         try:
-            record = json.loads(payload)
+            record = load_json(payload)
             if not isinstance(record, dict):
                 raise ValueError("the payload is a JSON object")
             if "at" in record:
@@ -70,7 +71,7 @@ def on_cabinet_telemetry(messages: list[tuple[str, bytes]]) -> list[tuple[int, s
     for index, (topic, payload) in enumerate(messages):
         cabinet = topic.split("/")[3]
         try:
-            body = json.loads(payload)
+            body = load_json(payload)
             lamps = body["lamps"]
             if not isinstance(lamps, dict) or not lamps or len(lamps) > MAX_LAMPS_PER_MESSAGE:
                 raise ValueError
@@ -78,6 +79,9 @@ def on_cabinet_telemetry(messages: list[tuple[str, bytes]]) -> list[tuple[int, s
             if "at" in body and (at is None or at.tzinfo is None):
                 refused.append((index, "'at' must be an ISO 8601 date-time with its offset"))
                 continue
+        except PayloadError as exc:
+            refused.append((index, str(exc)))
+            continue
         except (ValueError, KeyError, TypeError, UnicodeDecodeError):
             refused.append(
                 (index, f'a cabinet message is {{"at"?, "lamps": {{lamp: readings}}}} (≤ {MAX_LAMPS_PER_MESSAGE})')
@@ -104,7 +108,10 @@ def on_ack(messages: list[tuple[str, bytes]]) -> list[tuple[int, str]]:
     refused = []
     for index, (topic, payload) in enumerate(messages):
         try:
-            command = int(json.loads(payload)["id"])
+            command = int(load_json(payload)["id"])
+        except PayloadError as exc:
+            refused.append((index, str(exc)))
+            continue
         except (ValueError, KeyError, TypeError, UnicodeDecodeError):
             refused.append((index, 'an acknowledgement is {"id": <command id>}'))
             continue

@@ -59,4 +59,6 @@ DOMAIN = Domain(
     nav_url="/dashboard/sensors/",
     simulator="ioc.sensors.simulate.run",
     mqtt="ioc.sensors.workers.mqtt_handlers",
+    public_paths=("/ngsi-ld/",),
+    edge_error="ioc.sensors.ngsild.edge_error",
 )

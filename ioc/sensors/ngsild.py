@@ -290,3 +290,9 @@ def matches(entity, groups: list[list[Term]]) -> bool:
             return False
 
     return any(all(test(t) for t in group) for group in groups)
+
+
+def edge_error(request, status: int, message: str):
+    """The edge's refusals (rate limit, NUL characters, over-deep JSON) as NGSI-LD ProblemDetails."""
+    kind = {429: "TooManyRequests", 413: "RequestEntityTooLarge"}.get(status, "BadRequestData")
+    return NgsiError(kind, message).response()

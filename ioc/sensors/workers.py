@@ -10,8 +10,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict, deque
 
-import orjson
-
+from ioc.core.payloads import load_json
 from ioc.sensors.ngsild import NgsiError, observed
 from ioc.sensors.services import ingest_telemetry
 
@@ -41,10 +40,7 @@ class DeviceTelemetry:
             try:
                 if self._limited(device, now):
                     raise ValueError("too many messages from this device (rate limit)")
-                try:
-                    body = orjson.loads(payload)
-                except orjson.JSONDecodeError as exc:
-                    raise ValueError(f"not valid JSON: {exc}") from None
+                body = load_json(payload)  # PayloadError (a ValueError): invalid, too deep, NUL characters
                 if not isinstance(body, dict) or not body:
                     raise ValueError("payload must be a non-empty JSON object of attribute → value")
                 at = observed(body.pop("observedAt", None), "observedAt")

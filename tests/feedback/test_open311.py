@@ -176,6 +176,18 @@ def test_a_bad_photo_in_a_post_leaves_nothing(categories):
     assert response.status_code == 400 and not Report.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("contact", "message"),
+    [({"email": "not-an-email"}, "email address is not valid"), ({"phone": "call me"}, "phone number is not valid")],
+)
+def test_a_bad_email_or_phone_is_refused_and_nothing_stored(categories, contact, message):
+    _, key = create_key("app")
+    base = {"api_key": key, "service_code": "cay-xanh", "description": "Cây đổ", "lat": POINT_DOAN_KET[0]}
+    response = post({**base, "long": POINT_DOAN_KET[1], **contact})
+    assert response.status_code == 400 and message in response.json()[0]["description"]
+    assert not Report.objects.exists()
+
+
 def test_request_filters_caps_and_paging(submit, users):
     from ioc.feedback import services
 

@@ -72,3 +72,22 @@ def test_an_acknowledgement_is_never_overwritten_by_a_late_sent_mark(network, us
     services.mark_sent([command])
     command.refresh_from_db()
     assert command.status == "acked"
+
+
+def test_a_too_deep_mqtt_message_goes_to_dead_letters_alone(network):
+    """One over-deep message is dead-lettered with its reason; the good message beside it is still applied."""
+    from ioc.core.models import DeadLetter
+    from ioc.core.mqtt import Message, MqttConsumer
+
+    command = Command.objects.create(lamp=network["lamps"]["minor"][0], level=40)
+    topic = f"ioc/lighting/{command.lamp.code}/ack"
+    MqttConsumer(client_id="test-deep").process(
+        [
+            Message(topic=topic, payload=b"[" * 40 + b"1" + b"]" * 40),
+            Message(topic=topic, payload=json.dumps({"id": command.pk}).encode()),
+        ]
+    )
+    command.refresh_from_db()
+    assert command.status == "acked"
+    assert list(DeadLetter.objects.values_list("topic", flat=True)) == [topic]
+    assert "nested deeper" in DeadLetter.objects.get().reason

@@ -275,6 +275,8 @@ def _parse_time(value: str, name: str):
     moment = parse_datetime(value.replace(" ", "+")) if value else None  # '+' arrives as ' ' in query strings
     if value and moment is None:
         raise Open311Error(400, f"{name} must be an ISO 8601 date and time, e.g. 2026-11-25T08:00:00+07:00")
+    if moment and not 2000 <= moment.year <= 2100:  # also keeps the date arithmetic below from overflowing
+        raise Open311Error(400, f"{name} must be between the years 2000 and 2100")
     if moment and timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
@@ -508,3 +510,15 @@ def photo(request, photo_id: int):
     if row is None or row.report.status == "rejected":
         raise Http404
     return serve_file(row.image, "image/jpeg", cache="public, max-age=3600")
+
+
+def edge_error(request, status: int, message: str):
+    """The edge's refusals in Open311's error list (JSON or XML by the path's extension); on the citizens' pages a
+    short readable text in their language."""
+    if request.path.startswith("/open311/"):
+        fmt = request.path.rsplit(".", 1)[-1] if "." in request.path.rsplit("/", 1)[-1] else "json"
+        return error(request, fmt, status, message)
+    text = {
+        429: _("Too many requests from your address. Please try again in a minute."),
+    }.get(status, _("The request could not be accepted: %(m)s") % {"m": message})
+    return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
