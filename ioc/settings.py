@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "huey.contrib.djhuey",
     "django_ratelimit",
+    "ninja",  # serves Swagger UI's files from here (no CDN): the API docs work on an air-gapped network, under the CSP
     "ioc.core",
     "ioc.dashboard",
     # Domain apps: each registers itself with ioc.core.registry in its AppConfig.ready().
@@ -109,6 +110,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "ioc.core.passwords.MixedCharactersValidator"},
+    {"NAME": "ioc.core.passwords.GuessablePasswordValidator"},
 ]
 # Lockout: LOGIN_FAILURE_LIMIT failures inside LOGIN_FAILURE_WINDOW seconds lock the account for LOGIN_LOCKOUT seconds.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("IOC_LOGIN_FAILURE_LIMIT", 5))

@@ -81,13 +81,23 @@ def test_failures_spread_over_more_than_the_window_do_not_lock(users, settings):
 
 
 @pytest.mark.parametrize("password", ["short1A", "alllowercase1", "ALLUPPER123", "NoDigitsHere", "12345678"])
-def test_weak_passwords_are_refused(password):
+def test_weak_passwords_are_refused(db, password):
     with pytest.raises(ValidationError):
         validate_password(password)
 
 
-def test_a_good_password_passes():
-    validate_password("Lai-Chau-2026")
+@pytest.mark.parametrize(
+    "password", ["Laichau2025", "Abcd1234!", "Matkhau@123", "DoanKet2026", "Qwerty12345", "ThanhPhoLaiChau1"]
+)
+def test_a_place_name_or_common_word_with_digits_is_refused(units, password):
+    """QĐ 724/QĐ-BTTTT-style weak passwords a guesser tries first: the city's and wards' names, keyboard runs."""
+    with pytest.raises(ValidationError, match="too easy to guess"):
+        validate_password(password)
+
+
+def test_a_good_password_passes(units):
+    validate_password("Chim-Sao-Bay-Qua-Doi-9")
+    validate_password("Ioc-" + "xK3pQ_w9Lm" + "7a")  # the shape of the demo's generated passwords
 
 
 def test_flagged_users_must_change_password_outside_demo_mode(users, settings):

@@ -93,3 +93,12 @@ def test_ngsi_ld_writes_need_a_bearer_token_not_a_browser_session(users, client_
     response = session.post("/ngsi-ld/v1/entities", body, "application/json")
     assert response.status_code == 401 and response.json()["type"] == ERR + "Unauthorized"
     assert session.get("/ngsi-ld/v1/entities?type=RainGauge").status_code == 200  # reading stays possible
+
+
+def test_the_api_docs_load_everything_from_here_under_the_csp(users, client_for):
+    page = client_for(users["operator"]).get("/api/docs")
+    html = page.content.decode()
+    assert page.status_code == 200 and "script-src 'self'" in page["Content-Security-Policy"]
+    assert "cdn" not in html.lower() and "/static/ninja/swagger-ui-bundle.js" in html
+    bundle = client_for(users["operator"]).get("/static/ninja/swagger-ui-bundle.js")
+    assert bundle.status_code == 200
