@@ -7,6 +7,19 @@ from ioc.core import models
 from ioc.core.services import audit
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by the system (the audit log, login locks): seen here, changed by actions at most."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(models.AdministrativeUnit)
 class AdministrativeUnitAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "level", "valid_from", "valid_to", "successor", "approximate")
@@ -71,21 +84,12 @@ class IncidentAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
+class AuditLogAdmin(ReadOnlyAdmin):
     """Read-only: the audit log is never edited. Reading it is itself logged."""
 
     list_display = ("at", "user", "action", "object_type", "object_id", "ip")
     list_filter = ("action",)
     search_fields = ("object_id", "user__username")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         audit.record(request.user, "audit.read", object_type="core.auditlog", request=request)
@@ -141,21 +145,12 @@ admin.site.login = _login_through_the_product
 
 
 @admin.register(models.LoginLock)
-class LoginLockAdmin(admin.ModelAdmin):
+class LoginLockAdmin(ReadOnlyAdmin):
     """Locked logins; an administrator unlocks one (audited) — e.g. after checking with its owner by phone."""
 
     list_display = ("username", "ip", "until")
     search_fields = ("username",)
     actions = ["unlock_selected"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description=_("Unlock the selected logins"))
     def unlock_selected(self, request, queryset):
