@@ -178,3 +178,16 @@ class BannedSender(models.Model):
     until = models.DateTimeField(_("until"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class Open311Submission(models.Model):
+    """A POST made with an Idempotency-Key: a client retrying after a lost answer gets the same report back."""
+
+    key = models.ForeignKey(Open311Key, on_delete=models.CASCADE)
+    idempotency_key = models.CharField(max_length=100)
+    fingerprint = models.CharField(max_length=64)  # of the request's fields and files: the same key, the same request
+    report = models.ForeignKey(Report, null=True, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "idempotency_key"], name="one_submission_per_key")]

@@ -26,7 +26,17 @@ from ioc.core.services.calendar import add_working_days, deadline_after, local_d
 from ioc.core.services.geo import unit_at
 from ioc.core.services.notify import notify, users_with_roles
 from ioc.feedback import notifiers
-from ioc.feedback.models import BannedSender, Category, CategoryAttribute, Event, Open311Key, Photo, Report, Status
+from ioc.feedback.models import (
+    BannedSender,
+    Category,
+    CategoryAttribute,
+    Event,
+    Open311Key,
+    Open311Submission,
+    Photo,
+    Report,
+    Status,
+)
 from ioc.feedback.photos import PhotoError, clean_photo
 from ioc.feedback.workflow import TRANSITIONS
 
@@ -408,6 +418,33 @@ def ban_sender(report: Report, user, reason: str, days: int | None = 30) -> list
             bans.append(ban)
     audit.record(user, "report.ban_sender", report, reason=reason)
     return bans
+
+
+IDEMPOTENCY_HOURS = 24
+
+
+class IdempotencyConflict(ServiceError):
+    """The Idempotency-Key was already used for a different request."""
+
+
+@transaction.atomic
+def submit_once(key: Open311Key, idempotency_key: str, fingerprint: str, submit) -> tuple[Report, bool]:
+    """Run `submit()` once per (client, Idempotency-Key) within IDEMPOTENCY_HOURS: a retry gets the first report
+    back (True: replayed). The claim and the report commit together, and a concurrent retry waits on the claim's
+    unique index, so two tries can never make two reports."""
+    Open311Submission.objects.filter(
+        key=key, created_at__lt=timezone.now() - timedelta(hours=IDEMPOTENCY_HOURS)
+    ).delete()
+    claim, created = Open311Submission.objects.get_or_create(
+        key=key, idempotency_key=idempotency_key, defaults={"fingerprint": fingerprint}
+    )
+    if not created:
+        if claim.fingerprint != fingerprint or claim.report is None:
+            raise IdempotencyConflict(_("This Idempotency-Key was already used for a different request"))
+        return claim.report, True
+    claim.report = submit()
+    claim.save(update_fields=["report"])
+    return claim.report, False
 
 
 def open311_key_hash(key: str) -> str:

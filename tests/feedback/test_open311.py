@@ -188,6 +188,27 @@ def test_a_bad_email_or_phone_is_refused_and_nothing_stored(categories, contact,
     assert not Report.objects.exists()
 
 
+def test_a_retry_with_the_same_idempotency_key_gets_the_same_report(categories):
+    """A client that lost the answer retries: one report, the same id, marked as a replay."""
+    _, key = create_key("app")
+    body = {"api_key": key, "service_code": "cay-xanh", "description": "Cây đổ", "lat": POINT_DOAN_KET[0]}
+    body["long"] = POINT_DOAN_KET[1]
+    client = Client()
+
+    def send(data, idempotency_key):
+        return client.post(f"{BASE}/requests.json", data, HTTP_IDEMPOTENCY_KEY=idempotency_key)
+
+    first, again = send(body, "retry-1"), send(body, "retry-1")
+    assert first.status_code == again.status_code == 201
+    assert first.json()[0]["service_request_id"] == again.json()[0]["service_request_id"]
+    assert again["Idempotent-Replayed"] == "true" and "Idempotent-Replayed" not in first
+    assert Report.objects.count() == 1
+    changed = send({**body, "description": "Cây khác"}, "retry-1")
+    assert changed.status_code == 422 and "different request" in changed.json()[0]["description"]
+    assert send(body, "retry-2").status_code == 201 and Report.objects.count() == 2
+    assert "Idempotency-Key" in client.get(f"{BASE}/discovery.json").json()["key_service"]
+
+
 def test_request_filters_caps_and_paging(submit, users):
     from ioc.feedback import services
 

@@ -164,7 +164,8 @@ def discovery(request, fmt):
     data = {
         "changeset": CHANGESET,
         "contact": _("Operations center, %(city)s") % {"city": city.name} if city else _("Operations center"),
-        "key_service": "Ask the city's IOC administrator for an api_key.",
+        "key_service": "Ask the city's IOC administrator for an api_key. POST requests honour an Idempotency-Key "
+        "header (retries within 24 hours get the first answer back, marked Idempotent-Replayed).",
         "endpoints": [
             {
                 "specification": SPEC,
@@ -426,8 +427,9 @@ def post_request(request, fmt):
         ):
             raise Open311Error(429, "Too many requests from this contact; try again later")
     name = " ".join(x for x in (post.get("first_name", ""), post.get("last_name", "")) if x)
-    try:
-        report = report_services.submit_report(
+
+    def submit():
+        return report_services.submit_report(
             category=category,
             description=post.get("description", ""),
             lat=lat,
@@ -441,11 +443,23 @@ def post_request(request, fmt):
             ip=client_address(None, request),
             source=f"open311:{key.name}",
         )
+
+    idempotency_key = request.headers.get("Idempotency-Key", "").strip()
+    replayed = False
+    try:
+        if idempotency_key:
+            if len(idempotency_key) > 100 or not idempotency_key.isprintable():
+                raise Open311Error(400, "Idempotency-Key must be at most 100 printable characters")
+            report, replayed = report_services.submit_once(key, idempotency_key, _fingerprint(request), submit)
+        else:
+            report = submit()
+    except report_services.IdempotencyConflict as exc:
+        raise Open311Error(422, str(exc)) from None
     except ServiceError as exc:
         raise Open311Error(400, str(exc)) from None
-    if media_url:
+    if media_url and not replayed:
         report_services.add_media_url(report, media_url)
-    return render(
+    response = render(
         request,
         fmt,
         [
@@ -460,6 +474,24 @@ def post_request(request, fmt):
         "request",
         status=201,
     )
+    if replayed:
+        response["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _fingerprint(request) -> str:
+    """What makes two POSTs the same request: their fields (without the api_key) and their files' bytes."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in sorted(request.POST):
+        if name != "api_key":
+            digest.update(f"{name}={request.POST.getlist(name)}\n".encode())
+    for upload in request.FILES.getlist("media"):
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+    return digest.hexdigest()
 
 
 @open311_view(methods=("GET", "POST"))
