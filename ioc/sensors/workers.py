@@ -8,7 +8,7 @@ unknown devices and a device over its rate are refused one by one; the core puts
 from __future__ import annotations
 
 import time
-from collections import defaultdict, deque
+from collections import defaultdict
 
 from ioc.core.payloads import load_json
 from ioc.sensors.ngsild import NgsiError, observed
@@ -18,32 +18,37 @@ TOPIC = "ioc/devices/+/telemetry"
 
 
 class DeviceTelemetry:
-    """A batch handler for device telemetry, limiting each device to `per_device_per_second` messages."""
+    """A batch handler for device telemetry, limiting each device to `per_device_per_second` messages.
+
+    The rate is judged by each message's own time (its observedAt, else its arrival): after an outage the backlog
+    arrives in a burst, and readings a device sent at its normal pace must not be refused for arriving together."""
 
     def __init__(self, per_device_per_second: int = 20):
         self.per_device = per_device_per_second
-        self._recent: dict[str, deque] = defaultdict(deque)
+        self._per_second: dict[str, dict[int, int]] = defaultdict(dict)
 
-    def _limited(self, device: str, now: float) -> bool:
-        window = self._recent[device]
-        while window and now - window[0] > 1.0:
-            window.popleft()
-        window.append(now)
-        return len(window) > self.per_device
+    def _limited(self, device: str, moment: float) -> bool:
+        buckets = self._per_second[device]
+        second = int(moment)
+        buckets[second] = buckets.get(second, 0) + 1
+        if len(buckets) > 120:  # keep two minutes of a device's history
+            for old in sorted(buckets)[:-120]:
+                del buckets[old]
+        return buckets[second] > self.per_device
 
     def __call__(self, messages: list[tuple[str, bytes]]) -> list[tuple[int, str]]:
         readings, positions, refused = [], [], []
-        now = time.monotonic()
+        arrived = time.time()
         for index, (topic, payload) in enumerate(messages):
             parts = topic.split("/")
             device = parts[2] if len(parts) == 4 else ""
             try:
-                if self._limited(device, now):
-                    raise ValueError("too many messages from this device (rate limit)")
                 body = load_json(payload)  # PayloadError (a ValueError): invalid, too deep, NUL characters
                 if not isinstance(body, dict) or not body:
                     raise ValueError("payload must be a non-empty JSON object of attribute → value")
                 at = observed(body.pop("observedAt", None), "observedAt")
+                if self._limited(device, at.timestamp() if at else arrived):
+                    raise ValueError("too many messages from this device (rate limit)")
             except (ValueError, NgsiError) as exc:
                 refused.append((index, getattr(exc, "detail", None) or str(exc)))
                 continue
