@@ -6,13 +6,11 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
-from ioc.core.cli import load_file, migrate, run_until_stopped
+from ioc.core.cli import Supervisor, load_file, migrate, run_until_stopped
 
 
 def _setup(argv: list[str]) -> None:
@@ -67,21 +65,26 @@ def cmd_demo(args) -> int:
             file=sys.stderr,
         )
         return 1
-    # SIGTERM (from a service manager or `timeout`) stops the demo like Ctrl-C does: children included.
+    # SIGTERM (from a service manager or `timeout`) and SIGINT stop the demo, children included. SIGINT is set
+    # explicitly: a shell without job control starts background commands with it ignored.
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    signal.signal(signal.SIGINT, _raise_keyboard_interrupt)
     env = {**os.environ, "IOC_DATA_DIR": str(settings.DATA_DIR), "IOC_DEMO": "1"}
     env.setdefault("IOC_BASE_URL", f"http://127.0.0.1:{args.port}")  # links in the worker's emails
-    children = [
-        subprocess.Popen([sys.executable, "-m", "ioc.cli", "worker"], env=env),
-        subprocess.Popen([sys.executable, "-m", "ioc.cli", "simulate"], env=env),
-    ]
+    children = Supervisor(
+        {
+            "worker": [sys.executable, "-m", "ioc.cli", "worker"],
+            "simulators": [sys.executable, "-m", "ioc.cli", "simulate"],
+        },
+        env,
+    )
     print(f"Open http://127.0.0.1:{args.port}/ — Ctrl-C stops everything.", flush=True)
     try:
         _serve(args.port, threads=8)
     except KeyboardInterrupt:
         pass
     finally:
-        _stop(children)
+        children.stop()
     print("Stopped.")
     return 0
 
@@ -100,18 +103,6 @@ def _port_free(port: int, host: str = "127.0.0.1") -> bool:
         except OSError:
             return False
     return True
-
-
-def _stop(children) -> None:
-    for child in children:
-        if child.poll() is None:
-            child.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + 10
-    for child in children:
-        try:
-            child.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            child.kill()
 
 
 def _serve(port: int, threads: int = 8, host: str = "127.0.0.1") -> None:

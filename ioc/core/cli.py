@@ -37,3 +37,48 @@ def load_file(load: Callable, path: str, refused: type[Exception], prog: str = "
     except refused as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return None
+
+
+class Supervisor:
+    """The demo's child processes (worker, simulators): a child that dies is started again (at most once every
+    `backoff` seconds), and `stop()` ends them all — SIGTERM, then SIGKILL after `grace` seconds."""
+
+    def __init__(self, commands: dict[str, list[str]], env: dict, backoff: float = 5.0, grace: float = 10.0):
+        import subprocess
+
+        self._popen = lambda command: subprocess.Popen(command, env=env)
+        self.commands, self.backoff, self.grace = commands, backoff, grace
+        self.children = {name: self._popen(command) for name, command in commands.items()}
+        self.restarts: dict[str, int] = dict.fromkeys(commands, 0)
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="supervisor", daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        import sys
+
+        while not self._stopping.wait(1.0):
+            for name, child in list(self.children.items()):
+                if child.poll() is not None and not self._stopping.is_set():
+                    print(f"ioc demo: the {name} stopped (exit {child.returncode}); starting it again", file=sys.stderr)
+                    self._stopping.wait(self.backoff)
+                    if not self._stopping.is_set():
+                        self.children[name] = self._popen(self.commands[name])
+                        self.restarts[name] += 1
+
+    def stop(self) -> None:
+        import subprocess
+        import time
+
+        self._stopping.set()
+        self._thread.join(timeout=self.backoff + 2)
+        for child in self.children.values():
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + self.grace
+        for child in self.children.values():
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()

@@ -147,3 +147,31 @@ def test_demo_starts_serves_and_stops_cleanly_and_reuses_its_data(tmp_path):
         output, _ = demo.communicate(timeout=60)
     assert "already exist" in output and "shown once" not in output
     assert "Stopped." in output
+
+
+def test_the_demos_supervisor_restarts_a_dead_child_and_stops_them_all():
+    """A worker that dies is started again; stopping ends every child, even one that ignores SIGTERM."""
+    from ioc.core.cli import Supervisor
+
+    stubborn = [
+        sys.executable,
+        "-c",
+        "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(300)",
+    ]
+    supervisor = Supervisor(
+        {"worker": [sys.executable, "-c", "import time; time.sleep(300)"], "simulators": stubborn},
+        dict(os.environ),
+        backoff=0.2,
+        grace=2,
+    )
+    try:
+        first = supervisor.children["worker"]
+        first.kill()
+        deadline = time.monotonic() + 30
+        while supervisor.children["worker"] is first and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert supervisor.children["worker"] is not first and supervisor.children["worker"].poll() is None
+        assert supervisor.restarts == {"worker": 1, "simulators": 0}
+    finally:
+        supervisor.stop()
+    assert all(child.poll() is not None for child in supervisor.children.values())
