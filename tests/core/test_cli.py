@@ -42,16 +42,26 @@ def test_a_bad_archive_leaves_the_data_alone(users, tmp_path):
     not_tar.write_bytes(b"not a tar")
     with pytest.raises(BackupError, match="not a backup"):
         restore(not_tar)
-    broken = tmp_path / "broken.tar.gz"
-    with tarfile.open(broken, "w:gz") as tar:
-        data = json.dumps([{"model": "core.alert", "pk": 1, "fields": {"kind": None}}]).encode()
-        info = tarfile.TarInfo("data.json")
-        info.size = len(data)
-        import io
+    import hashlib
+    import io
 
-        tar.addfile(info, io.BytesIO(data))
+    def archive_of(name, lines: bytes, manifest: dict | None = None):
+        path = tmp_path / name
+        with tarfile.open(path, "w:gz") as tar:
+            for member, data in (("data.jsonl", lines), ("manifest.json", json.dumps(manifest or {}).encode())):
+                info = tarfile.TarInfo(member)
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+        return path
+
+    bad_record = json.dumps({"model": "core.alert", "pk": 1, "fields": {"kind": None}}).encode() + b"\n"
+    good_manifest = {"records": 1, "sha256": hashlib.sha256(bad_record).hexdigest()}
     with pytest.raises(BackupError, match="could not be loaded"):
-        restore(broken)
+        restore(archive_of("broken.tar.gz", bad_record, good_manifest))
+    with pytest.raises(BackupError, match="damaged"):  # a byte changed after the backup was made
+        restore(archive_of("tampered.tar.gz", bad_record.replace(b"1", b"2"), good_manifest))
+    with pytest.raises(BackupError, match="not valid JSON"):
+        restore(archive_of("garbled.tar.gz", b"{not json\n", good_manifest))
     assert list(Alert.objects.values_list("title", flat=True)) == ["Giữ nguyên"]
 
 
