@@ -24,6 +24,8 @@ class LockoutAuthenticationForm(AuthenticationForm):
                     _("Too many failed attempts. The account is locked for a few minutes."), code="locked"
                 ) from None
             raise
+        if self.get_user() is None:  # a field left empty: the form reports it, nobody logged in
+            return cleaned
         clear_login_failures(username, ip)
         record(
             self.get_user(),

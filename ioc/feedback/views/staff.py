@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from ioc.core.files import serve_file
 from ioc.core.forms import show_form_errors
 from ioc.core.guards import staff_required
-from ioc.core.permissions import OPERATORS, has_role, role_of
+from ioc.core.permissions import OPERATORS, has_role, require_role, role_of
 from ioc.core.services import audit
 from ioc.core.services.alerts import ServiceError
 from ioc.core.tabular import SafeCsvWriter, append_safe
@@ -110,6 +110,7 @@ def act(request, pk: int, action: str):
 @staff_required
 @require_POST
 def moderate(request, pk: int):
+    require_role(request.user, OPERATORS)  # refused plainly (403), not as a message after a redirect
     report = get_object_or_404(selectors.visible_reports(request.user), pk=pk)
     try:
         if "ban" in request.POST:

@@ -124,6 +124,7 @@ def import_upload(request):
 
 @staff_required
 def import_status(request, pk: int):
+    require_role(request.user, OPERATORS)  # the refused rows name files and reasons: for those who import
     run = get_object_or_404(ImportRun, pk=pk)
     return JsonResponse(
         {
