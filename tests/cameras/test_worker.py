@@ -254,7 +254,7 @@ def test_backups_keep_stream_passwords_sealed(units, tmp_path):
     cam = camera(units, "rtsp://10.0.0.5:554/live", username="viewer", password="mat-khau-camera")
     archive = backup(tmp_path / "b.tar.gz")
     with tarfile.open(archive) as tar:
-        data = tar.extractfile("data.json").read().decode()
+        data = tar.extractfile("data.jsonl").read().decode()
     assert "mat-khau-camera" not in data and "fernet:" in data
     Camera.objects.filter(pk=cam.pk).update(name="đổi tên")
     restore(archive)
