@@ -258,6 +258,7 @@ def keys_routed_to(domain: str, department_code: str | None) -> list[str]:
 
 
 def demo_address(rng, unit) -> str:
-    """A plausible address in a unit for simulated reports and calls: one of the city's streets, then the unit."""
+    """A plausible street address for simulated reports and calls: a house number on one of the city's streets
+    (the unit is shown beside it by every page, so it is not repeated here)."""
     streets = city_data("streets")
-    return f"{rng.choice(streets)}, {unit.name}" if streets else unit.name
+    return f"Số {rng.randint(1, 250)} {rng.choice(streets)}" if streets else unit.name

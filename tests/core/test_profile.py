@@ -127,7 +127,7 @@ def test_another_citys_profile_changes_streets_routing_and_demo_officers(tmp_pat
 
     load_profile(_profile_with(tmp_path, other_city))
     ward = current_units()[0]
-    assert demo_address(random.Random(1), ward) == f"Phố Thử Nghiệm, {ward.name}"
+    assert demo_address(random.Random(1), ward).endswith(" Phố Thử Nghiệm")
     with django_capture_on_commit_callbacks(execute=True):
         record_call(channel="114", topic="fire", summary="Cháy nhà", lat=POINT_DOAN_KET[0], lon=POINT_DOAN_KET[1])
     assert Alert.objects.get(kind="hotline.fire").department.code == "cong-an"
