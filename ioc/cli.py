@@ -167,7 +167,7 @@ def cmd_load_profile(args) -> int:
 def cmd_backup(args) -> int:
     from ioc.core.services.backup import backup
 
-    path = backup(Path(args.output) if args.output else None)
+    path = backup(Path(args.output) if args.output else None, portable=args.portable)
     print(f"Backup written to {path}")
     return 0
 
@@ -259,6 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_load_profile)
     p = sub.add_parser("backup", parents=[common], help="write a backup archive (data + media)")
     p.add_argument("--output", "-o")
+    p.add_argument("--portable", action="store_true", help="JSON Lines even on PostgreSQL (restores on SQLite too)")
     p.set_defaults(func=cmd_backup)
     p = sub.add_parser("restore", parents=[common], help="replace all data with a backup archive")
     p.add_argument("file")

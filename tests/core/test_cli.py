@@ -18,11 +18,18 @@ from ioc.core.services.alerts import record_alert
 from ioc.core.services.backup import BackupError, backup, restore
 
 
+@pytest.mark.django_db(transaction=True)  # on PostgreSQL pg_dump and pg_restore are other processes
 def test_backup_then_restore_brings_everything_back(users, tmp_path, settings):
     record_alert(kind="core.manual", source="b", title="Trước sao lưu", lat=22.405, lon=103.455)
     (Path(settings.MEDIA_ROOT) / "incidents").mkdir(parents=True)
     (Path(settings.MEDIA_ROOT) / "incidents" / "a.txt").write_text("ảnh hiện trường")
     archive = backup(tmp_path / "b.tar.gz")
+    with tarfile.open(archive) as tar:
+        manifest = json.loads(tar.extractfile("manifest.json").read())
+    from django.db import connection
+
+    # PostgreSQL's own dump there (pg_dump -Fc), portable JSON Lines on SQLite
+    assert manifest["format"] == (3 if connection.vendor == "postgresql" else 2)
     Alert.objects.all().delete()
     record_alert(kind="core.manual", source="c", title="Sau sao lưu")
     (Path(settings.MEDIA_ROOT) / "incidents" / "a.txt").unlink()
@@ -36,6 +43,7 @@ def test_backup_then_restore_brings_everything_back(users, tmp_path, settings):
     assert get_user_model().objects.filter(username="operator1").exists()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_bad_archive_leaves_the_data_alone(users, tmp_path):
     record_alert(kind="core.manual", source="keep", title="Giữ nguyên")
     not_tar = tmp_path / "x.tar.gz"
