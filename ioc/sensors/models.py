@@ -33,6 +33,13 @@ class Entity(models.Model):
     def __str__(self) -> str:
         return self.entity_id
 
+    @property
+    def label(self) -> str:
+        """The name officers read (see vocabulary.device_name)."""
+        from ioc.sensors.vocabulary import device_name
+
+        return device_name(self)
+
 
 class Reading(models.Model):
     """One numeric observation of one attribute. Unique per time, so a redelivered message is stored once."""

@@ -22,6 +22,7 @@ from ioc.core.services.alerts import raise_alert, resolve_condition
 from ioc.core.services.geo import unit_at
 from ioc.sensors.models import Entity, Reading, Rule, RuleState
 from ioc.sensors.ngsild import NgsiError, normalize_attribute, observed, parse_entity
+from ioc.sensors.vocabulary import device_name, quantity_label
 
 
 class Sample(NamedTuple):
@@ -297,10 +298,10 @@ def evaluate_rules(readings: list[Sample]) -> None:
                 raise_alert(
                     kind="sensors.threshold",
                     source=f"sensors:{entity.entity_id}:{rule.pk}",
-                    title=f"{rule.name}: {reading.value:g} ({entity.entity_id})",
+                    title=f"{rule.name}: {reading.value:g} — {device_name(entity)}",
                     severity=rule.severity,
                     message=_("%(attr)s = %(value)g, threshold %(threshold)g")
-                    % {"attr": attr, "value": reading.value, "threshold": rule.threshold},
+                    % {"attr": quantity_label(attr), "value": reading.value, "threshold": rule.threshold},
                     **_where(entity),
                     data={"entity": entity.entity_id, "attr": attr, "value": reading.value},
                     at=reading.observed_at,
@@ -311,7 +312,7 @@ def evaluate_rules(readings: list[Sample]) -> None:
                     kind="sensors.threshold",
                     source=f"sensors:{entity.entity_id}:{rule.pk}",
                     reason=_("%(attr)s back to %(value)g, past the clearing level %(clear)g")
-                    % {"attr": attr, "value": reading.value, "clear": rule.clear_at},
+                    % {"attr": quantity_label(attr), "value": reading.value, "clear": rule.clear_at},
                 )
 
 
@@ -380,7 +381,7 @@ def check_stale(now: datetime | None = None) -> int:
                 raise_alert(
                     kind="sensors.stale",
                     source=f"sensors:stale:{entity.entity_id}",
-                    title=_("Device not reporting: %(id)s") % {"id": entity.entity_id},
+                    title=_("Device not reporting: %(id)s") % {"id": device_name(entity)},
                     message=_("No data since %(t)s")
                     % {"t": f"{timezone.localtime(entity.last_seen_at):%H:%M %d/%m/%Y}"},
                     **_where(entity),

@@ -100,11 +100,14 @@ def test_sensor_pages(gauge, users, client_for):
     )
     client = client_for(users["operator"])
     listing = client.get("/dashboard/sensors/").content.decode()
-    assert ID in listing and "125 · Kém" in listing  # PM10 200 µg/m³ → VN_AQI 125
+    assert "125 · Kém" in listing  # PM10 200 µg/m³ → VN_AQI 125
+    # Words an officer reads: the kind and place in Vietnamese, quantities with their units — not the data model's
+    assert "Đo mưa rg-1" in listing and "Chất lượng không khí" in listing
+    assert "PM10 (µg/m³): <strong>200" in listing and ID not in listing and "AirQualityObserved</td>" not in listing
     gauge_pk = Entity.objects.get(entity_id=ID).pk
     for window in ("hour", "day", "week"):
-        page = client.get(f"/dashboard/sensors/{gauge_pk}/?window={window}")
-        assert page.status_code == 200 and 'data-attr="precipitation"' in page.content.decode()
+        page = client.get(f"/dashboard/sensors/{gauge_pk}/?window={window}").content.decode()
+        assert 'data-attr="precipitation"' in page and "<h2>Lượng mưa (mm/h)</h2>" in page
     assert client_for(users["citizen"]).get("/dashboard/sensors/").status_code == 403
 
 

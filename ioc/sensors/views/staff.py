@@ -18,6 +18,7 @@ from ioc.sensors.aqi import vn_aqi
 from ioc.sensors.forms import DeviceForm, RuleForm
 from ioc.sensors.models import Entity, Rule, RuleState
 from ioc.sensors.timeseries import _aggregate
+from ioc.sensors.vocabulary import kind_label, quantity_label
 
 WINDOWS = {
     "hour": (timedelta(hours=1), timedelta(minutes=1)),
@@ -36,8 +37,13 @@ def device_list(request):
     triggered = set(RuleState.objects.filter(triggered=True).values_list("entity_id", flat=True))
     devices = []
     for e in Entity.objects.select_related("unit").order_by("type", "entity_id"):
+        e.kind_label = kind_label(e.type)
         state = "alert" if e.pk in triggered else "silent" if e.stale_alerted else "ok"
-        values = [(k, v.get("value"), v.get("unitCode", "")) for k, v in e.attrs.items() if v.get("type") == "Property"]
+        values = [
+            (quantity_label(k, v.get("unitCode", "")), v.get("value"))
+            for k, v in e.attrs.items()
+            if v.get("type") == "Property" and k != "name"
+        ]
         devices.append({"entity": e, "state": state, "values": values, "aqi": _aqi(e)})
     return render(request, "sensors/list.html", {"devices": devices})
 
@@ -58,7 +64,7 @@ def device_detail(request, pk: int):
             "avg": [round(b["avg"], 2) for b in buckets],
             "min": [b["min"] for b in buckets],
             "max": [b["max"] for b in buckets],
-            "unit": value.get("unitCode", ""),
+            "label": quantity_label(attr, value.get("unitCode", "")),
         }
     rules = Rule.objects.filter(active=True).filter(entity_type=entity.type) | Rule.objects.filter(entity=entity)
     states = {s.rule_id: s for s in RuleState.objects.filter(entity=entity)}
@@ -68,10 +74,11 @@ def device_detail(request, pk: int):
         "sensors/detail.html",
         {
             "entity": entity,
+            "kind": kind_label(entity.type),
             "series": series,
             "window": window,
             "aqi": _aqi(entity),
-            "rules": [(r, states.get(r.pk)) for r in rules.distinct()],
+            "rules": [(r, quantity_label(r.attr), states.get(r.pk)) for r in rules.distinct()],
             "can_edit": can_edit,
             "device_form": DeviceForm(instance=entity) if can_edit else None,
             "rule_form": RuleForm(entity=entity) if can_edit else None,
