@@ -41,6 +41,21 @@ def public_reports():
     return Report.objects.exclude(status__in=hidden).select_related("category", "unit", "department")
 
 
+def answers(report: Report) -> list[tuple[str, str]]:
+    """The reporter's answers to the category's questions as officers read them: (question, answer label)."""
+    questions = {a.code: a for a in report.category.attributes.all()}
+    rows = []
+    for code, value in (report.attributes or {}).items():
+        question = questions.get(code)
+        if question is None:
+            rows.append((code, str(value)))
+            continue
+        labels = {v.get("key"): v.get("name") for v in question.values or []}
+        chosen = value if isinstance(value, list) else [value]
+        rows.append((question.description, ", ".join(str(labels.get(v, v)) for v in chosen)))
+    return rows
+
+
 def public_view(report: Report) -> dict:
     """What anyone may see of a report: its public history and the photos not hidden by moderation."""
     return {

@@ -161,6 +161,8 @@ def test_officer_works_a_report_through_the_pages(submit, users, client_for):
     page = operator.get(f"/dashboard/feedback/{report.pk}/").content.decode()
     assert "0912345678" in page  # the reporter is visible to those who handle it ...
     assert AuditLog.objects.filter(action="personal_data.read", object_id=str(report.pk)).exists()  # ... and logged
+    # The category's question and the chosen answer's label, not the form's keys (tinh_trang: tat).
+    assert "<th>Tình trạng đèn</th><td>Tắt hẳn</td>" in page and "tinh_trang" not in page
     operator.post(f"/dashboard/feedback/{report.pk}/assign/", {"text": ""})
     officer = client_for(users["department_officer"])
     officer.post(f"/dashboard/feedback/{report.pk}/start/", {})

@@ -74,6 +74,7 @@ def detail(request, pk: int):
             "report": report,
             "events": [(e, labels.get(e.action, e.action)) for e in report.events.select_related("actor")],
             "photos": report.photos.all(),
+            "answers": selectors.answers(report),
             "reporter": selectors.reporter_for(report, request.user, request),
             "actions": [(a, action_labels()[a]) for a in allowed_actions(report.status, role)],
             "form": ActionForm(initial={"department": report.department}),
