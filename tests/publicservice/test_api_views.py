@@ -226,6 +226,7 @@ def test_officers_read_only_the_files_of_their_own_ward_or_department(catalogue,
     assert ward.get("/api/publicservice/files/DK-1").status_code == 200
     late = ward.get("/dashboard/publicservice/late/").content.decode()
     assert "DK-1" in late and "TP-1" not in late and "QL-1" not in late
+    assert "<th>Mã hồ sơ</th>" in late  # the column an officer knows, not "Tệp" (a computer file)
     assert department.get("/api/publicservice/files/QL-1").status_code == 200
     assert department.get("/api/publicservice/files/DK-1").status_code == 404
     assert client_for(users["leader"]).get("/api/publicservice/files/TP-1").status_code == 200
