@@ -16,7 +16,9 @@ class Entity(models.Model):
     attrs = models.JSONField(default=dict)
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
-    unit = models.ForeignKey(AdministrativeUnit, null=True, blank=True, on_delete=models.SET_NULL)
+    unit = models.ForeignKey(
+        AdministrativeUnit, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("unit")
+    )
     department = models.ForeignKey(
         Department, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("owner department")
     )
