@@ -61,11 +61,20 @@ def _postgres() -> dict | None:
     return settings.DATABASES["default"]
 
 
-def _pg(tool: str, *args: str) -> subprocess.CompletedProcess:
+def _pg(tool: str, *args: str, connect: bool = True) -> subprocess.CompletedProcess:
+    """Run pg_dump/pg_restore against our database. The password goes in a private passfile named in the
+    connection string — never on the command line, where other users of the machine could read it."""
     db = _postgres()
-    env = {**os.environ, "PGPASSWORD": str(db.get("PASSWORD") or "")}
-    target = ["-h", str(db.get("HOST") or "127.0.0.1"), "-p", str(db.get("PORT") or 5432), "-U", str(db["USER"])]
-    result = subprocess.run([tool, *target, *args], env=env, capture_output=True, text=True)
+    with tempfile.NamedTemporaryFile("w", suffix=".pgpass") as passfile:
+        target = []
+        if connect:
+            host, port = str(db.get("HOST") or "127.0.0.1"), str(db.get("PORT") or 5432)
+            passfile.write(f"{host}:{port}:{db['NAME']}:{db['USER']}:{db.get('PASSWORD') or ''}\n")
+            passfile.flush()
+            os.chmod(passfile.name, 0o600)
+            conninfo = f"host={host} port={port} user={db['USER']} dbname={db['NAME']} passfile={passfile.name}"
+            target = ["--dbname", conninfo]
+        result = subprocess.run([tool, *target, *args], capture_output=True, text=True)
     if result.returncode:
         raise BackupError(f"{tool} failed: {result.stderr.strip()[:500]}")
     return result
@@ -86,9 +95,13 @@ def backup(output: Path | None = None, *, portable: bool = False) -> Path:
     with tempfile.TemporaryDirectory(dir=output.parent) as tmp:
         if _postgres() and not portable:
             data = Path(tmp) / PGDUMP
-            _pg("pg_dump", "-Fc", "--no-owner", "-f", str(data), str(settings.DATABASES["default"]["NAME"]))
+            _pg("pg_dump", "-Fc", "--no-owner", "-f", str(data))
             tables = len(
-                [line for line in _pg("pg_restore", "--list", str(data)).stdout.splitlines() if " TABLE DATA " in line]
+                [
+                    line
+                    for line in _pg("pg_restore", "--list", str(data), connect=False).stdout.splitlines()
+                    if " TABLE DATA " in line
+                ]
             )
             manifest = {"format": 3, "database": "postgresql", "tables": tables, "sha256": _file_digest(data)}
         else:
@@ -157,8 +170,7 @@ def restore(archive: Path) -> dict:
                 if not _postgres():
                     raise BackupError("this archive is a PostgreSQL dump: restore it on PostgreSQL")
                 connection.close()  # nothing of ours holds a table while pg_restore replaces them
-                name = str(settings.DATABASES["default"]["NAME"])
-                _pg("pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", "-d", name, str(data))
+                _pg("pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", str(data))
             else:
                 _load_fixture(data)
             files = _restore_media(tar)
