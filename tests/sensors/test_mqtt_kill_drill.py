@@ -13,6 +13,7 @@ import paho.mqtt.client as mqtt
 import pytest
 
 from tests.sensors.test_mqtt import broker  # noqa: F401 (the fixture)
+from tests.sensors.test_mqtt import wait_until as wait_for
 
 TOTAL = 3000
 
@@ -31,15 +32,6 @@ def run(*args, data_dir):
 def count(data_dir) -> int:
     with sqlite3.connect(data_dir / "ioc.sqlite3", timeout=30) as db:
         return db.execute("SELECT COUNT(*), COUNT(DISTINCT value) FROM sensors_reading").fetchone()
-
-
-def wait_for(condition, seconds=120):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 @pytest.mark.skipif("IOC_DATABASE_URL" in os.environ, reason="the drill's own worker processes use an SQLite data dir")
@@ -85,7 +77,7 @@ def test_killing_the_ingest_worker_mid_stream_loses_nothing_and_doubles_nothing(
                 worker.wait(10)
         send(TOTAL - 1).wait_for_publish(30)
         worker = start_worker()
-        assert wait_for(lambda: count(data_dir)[0] >= TOTAL), count(data_dir)
+        assert wait_for(lambda: count(data_dir)[0] >= TOTAL, seconds=120), count(data_dir)
         time.sleep(1)  # anything redelivered twice would land now
         assert count(data_dir) == (TOTAL, TOTAL)  # every reading, once
     finally:
