@@ -5,40 +5,52 @@ from datetime import timedelta
 from django.utils import timezone
 
 from ioc.core.geojson import point_collection
+from ioc.core.permissions import apply_scope
 from ioc.core.services.geo import units_rolling_up_to
 from ioc.sensors.models import Entity, RuleState
+from ioc.sensors.vocabulary import device_name, quantity_label
 
 
-def _entities(unit=None):
-    qs = Entity.objects.filter(lat__isnull=False)
+def visible_devices(user):
+    """The devices a user sees: ward officers those in their ward (and the units merged into it), department
+    officers those their department owns, city-wide roles all."""
+    return apply_scope(Entity.objects.all(), user)
+
+
+def _entities(user=None, unit=None):
+    qs = (visible_devices(user) if user is not None else Entity.objects.all()).filter(lat__isnull=False)
     return qs.filter(unit_id__in=units_rolling_up_to(unit)) if unit else qs
 
 
 def devices_geojson(user, filters) -> dict:
-    """Devices as points, coloured by state: a triggered rule, silent, or normal."""
+    """Devices as points, coloured by state: a triggered rule, silent, or normal; titled in the reader's words."""
     from ioc.core.models import AdministrativeUnit
 
     unit_id = getattr(filters, "unit", None)
     unit = AdministrativeUnit.objects.filter(pk=unit_id).first() if unit_id else None
     triggered = set(RuleState.objects.filter(triggered=True).values_list("entity_id", flat=True))
     rows = []
-    for e in _entities(unit).only("id", "entity_id", "type", "lat", "lon", "stale_alerted", "attrs")[:10000]:
+    for e in _entities(user, unit).select_related("unit")[:10000]:
         state = "alert" if e.pk in triggered else "silent" if e.stale_alerted else "ok"
         color = {"alert": "#cf222e", "silent": "#6e7781", "ok": "#2da44e"}[state]
-        values = ", ".join(f"{k} {v.get('value')}" for k, v in list(e.attrs.items())[:3] if v.get("type") == "Property")
-        rows.append((e.pk, e.lon, e.lat, f"{e.type} {e.entity_id.rsplit(':', 1)[-1]}: {values}", state, color))
+        values = ", ".join(
+            f"{quantity_label(k, v.get('unitCode', ''))} {v.get('value')}"
+            for k, v in list(e.attrs.items())[:3]
+            if v.get("type") == "Property" and k != "name"
+        )
+        rows.append((e.pk, e.lon, e.lat, f"{device_name(e)}: {values}", state, color))
     return point_collection(rows, ("title", "state", "color"), url="/dashboard/sensors/{id}/")
 
 
 def count_reporting(user=None, unit=None) -> int:
     """Devices that reported in the last hour (the KPI tile)."""
-    return _entities(unit).filter(last_seen_at__gte=timezone.now() - timedelta(hours=1)).count()
+    return _entities(user, unit).filter(last_seen_at__gte=timezone.now() - timedelta(hours=1)).count()
 
 
 def count_triggered(user=None, unit=None) -> int:
     """Rules now over their threshold (the KPI tile)."""
-    qs = RuleState.objects.filter(triggered=True)
-    return qs.filter(entity__unit_id__in=units_rolling_up_to(unit)).count() if unit else qs.count()
+    qs = RuleState.objects.filter(triggered=True, entity__in=_entities(user, unit))
+    return qs.count()
 
 
 def current_weather(max_age_minutes: int = 30) -> dict:

@@ -112,7 +112,7 @@ RULES: dict[str, tuple[str, set[str] | None, set[str] | None]] = {
     "dashboard/publicservice/import/<int:pk>/": ("/dashboard/publicservice/import/{import_run}/", OPS, None),
     # sensors
     "dashboard/sensors/": ("/dashboard/sensors/", STAFF, None),
-    "dashboard/sensors/<int:pk>/": ("/dashboard/sensors/{entity}/", STAFF, None),
+    "dashboard/sensors/<int:pk>/": ("/dashboard/sensors/{entity}/", SCOPED, None),
     "dashboard/sensors/<int:pk>/edit/": ("/dashboard/sensors/{entity}/edit/", None, OPS),
     "dashboard/sensors/<int:pk>/rules/": ("/dashboard/sensors/{entity}/rules/", None, OPS),
     "dashboard/sensors/<int:pk>/rules/<int:rule_pk>/delete/": (
@@ -308,7 +308,11 @@ def world(users, units, django_capture_on_commit_callbacks):
         call = record_call(channel="1022", topic="infrastructure", summary="Ổ gà", lat=lat, lon=lon)
     ensure_defaults()
     import_files(export([row("DK-9", status=4), row("QL-9", status=4, DonViXuLy=department.name, MaDonVi="")]), "x.csv")
-    entity = Entity.objects.create(entity_id="urn:ngsi-ld:RainGauge:m1", type="RainGauge", lat=lat, lon=lon)
+    entity = Entity.objects.create(
+        entity_id="urn:ngsi-ld:RainGauge:m1", type="RainGauge", lat=lat, lon=lon, unit=units["Đoàn Kết"]
+    )
+    entity.department = department
+    entity.save()
     rule = Rule.objects.create(name="Mưa", entity=entity, attr="rain", threshold=50, clear_at=30)
     subscription = Subscription.objects.create(
         sub_id="urn:ngsi-ld:Subscription:m1",

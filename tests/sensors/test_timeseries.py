@@ -142,3 +142,22 @@ def test_devices_are_registered_from_a_spreadsheet(units, users, client_for):
     assert new == "0"  # a re-import updates, nothing new
     assert Entity.objects.count() == 2
     assert client_for(users["leader"]).get("/dashboard/sensors/import/").status_code == 403
+
+
+def test_officers_see_the_devices_of_their_own_ward_or_department(users, units, client_for):
+    """A ward officer sees the ward's devices, a department officer the devices their department owns."""
+    from ioc.core.models import Department
+    from ioc.sensors.models import Entity
+
+    here = Entity.objects.create(entity_id="urn:ngsi-ld:RainGauge:dk", type="RainGauge", unit=units["Đoàn Kết"])
+    there = Entity.objects.create(entity_id="urn:ngsi-ld:RainGauge:tp", type="RainGauge", unit=units["Tân Phong"])
+    there.department = Department.objects.get(code="quan-ly-do-thi")
+    there.save()
+    ward, department = client_for(users["ward_officer"]), client_for(users["department_officer"])
+    listing = ward.get("/dashboard/sensors/").content.decode()
+    assert "Đo mưa dk" in listing and "Đo mưa tp" not in listing
+    assert ward.get(f"/dashboard/sensors/{there.pk}/").status_code == 404
+    assert department.get(f"/dashboard/sensors/{there.pk}/").status_code == 200
+    assert department.get(f"/dashboard/sensors/{here.pk}/").status_code == 404
+    everything = client_for(users["operator"]).get("/dashboard/sensors/").content.decode()
+    assert "Đo mưa dk" in everything and "Đo mưa tp" in everything

@@ -13,7 +13,7 @@ from ioc.core.forms import show_form_errors
 from ioc.core.guards import staff_required
 from ioc.core.permissions import OPERATORS, require_role, role_of
 from ioc.core.tabular import import_upload
-from ioc.sensors import services
+from ioc.sensors import selectors, services
 from ioc.sensors.aqi import vn_aqi
 from ioc.sensors.forms import DeviceForm, RuleForm
 from ioc.sensors.models import Entity, Rule, RuleState
@@ -36,7 +36,7 @@ def _aqi(entity: Entity):
 def device_list(request):
     triggered = set(RuleState.objects.filter(triggered=True).values_list("entity_id", flat=True))
     devices = []
-    for e in Entity.objects.select_related("unit").order_by("type", "entity_id"):
+    for e in selectors.visible_devices(request.user).select_related("unit").order_by("type", "entity_id"):
         e.kind_label = kind_label(e.type)
         state = "alert" if e.pk in triggered else "silent" if e.stale_alerted else "ok"
         values = [
@@ -50,7 +50,7 @@ def device_list(request):
 
 @staff_required
 def device_detail(request, pk: int):
-    entity = get_object_or_404(Entity.objects.select_related("unit"), pk=pk)
+    entity = get_object_or_404(selectors.visible_devices(request.user).select_related("unit"), pk=pk)
     window = request.GET.get("window") if request.GET.get("window") in WINDOWS else "day"
     span, step = WINDOWS[window]
     start = timezone.now() - span
