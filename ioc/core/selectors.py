@@ -215,6 +215,22 @@ def count_dead_letters() -> int:
     return DeadLetter.objects.count()
 
 
+def scope_label(user) -> str:
+    """What part of the city a user's figures cover, in words: the whole city, their ward, or their department."""
+    from django.utils.translation import gettext as _
+
+    from ioc.core.permissions import CITY_WIDE, role_of
+
+    profile = getattr(user, "profile", None)
+    if role_of(user) in CITY_WIDE or profile is None:
+        return _("Whole city")
+    if profile.unit_id:
+        return profile.unit.name
+    if profile.department_id:
+        return profile.department.name
+    return _("Nothing assigned yet")
+
+
 # --- the city profile's data (streets, places, routing) ------------------------------------------------------
 
 

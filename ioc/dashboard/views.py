@@ -235,6 +235,7 @@ def leader(request):
         "dashboard/leader.html",
         {
             "unit": unit,
+            "scope": selectors.scope_label(request.user),
             "domain": registry.get(domain) if domain else None,
             "tiles": _tiles(request.user, unit),
             "by_unit": selectors.alerts_by_unit(request.user, domain) if not unit else [],

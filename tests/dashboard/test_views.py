@@ -83,6 +83,16 @@ def test_leader_view_drills_down_by_unit_and_field(users, client_for, units):
     assert "Hotline" in field or "Đường dây nóng" in field
 
 
+def test_the_leader_view_says_whose_figures_it_shows(users, client_for):
+    """A ward officer's figures are their ward's: the page must not call them the whole city's."""
+    city = client_for(users["leader"]).get("/dashboard/leader/").content.decode()
+    assert "<h1>Toàn thành phố" in city and "Số liệu của: Toàn thành phố" in city
+    ward = client_for(users["ward_officer"]).get("/dashboard/leader/").content.decode()
+    assert "<h1>Phường Đoàn Kết" in ward and "Toàn thành phố" not in ward
+    department = client_for(users["department_officer"]).get("/dashboard/leader/").content.decode()
+    assert "Số liệu của: Phòng Quản lý đô thị" in department
+
+
 def test_pages_show_readable_errors_not_tracebacks(users, client_for):
     client = client_for(users["operator"])
     missing = client.get("/dashboard/incidents/99999/")
