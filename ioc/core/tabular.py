@@ -166,8 +166,6 @@ class SafeCsvWriter:
     """csv.writer whose every cell goes through safe_cell."""
 
     def __init__(self, out):
-        import csv
-
         self._writer = csv.writer(out)
 
     def writerow(self, row) -> None:

@@ -181,10 +181,9 @@ def incident_attachment(request, pk: int, event_pk: int):
     import mimetypes
 
     incident = get_object_or_404(selectors.visible_incidents(request.user), pk=pk)
-    try:
-        event = alert_services.open_attachment(incident, event_pk, request.user, request)
-    except Incident.DoesNotExist:
-        raise Http404 from None
+    event = alert_services.open_attachment(incident, event_pk, request.user, request)
+    if event is None:
+        raise Http404
     kind = mimetypes.guess_type(event.attachment.name)[0] or "application/octet-stream"
     inline = kind in ("image/jpeg", "image/png", "application/pdf")
     return serve_file(event.attachment, kind, filename=None if inline else event.attachment.name.rsplit("/", 1)[-1])

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ioc.core.models import AdministrativeUnit, Department
 from ioc.sensors import choices
+from ioc.sensors.vocabulary import device_name
 
 
 class Entity(models.Model):
@@ -38,8 +39,6 @@ class Entity(models.Model):
     @property
     def label(self) -> str:
         """The name officers read (see vocabulary.device_name)."""
-        from ioc.sensors.vocabulary import device_name
-
         return device_name(self)
 
 

@@ -17,9 +17,14 @@ def visible_devices(user):
     return apply_scope(Entity.objects.all(), user)
 
 
-def _entities(user=None, unit=None):
-    qs = (visible_devices(user) if user is not None else Entity.objects.all()).filter(lat__isnull=False)
+def _scoped(user=None, unit=None):
+    qs = visible_devices(user) if user is not None else Entity.objects.all()
     return qs.filter(unit_id__in=units_rolling_up_to(unit)) if unit else qs
+
+
+def _entities(user=None, unit=None):
+    """The devices on the map: scoped, with a location."""
+    return _scoped(user, unit).filter(lat__isnull=False)
 
 
 def devices_geojson(user, filters) -> dict:
@@ -49,7 +54,7 @@ def count_reporting(user=None, unit=None) -> int:
 
 def count_triggered(user=None, unit=None) -> int:
     """Rules now over their threshold (the KPI tile)."""
-    qs = RuleState.objects.filter(triggered=True, entity__in=_entities(user, unit))
+    qs = RuleState.objects.filter(triggered=True, entity__in=_scoped(user, unit))
     return qs.count()
 
 

@@ -31,9 +31,8 @@ class DeviceTelemetry:
         buckets = self._per_second[device]
         second = int(moment)
         buckets[second] = buckets.get(second, 0) + 1
-        if len(buckets) > 120:  # keep two minutes of a device's history
-            for old in sorted(buckets)[:-120]:
-                del buckets[old]
+        while len(buckets) > 120:  # keep two minutes of a device's history: the oldest second goes first
+            del buckets[next(iter(buckets))]
         return buckets[second] > self.per_device
 
     def __call__(self, messages: list[tuple[str, bytes]]) -> list[tuple[int, str]]:

@@ -267,8 +267,6 @@ def test_every_route_has_a_declared_rule():
 @pytest.fixture
 def world(users, units, django_capture_on_commit_callbacks):
     """One object of every kind, in Đoàn Kết and routed to the urban-management department."""
-    from datetime import datetime, timedelta
-
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
@@ -331,7 +329,6 @@ def world(users, units, django_capture_on_commit_callbacks):
     circuit = Circuit.objects.create(cabinet=cabinet, code="TDM-1", road_class="main", name="Tuyến")
     lamp = Lamp.objects.create(code="TDM-1-1", circuit=circuit, lat=lat, lon=lon, rated_w=100)
     schedule = ScheduleRule.objects.create(name="Thiên văn", kind="astro")
-    del datetime, timedelta
     return {
         "alert": alert.pk,
         "incident": incident.pk,

@@ -332,11 +332,12 @@ def escalate_incident(incident: Incident, user, reason: str) -> Incident:
     return incident
 
 
-def open_attachment(incident: Incident, event_pk: int, user, request=None) -> IncidentEvent:
-    """The event holding an attachment of an incident the caller may see; each read is audited."""
+def open_attachment(incident: Incident, event_pk: int, user, request=None) -> IncidentEvent | None:
+    """The event holding an attachment of an incident the caller may see (None if there is none); each read is
+    audited."""
     event = incident.events.exclude(attachment="").filter(pk=event_pk, attachment__isnull=False).first()
     if event is None:
-        raise Incident.DoesNotExist
+        return None
     audit.record(user, "incident.attachment.read", event, request=request, incident=incident.pk)
     return event
 
