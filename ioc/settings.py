@@ -202,8 +202,20 @@ else:
 IOC = {
     # Alerts of the same source and kind inside this window fold into one with a count.
     "ALERT_FOLD_MINUTES": int(os.environ.get("IOC_ALERT_FOLD_MINUTES", 30)),
-    # An alert nobody acknowledged in this many minutes is escalated to the leaders on duty.
-    "ESCALATE_AFTER_MINUTES": int(os.environ.get("IOC_ESCALATE_AFTER_MINUTES", 10)),
+    # The acknowledgement clock per priority (1 = answer first), in minutes: an alert nobody acknowledged by then
+    # is escalated to the leaders on duty and sounds on the wall. "P1=5,P2=15,..." in IOC_RESPOND_MINUTES.
+    "RESPOND_MINUTES": {
+        1: 5,
+        2: 15,
+        3: 60,
+        4: 240,
+        **{
+            int(k.strip().lstrip("Pp")): int(v)
+            for k, v in (item.split("=") for item in os.environ.get("IOC_RESPOND_MINUTES", "").split(",") if item)
+        },
+    },
+    # Alerts within this distance (metres) of a sensitive place in the profile (school, hospital, slope) rank higher.
+    "SENSITIVE_RADIUS_M": int(os.environ.get("IOC_SENSITIVE_RADIUS_M", 300)),
     # Map tiles: any XYZ URL; with none reachable, the map still shows the unit boundaries.
     "TILE_URL": os.environ.get("IOC_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
     "TILE_ATTRIBUTION": os.environ.get("IOC_TILE_ATTRIBUTION", "© OpenStreetMap contributors"),

@@ -15,7 +15,10 @@ def main() -> None:
     vi = polib.pofile(str(LOCALE / "vi" / "LC_MESSAGES" / "django.po"))
     for entry in vi:
         if entry.msgid in new:
-            entry.msgstr = new[entry.msgid]
+            if entry.msgid_plural:  # Vietnamese has one plural form
+                entry.msgstr_plural = {0: new[entry.msgid]}
+            else:
+                entry.msgstr = new[entry.msgid]
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
             entry.previous_msgid = None
@@ -31,8 +34,12 @@ def main() -> None:
             entry.msgstr = entry.msgid
     en.save()
     en.save_as_mofile(str(LOCALE / "en" / "LC_MESSAGES" / "django.mo"))
-    missing = [e.msgid for e in vi if not e.obsolete and (not e.msgstr or "fuzzy" in e.flags) and not e.msgid_plural]
-    print(f"{len(missing)} Vietnamese entries still missing", *missing[:40], sep="\n")
+    missing = [
+        e.msgid
+        for e in vi
+        if not e.obsolete and ("fuzzy" in e.flags or not (e.msgstr_plural.get(0) if e.msgid_plural else e.msgstr))
+    ]
+    print(f"{len(missing)} Vietnamese entries still missing", *missing, sep="\n")
 
 
 if __name__ == "__main__":

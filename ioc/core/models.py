@@ -25,6 +25,12 @@ class City(models.Model):
         default=dict, blank=True, help_text=_("Per domain, which department code each kind of case goes to")
     )
     demo_accounts = models.JSONField(default=list, blank=True, help_text=_("The demo's officer accounts"))
+    # Schools, hospitals, landslide slopes…: an alert near one is answered sooner (its priority is raised).
+    sensitive_places = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_("Places where alerts get a higher priority: name, kind, lat, lon, radius_m"),
+    )
 
     def __str__(self) -> str:
         return self.name
@@ -97,6 +103,8 @@ class Profile(models.Model):
     department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     must_change_password = models.BooleanField(default=False)
+    # The KPI tiles this user keeps on the strip (registry keys, in order); empty: the role's default few.
+    kpi_tiles = models.JSONField(_("KPI tiles"), default=list, blank=True)
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
@@ -207,6 +215,21 @@ class Alert(models.Model):
     department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
     count = models.PositiveIntegerField(default=1)
+    # Repeats with the same kind and group key fold into one alert: the source by default, or the place (AlertKind).
+    group_key = models.CharField(max_length=200, blank=True, db_index=True)
+    # Related alerts (many lamps of one circuit, sensors of one ward) share a roll-up key; the first open one is the
+    # parent and the others hang under it in the feed.
+    rollup_key = models.CharField(max_length=200, blank=True, db_index=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
+    # 1 (answer first) to 4, from severity, kind and place; respond_by is the acknowledgement clock it sets.
+    priority = models.PositiveSmallIntegerField(_("priority"), default=3)
+    respond_by = models.DateTimeField(_("acknowledge by"), null=True, blank=True)
+    snoozed_until = models.DateTimeField(_("snoozed until"), null=True, blank=True)
+    snooze_reason = models.CharField(_("snooze reason"), max_length=300, blank=True)
+    dismissed = models.BooleanField(_("dismissed as noise"), default=False)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     first_seen_at = models.DateTimeField(db_index=True)
     last_seen_at = models.DateTimeField()
     acknowledged_at = models.DateTimeField(null=True, blank=True)
@@ -229,6 +252,8 @@ class Alert(models.Model):
             models.Index(fields=["source", "kind", "status"]),
             models.Index(fields=["status", "first_seen_at"]),
             models.Index(fields=["unit", "-last_seen_at"]),
+            models.Index(fields=["group_key", "kind", "status"]),
+            models.Index(fields=["status", "respond_by"]),
         ]
 
     def __str__(self) -> str:
@@ -296,6 +321,14 @@ class NotificationPreference(models.Model):
     min_severity = models.PositiveSmallIntegerField(
         _("from severity"), choices=Severity.choices, default=Severity.WARNING
     )
+    # Alerts arrive as a digest every this many minutes (critical ones at once); 0 sends each at once.
+    digest_minutes = models.PositiveSmallIntegerField(_("digest every (minutes)"), default=15)
+    domains = models.JSONField(_("only these fields"), default=list, blank=True)
+    units = models.ManyToManyField("AdministrativeUnit", blank=True, verbose_name=_("only these units"))
+    # Quiet hours (Vietnam time): nothing but critical alerts between these hours; equal hours = never quiet.
+    quiet_from = models.PositiveSmallIntegerField(_("quiet from (hour)"), default=0)
+    quiet_to = models.PositiveSmallIntegerField(_("quiet until (hour)"), default=0)
+    last_digest_at = models.DateTimeField(null=True, blank=True)
 
 
 class DeadLetter(models.Model):

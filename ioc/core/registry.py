@@ -73,6 +73,10 @@ class AlertKind:
     `clears` says how the alert ends when nobody closes it: "condition" — the domain resolves it through
     `ioc.core.services.alerts.resolve_condition` when its condition stops (a reading back under its threshold, a
     camera back online); "manual" — only a person closes it (a citizen's urgent report).
+
+    `group_by` says which repeats fold into one alert with a count: "source" — the same object (one sensor, one
+    lamp); "place" — the same spot, about 100 m (several citizens reporting one landslide). `boost` raises the
+    priority of a kind that cannot wait whatever its severity (a landslide, an urgent call), by one step each.
     """
 
     key: str
@@ -80,6 +84,8 @@ class AlertKind:
     severity: str = "warning"
     sop: tuple[str | Promise, ...] = ()
     clears: str = "manual"
+    group_by: str = "source"
+    boost: int = 0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -162,6 +168,8 @@ class Registry:
         for kind in domain.alert_kinds:
             if kind.clears not in ("manual", "condition"):
                 raise RegistryError(f"AlertKind {kind.key!r}: clears must be 'manual' or 'condition'")
+            if kind.group_by not in ("source", "place"):
+                raise RegistryError(f"AlertKind {kind.key!r}: group_by must be 'source' or 'place'")
         items = [*domain.layers, *domain.tiles, *domain.alert_kinds, *domain.periodic_jobs]
         seen: set[str] = set()
         for item in items:

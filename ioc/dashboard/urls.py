@@ -6,6 +6,7 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.map_view, name="map"),
     path("feed/", views.feed, name="feed"),
+    path("alerts/triage/", views.triage_alerts, name="triage"),
     path("alerts.csv", views.alerts_csv, name="alerts_csv"),
     path("kpis/", views.kpi_strip, name="kpis"),
     path("alerts/<int:pk>/", views.alert_detail, name="alert"),

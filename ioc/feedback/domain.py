@@ -54,6 +54,7 @@ DOMAIN = Domain(
             key="feedback.urgent",
             label=_("Urgent citizen report"),
             severity="major",
+            group_by="place",
             sop=(
                 _("Call the reporter if a phone number was given"),
                 _("Send the ward's team or the police"),

@@ -6,6 +6,9 @@ from ioc.core.registry import AlertKind, Domain, KpiTile, MapLayer
 from ioc.hotline.models import Call
 from ioc.hotline.services import SEVERITY
 
+# Calls where lives may be at risk are answered first whatever their severity.
+LIVES_AT_RISK = {Call.Topic.FIRE, Call.Topic.LANDSLIDE, Call.Topic.MEDICAL}
+
 SOPS = {
     Call.Topic.FIRE: (
         _("Call the fire and rescue team (114) and confirm dispatch"),
@@ -58,6 +61,8 @@ DOMAIN = Domain(
             label=topic.label,
             severity=severity,
             sop=SOPS.get(topic, (_("Confirm the report with the caller"), _("Assign the responsible department"))),
+            group_by="place",  # several people calling about one fire are one alert with a count
+            boost=1 if topic in LIVES_AT_RISK else 0,
         )
         for topic, severity in SEVERITY.items()
     ),

@@ -286,6 +286,7 @@ def evaluate_faults(now: datetime | None = None, weather: dict | None = None) ->
             lat=circuit.cabinet.lat,
             lon=circuit.cabinet.lon,
             data={"circuit": circuit.code, "cabinet": circuit.cabinet.code},
+            rollup=f"lighting:circuit:{circuit.code}",
         )
     for lamp, fault, circuit in new_faults:
         if fault == "out" and circuit.pk in circuits_out:
@@ -297,6 +298,7 @@ def evaluate_faults(now: datetime | None = None, weather: dict | None = None) ->
             lat=lamp.lat,
             lon=lamp.lon,
             data={"lamp": lamp.code, "circuit": circuit.code},
+            rollup=f"lighting:circuit:{circuit.code}",  # many lamps of one circuit hang under one alert
         )
     for cabinet in {c.cabinet for c in circuits}:
         names = {"code": cabinet.code, "name": cabinet.name}

@@ -305,6 +305,8 @@ def evaluate_rules(readings: list[Sample]) -> None:
                     **_where(entity),
                     data={"entity": entity.entity_id, "attr": attr, "value": reading.value},
                     at=reading.observed_at,
+                    # A rain gauge and the stream below it, in one ward: one parent alert, the rest under it.
+                    rollup=f"sensors:threshold:unit:{entity.unit_id}" if entity.unit_id else "",
                 )
             elif triggered and cleared:
                 RuleState.objects.filter(rule=rule, entity_id=entity_pk).update(triggered=False)

@@ -163,7 +163,8 @@ def test_attachments_are_checked_by_content_and_size(users, settings):
 def test_new_alerts_notify_operators_in_app_and_by_email(users, settings):
     settings.IOC = {**settings.IOC, "BASE_URL": "https://ioc.laichau.example"}
     op = users["operator"]
-    NotificationPreference.objects.create(user=op, email=True, in_app=True, min_severity=2)
+    # digest_minutes=0: this operator wants each alert at once rather than a digest.
+    NotificationPreference.objects.create(user=op, email=True, in_app=True, min_severity=2, digest_minutes=0)
     raised = alert(severity="major", title="Sạt lở taluy")
     alert(severity="info", source="quiet", title="Thông tin")
     notes = Notification.objects.filter(user=op)
@@ -174,7 +175,8 @@ def test_new_alerts_notify_operators_in_app_and_by_email(users, settings):
 
 @pytest.mark.django_db(transaction=True)
 def test_unacknowledged_alerts_and_overdue_incidents_escalate_once(users, settings):
-    settings.IOC = {**settings.IOC, "ESCALATE_AFTER_MINUTES": 10}
+    # A warning is priority 3: its clock runs 10 minutes here.
+    settings.IOC = {**settings.IOC, "RESPOND_MINUTES": {**settings.IOC["RESPOND_MINUTES"], 3: 10}}
     old = alert(at=timezone.now() - timedelta(minutes=15))
     fresh = alert(source="fresh")
     incident = svc.acknowledge_alert(alert(source="late"), users["operator"])
@@ -210,7 +212,9 @@ def test_notifications_are_delivered_by_the_task_queue_not_the_caller(users):
     """As in production: raising an alert only queues its notifications; the worker delivers them."""
     from huey.contrib.djhuey import HUEY
 
-    NotificationPreference.objects.create(user=users["operator"], email=True, in_app=True, min_severity=2)
+    NotificationPreference.objects.create(
+        user=users["operator"], email=True, in_app=True, min_severity=2, digest_minutes=0
+    )
     HUEY.immediate = False
     try:
         HUEY.flush()

@@ -48,6 +48,7 @@ RULES: dict[str, tuple[str, set[str] | None, set[str] | None]] = {
     # The alert itself has no department (its incident has): the department officer does not see it.
     "dashboard/alerts/<int:pk>/": ("/dashboard/alerts/{alert}/", {WARD, *CITY_WIDE}, None),
     "dashboard/alerts/<int:pk>/acknowledge/": ("/dashboard/alerts/{alert}/acknowledge/", None, OPS),
+    "dashboard/alerts/triage/": ("/dashboard/alerts/triage/", None, OPS),
     "dashboard/incidents/": ("/dashboard/incidents/", STAFF, None),
     "dashboard/incidents/<int:pk>/": ("/dashboard/incidents/{incident}/", SCOPED, None),
     "dashboard/incidents/<int:pk>/files/<int:event_pk>/": (

@@ -103,7 +103,7 @@ def test_pages_show_readable_errors_not_tracebacks(users, client_for):
 
 def test_notifications_page(users, client_for, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):  # notifications go out when the alert commits
-        an_alert(severity="major")
+        an_alert(severity="critical")  # priority 1: at once, not in the next digest
     client = client_for(users["operator"])
     page = client.get("/accounts/notifications/").content.decode()
     assert "Cây đổ chắn đường" in page

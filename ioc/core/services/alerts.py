@@ -19,7 +19,7 @@ from ioc.core.permissions import OPERATORS, has_role, require_role
 from ioc.core.registry import registry
 from ioc.core.services import audit
 from ioc.core.services.calendar import deadline_after
-from ioc.core.services.geo import in_vietnam, unit_at
+from ioc.core.services.geo import distance_m, in_vietnam, unit_at
 from ioc.core.services.notify import notify, users_with_roles
 
 SEVERITY_BY_NAME = {
@@ -69,6 +69,35 @@ def raise_alert(*, kind: str, source: str, title: str, **fields) -> None:
     transaction.on_commit(lambda: record_alert(kind=kind, source=source, title=title, **fields))
 
 
+def group_key(kind: str, source: str, lat, lon) -> str:
+    """What makes two alerts of one kind the same alert: the source, or for kinds grouped by place the spot
+    (coordinates rounded to 0.001°, about 100 m)."""
+    alert_kind = registry.alert_kind(kind)
+    if alert_kind and alert_kind.group_by == "place" and lat is not None:
+        return f"place:{lat:.3f},{lon:.3f}"
+    return source
+
+
+def priority_of(kind: str, severity: int, lat, lon) -> int:
+    """1 (answer first) to 4: severity, raised a step by the kind's boost and by a sensitive place nearby."""
+    from ioc.core.models import City
+
+    score = severity
+    alert_kind = registry.alert_kind(kind)
+    score += alert_kind.boost if alert_kind else 0
+    if lat is not None:
+        city = City.objects.only("sensitive_places").first()
+        radius = settings.IOC["SENSITIVE_RADIUS_M"]
+        places = (city.sensitive_places if city else None) or []
+        if any(distance_m(lat, lon, p["lat"], p["lon"]) <= p.get("radius_m", radius) for p in places):
+            score += 1
+    return max(1, 5 - min(score, 4))
+
+
+def respond_by(priority: int, start: datetime) -> datetime:
+    return start + timedelta(minutes=settings.IOC["RESPOND_MINUTES"][priority])
+
+
 @transaction.atomic
 def record_alert(
     *,
@@ -83,16 +112,22 @@ def record_alert(
     department: Department | None = None,
     data: dict | None = None,
     at: datetime | None = None,
+    rollup: str = "",
 ) -> Alert:
-    """Write an alert now, folding it into an open one of the same source and kind inside the fold window."""
+    """Write an alert now, folding it into an open one of the same kind and group inside the fold window.
+
+    `rollup` names what related alerts share (a lighting circuit, a ward's sensors): the first open alert with it
+    becomes the parent and later ones hang under it.
+    """
     level = _validated(kind, source, title, severity, lat, lon)
     now = at or timezone.now()
     if unit is None and lat is not None:
         unit = unit_at(lat, lon, timezone.localdate(now))
     window = now - timedelta(minutes=settings.IOC["ALERT_FOLD_MINUTES"])
+    key = group_key(kind, source, lat, lon)
     existing = (
         Alert.objects.select_for_update()
-        .filter(source=source, kind=kind, last_seen_at__gte=window)
+        .filter(group_key=key, kind=kind, last_seen_at__gte=window)
         .exclude(status=Alert.Status.CLOSED)
         .order_by("-last_seen_at")
         .first()
@@ -100,9 +135,14 @@ def record_alert(
     if existing:
         existing.count += 1
         existing.last_seen_at = max(now, existing.last_seen_at)
-        existing.severity = max(existing.severity, level)
+        fields = ["count", "last_seen_at", "severity", "message"]
+        if level > existing.severity:
+            existing.severity = level
+            existing.priority = min(existing.priority, priority_of(kind, level, lat, lon))
+            existing.respond_by = min(existing.respond_by or now, respond_by(existing.priority, existing.first_seen_at))
+            fields += ["priority", "respond_by"]
         existing.message = message or existing.message
-        existing.save(update_fields=["count", "last_seen_at", "severity", "message"])
+        existing.save(update_fields=fields)
         if existing.incident_id:
             IncidentEvent.objects.create(
                 incident_id=existing.incident_id,
@@ -110,12 +150,26 @@ def record_alert(
                 text=_("Repeated (%(n)s times): %(m)s") % {"n": existing.count, "m": message or title},
             )
         return existing
+    parent = None
+    if rollup:
+        parent = (
+            Alert.objects.filter(rollup_key=rollup, parent__isnull=True, last_seen_at__gte=window)
+            .exclude(status=Alert.Status.CLOSED)
+            .order_by("first_seen_at")
+            .first()
+        )
+    priority = priority_of(kind, level, lat, lon)
     alert = Alert.objects.create(
         kind=kind,
         source=source,
+        group_key=key,
+        rollup_key=rollup,
+        parent=parent,
         title=title[:300],
         message=message,
         severity=level,
+        priority=priority,
+        respond_by=respond_by(priority, now),
         lat=lat,
         lon=lon,
         unit=unit,
@@ -124,14 +178,12 @@ def record_alert(
         first_seen_at=now,
         last_seen_at=now,
     )
+    if parent:
+        Alert.objects.filter(pk=parent.pk).update(last_seen_at=max(now, parent.last_seen_at))
     if timezone.now() - now < timedelta(hours=1):  # history being imported or backfilled is not news
-        notify(
-            users_with_roles(Role.OPERATOR),
-            title=alert.title,
-            body=message,
-            url=f"/dashboard/alerts/{alert.pk}/",
-            severity=level,
-        )
+        from ioc.core.services.digest import notify_alert
+
+        notify_alert(alert)
     return alert
 
 
@@ -247,12 +299,14 @@ def assign_incident(
     incident: Incident,
     user,
     *,
-    department: Department,
+    department: Department | None,
     due_at: datetime | None = None,
     working_days: int | None = None,
     note: str = "",
+    assignee=None,
 ) -> Incident:
-    """Assign to a department with a deadline (given, or in working days from the core calendar)."""
+    """Assign to a department, or a named officer, with a deadline (given, or in working days from the core
+    calendar)."""
     require_role(user, OPERATORS)
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if incident.status == Incident.Status.CLOSED:
@@ -265,26 +319,37 @@ def assign_incident(
         due_at = deadline_after(now, days)
     elif due_at <= now:
         raise ServiceError(_("The deadline must be in the future"))
+    if department is None and assignee is None:
+        raise ServiceError(_("Choose a department or an officer"))
     incident.department = department
+    incident.assignee = assignee
     incident.due_at = due_at
     incident.status = Incident.Status.ASSIGNED
     incident.save()
     local_due = timezone.localtime(due_at)
+    whom = ", ".join(str(x) for x in (department and department.name, assignee and _officer_name(assignee)) if x)
     _event(
         incident,
         user,
         IncidentEvent.Action.ASSIGNED,
-        _("To %(d)s, due %(t)s. %(n)s") % {"d": department.name, "t": f"{local_due:%H:%M %d/%m/%Y}", "n": note},
+        _("To %(d)s, due %(t)s. %(n)s") % {"d": whom, "t": f"{local_due:%H:%M %d/%m/%Y}", "n": note},
     )
+    recipients = [assignee] if assignee else users_with_roles(Role.DEPARTMENT_OFFICER, department=department)
     notify(
-        users_with_roles(Role.DEPARTMENT_OFFICER, department=department),
+        recipients,
         title=_("New incident for your department: %(t)s") % {"t": incident.title},
         body=note,
         url=f"/dashboard/incidents/{incident.pk}/",
         severity=incident.severity,
     )
-    audit.record(user, "incident.assign", incident, department=department.code)
+    audit.record(
+        user, "incident.assign", incident, department=department and department.code, assignee=assignee and assignee.pk
+    )
     return incident
+
+
+def _officer_name(user) -> str:
+    return user.get_full_name() or user.username
 
 
 def can_work_on(user, incident: Incident) -> bool:
@@ -419,25 +484,28 @@ def open_incident_for(alert: Alert, user) -> Incident:
 
 
 def escalate_overdue(now: datetime | None = None) -> dict:
-    """Periodic: escalate alerts nobody acknowledged in time, and incidents past their deadline (once each)."""
+    """Periodic: escalate alerts nobody acknowledged by their priority's clock (snoozed ones wait), and incidents
+    past their deadline (once each)."""
+    from django.db.models import Q
+
     now = now or timezone.now()
-    cutoff = now - timedelta(minutes=settings.IOC["ESCALATE_AFTER_MINUTES"])
     leaders = users_with_roles(Role.LEADER, Role.OPERATOR)
     with transaction.atomic():
         stale = list(
             Alert.objects.select_for_update().filter(
+                Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=now),
                 status=Alert.Status.NEW,
                 escalation_level=0,
-                first_seen_at__lte=cutoff,
+                respond_by__lte=now,
                 severity__gte=Severity.WARNING,
             )
         )
         Alert.objects.filter(pk__in=[a.pk for a in stale]).update(escalation_level=1, escalated_at=now)
         for alert in stale:
+            minutes = settings.IOC["RESPOND_MINUTES"][alert.priority]
             notify(
                 leaders,
-                title=_("Not acknowledged for %(m)s minutes: %(t)s")
-                % {"m": settings.IOC["ESCALATE_AFTER_MINUTES"], "t": alert.title},
+                title=_("Not acknowledged for %(m)s minutes: %(t)s") % {"m": minutes, "t": alert.title},
                 url=f"/dashboard/alerts/{alert.pk}/",
                 severity=max(alert.severity, Severity.MAJOR),
             )
