@@ -1,5 +1,5 @@
-"""The `ioc` command: demo, serve, worker, simulate, ingest-mqtt, deadletters, load-profile, backup, restore,
-create-token, manage — and each domain's own subcommands (`ioc <domain> ...`), taken from the registry."""
+"""The `ioc` command: demo, serve, worker, simulate, ingest-mqtt, deadletters, load-profile, load-basemap, backup,
+restore, create-token, manage — and each domain's own subcommands (`ioc <domain> ...`), taken from the registry."""
 
 from __future__ import annotations
 
@@ -164,6 +164,19 @@ def cmd_load_profile(args) -> int:
     return 0
 
 
+def cmd_load_basemap(args) -> int:
+    from ioc.core.services.basemap import BasemapError, load_basemap
+
+    if (info := load_file(load_basemap, args.file, BasemapError)) is None:
+        return 2
+    tiles = f"{info.tiles} tiles, " if info.tiles is not None else ""
+    print(
+        f"Base map loaded from {args.file}: {info.kind.upper()}, {tiles}{info.tile_format.upper()}, "
+        f"zoom {info.min_zoom}–{info.max_zoom}. The maps use it from their next load."
+    )
+    return 0
+
+
 def cmd_backup(args) -> int:
     from ioc.core.services.backup import backup
 
@@ -257,6 +270,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("load-profile", parents=[common], help="load a city profile (GeoJSON)")
     p.add_argument("file")
     p.set_defaults(func=cmd_load_profile)
+    p = sub.add_parser("load-basemap", parents=[common], help="serve the base map from a tiles file (MBTiles, PMTiles)")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_load_basemap)
     p = sub.add_parser("backup", parents=[common], help="write a backup archive (data + media)")
     p.add_argument("--output", "-o")
     p.add_argument("--portable", action="store_true", help="JSON Lines even on PostgreSQL (restores on SQLite too)")

@@ -214,6 +214,37 @@ IOC = {
             for k, v in (item.split("=") for item in os.environ.get("IOC_RESPOND_MINUTES", "").split(",") if item)
         },
     },
+    # The KPI tiles each role sees on the live map's strip until the user chooses their own (the rest are one click
+    # away). Registry keys; unknown keys are skipped, so a city without a domain keeps the others.
+    "ROLE_TILES": {
+        "operator": [
+            "core.open_alerts",
+            "core.critical_alerts",
+            "core.open_incidents",
+            "core.overdue_incidents",
+            "core.minutes_to_ack",
+            "feedback.overdue",
+            "sensors.triggered",
+            "cameras.offline",
+            "lighting.faulty",
+        ],
+        "department_officer": [
+            "core.open_incidents",
+            "core.overdue_incidents",
+            "feedback.open",
+            "feedback.overdue",
+            "publicservice.processing",
+            "publicservice.late",
+        ],
+        "leader": [
+            "core.open_incidents",
+            "core.overdue_incidents",
+            "feedback.on_time",
+            "feedback.satisfaction",
+            "publicservice.on_time",
+            "lighting.saving",
+        ],
+    },
     # Alerts within this distance (metres) of a sensitive place in the profile (school, hospital, slope) rank higher.
     "SENSITIVE_RADIUS_M": int(os.environ.get("IOC_SENSITIVE_RADIUS_M", 300)),
     # Map tiles: any XYZ URL; with none reachable, the map still shows the unit boundaries.

@@ -15,6 +15,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.build().urls),
     path("dashboard/", include("ioc.dashboard.urls")),
+    # The offline base map's tiles (public map data: the citizens' report map uses them too).
+    path("basemap/<int:z>/<int:x>/<int:y>", core_views.basemap_tile, name="basemap_tile"),
     # Attachments are served only to logged-in staff (personal data may be in photos).
 ]
 for _domain in registry:

@@ -22,6 +22,7 @@ def main() -> None:
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
             entry.previous_msgid = None
+            entry.previous_msgid_plural = None
     vi.save()
     vi.save_as_mofile(str(LOCALE / "vi" / "LC_MESSAGES" / "django.mo"))
     en = polib.pofile(str(LOCALE / "en" / "LC_MESSAGES" / "django.po"))

@@ -10,11 +10,21 @@ DOMAIN = Domain(
     icon="◉",
     layers=(
         MapLayer(
+            key="cameras.offline",
+            label=_("Cameras offline"),
+            geojson_fn="ioc.cameras.selectors.offline_geojson",
+            color="#bf3989",
+            refresh_seconds=30,
+            legend=(("#bf3989", _("offline")),),
+        ),
+        MapLayer(
             key="cameras.cameras",
             label=_("Cameras"),
             geojson_fn="ioc.cameras.selectors.cameras_geojson",
             color="#8250df",
             refresh_seconds=30,
+            visible=False,
+            legend=(("#2da44e", _("online")), ("#bf3989", _("offline"))),
         ),
     ),
     tiles=(

@@ -14,7 +14,7 @@ from ioc.cameras.models import Camera, CountBin
 from ioc.core.geojson import point_collection
 
 VEHICLES = ("bicycle", "motorbike", "car", "bus", "truck")
-STATUS_COLOURS = {"online": "#2da44e", "offline": "#cf222e", "disabled": "#6e7781"}
+STATUS_COLOURS = {"online": "#2da44e", "offline": "#bf3989", "disabled": "#6e7781"}
 
 
 def recent_totals(minutes: int = 15) -> dict[int, int]:
@@ -28,9 +28,33 @@ def _compass(degrees: int) -> str:
     return str(points[round(degrees / 45) % 8])
 
 
-def cameras_geojson(user, filters) -> dict:
+def visible_cameras(user, filters=None):
+    """Cameras a user sees: a ward officer their ward's, other staff all; narrowed to the unit chosen on the map."""
+    from ioc.core.models import AdministrativeUnit
+    from ioc.core.permissions import Role, role_of
+    from ioc.core.services.geo import units_rolling_up_to
+
+    qs = Camera.objects.exclude(status=Camera.Status.DISABLED)
+    if user is not None and role_of(user) == Role.WARD_OFFICER:
+        qs = qs.filter(unit_id__in=units_rolling_up_to(user.profile.unit))
+    unit_id = getattr(filters, "unit", None)
+    if unit_id:
+        unit = AdministrativeUnit.objects.filter(pk=unit_id).first()
+        qs = qs.filter(unit_id__in=units_rolling_up_to(unit)) if unit else qs.none()
+    return qs
+
+
+def offline_geojson(user, filters) -> dict:
+    """Cameras that stopped sending pictures."""
+    return cameras_geojson(user, filters, offline_only=True)
+
+
+def cameras_geojson(user, filters, offline_only: bool = False) -> dict:
     """Cameras as points coloured by status, titled with what crossed in the last 15 minutes."""
     totals = recent_totals()
+    cameras = visible_cameras(user, filters)
+    if offline_only:
+        cameras = cameras.filter(status=Camera.Status.OFFLINE)
     rows = [
         (
             c.pk,
@@ -41,32 +65,27 @@ def cameras_geojson(user, filters) -> dict:
             c.status,
             STATUS_COLOURS.get(c.status, "#6e7781"),
         )
-        for c in Camera.objects.exclude(status=Camera.Status.DISABLED).only(
-            "id", "name", "lat", "lon", "status", "heading"
-        )
+        for c in cameras.only("id", "name", "lat", "lon", "status", "heading")
     ]
     return point_collection(rows, ("title", "state", "color"), url="/dashboard/cameras/{id}/")
 
 
 def vehicles_last_hour(user=None, unit=None) -> int:
-    """Vehicles that crossed a counting line in the last hour (the KPI tile)."""
-    since = timezone.now() - timedelta(hours=1)
-    qs = CountBin.objects.filter(minutes=1, start__gte=since, cls__in=VEHICLES)
-    if unit is not None:
-        from ioc.core.services.geo import units_rolling_up_to
+    """Vehicles that crossed a counting line in the last hour, at the cameras the user sees (the KPI tile)."""
+    from ioc.core.selectors import Filters
 
-        qs = qs.filter(camera__unit_id__in=units_rolling_up_to(unit))
+    since = timezone.now() - timedelta(hours=1)
+    cameras = visible_cameras(user, Filters(unit=unit.pk) if unit is not None else None)
+    qs = CountBin.objects.filter(minutes=1, start__gte=since, cls__in=VEHICLES, camera__in=cameras)
     return qs.aggregate(n=Sum("count"))["n"] or 0
 
 
 def cameras_offline(user=None, unit=None) -> int:
-    """Cameras offline now (the KPI tile)."""
-    qs = Camera.objects.filter(status=Camera.Status.OFFLINE)
-    if unit is not None:
-        from ioc.core.services.geo import units_rolling_up_to
+    """Cameras offline now, of those the user sees (the KPI tile)."""
+    from ioc.core.selectors import Filters
 
-        qs = qs.filter(unit_id__in=units_rolling_up_to(unit))
-    return qs.count()
+    filters = Filters(unit=unit.pk) if unit is not None else None
+    return visible_cameras(user, filters).filter(status=Camera.Status.OFFLINE).count()
 
 
 def flow(camera: Camera, hours: int = 24) -> dict:

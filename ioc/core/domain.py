@@ -2,7 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from ioc.core.choices import Severity
 from ioc.core.registry import AlertKind, Domain, KpiTile, MapLayer, PeriodicJob
+
+# Alerts alone use these (information, warning, major, critical); other layers keep clear of them.
+SEVERITY_COLOURS = ("#6e7781", "#d29922", "#e8590c", "#cf222e")
 
 DOMAIN = Domain(
     key="core",
@@ -21,8 +25,18 @@ DOMAIN = Domain(
             key="core.alerts",
             label=_("Open alerts"),
             geojson_fn="ioc.core.selectors.alerts_geojson",
-            color="#cf222e",
+            color="#e6edf3",  # white: each point is coloured by its severity, the layer itself by none
             refresh_seconds=10,
+            legend=tuple((colour, label) for colour, label in zip(SEVERITY_COLOURS, Severity.labels, strict=True)),
+        ),
+        MapLayer(
+            key="core.incidents",
+            label=_("Open incidents"),
+            geojson_fn="ioc.core.selectors.incidents_geojson",
+            color="#0550ae",
+            refresh_seconds=15,
+            cluster=False,
+            legend=(("#0550ae", _("being handled")), ("#8250df", _("past its deadline"))),
         ),
     ),
     tiles=(

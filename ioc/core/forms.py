@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ioc.core.services.accounts import clear_login_failures, lockout_remaining, record_login_failure
 from ioc.core.services.audit import client_ip, record
@@ -38,11 +39,42 @@ class LockoutAuthenticationForm(AuthenticationForm):
 
 
 class NotificationPreferenceForm(forms.ModelForm):
+    """Which alerts reach the user, how (in the app, by email), how often (a digest), and when not (quiet hours)."""
+
+    domains = forms.MultipleChoiceField(
+        label=gettext_lazy("Only these fields"), required=False, widget=forms.CheckboxSelectMultiple, choices=()
+    )
+    quiet_from = forms.TypedChoiceField(
+        label=gettext_lazy("Quiet from (hour)"), coerce=int, choices=[(h, f"{h:02d}:00") for h in range(24)]
+    )
+    quiet_to = forms.TypedChoiceField(
+        label=gettext_lazy("Quiet until (hour)"), coerce=int, choices=[(h, f"{h:02d}:00") for h in range(24)]
+    )
+    digest_minutes = forms.TypedChoiceField(
+        label=gettext_lazy("Alerts that are not urgent"),
+        coerce=int,
+        choices=[
+            (0, gettext_lazy("each one at once")),
+            (15, gettext_lazy("a digest every 15 minutes")),
+            (60, gettext_lazy("a digest every hour")),
+        ],
+    )
+
     class Meta:
         from ioc.core.models import NotificationPreference
 
         model = NotificationPreference
-        fields = ["in_app", "email", "min_severity"]
+        fields = ["in_app", "email", "min_severity", "digest_minutes", "domains", "units", "quiet_from", "quiet_to"]
+        widgets = {"units": forms.CheckboxSelectMultiple}
+
+    def __init_gettext_lazy(self, *args, **kwargs):
+        from ioc.core.registry import registry
+        from ioc.core.services.geo import current_units
+
+        super().__init_gettext_lazy(*args, **kwargs)
+        self.fields["domains"].choices = [(d.key, d.label) for d in registry]
+        self.fields["units"].queryset = current_units()
+        self.fields["units"].label = gettext_lazy("Only these units")
 
 
 def show_form_errors(request, *forms_shown) -> None:

@@ -46,7 +46,10 @@ class MapLayer:
     cluster: bool = True
     heat: bool = False
     refresh_seconds: int = 30
+    # On when the map opens: what needs attention (alerts, faults). Healthy assets are off until switched on.
     visible: bool = True
+    # What the point colours mean: (colour, label) pairs shown under the layer's name in the map's layer list.
+    legend: tuple[tuple[str, str | Promise], ...] = ()
 
     def geojson(self, user, filters) -> dict:
         return resolve(self.geojson_fn)(user, filters)

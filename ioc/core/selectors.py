@@ -97,6 +97,21 @@ def alerts_geojson(user, filters: Filters | None = None, limit: int = 10000) -> 
     return point_collection(rows, ("title", "kind", "severity", "status", "count"), url="/dashboard/alerts/{id}/")
 
 
+def incidents_geojson(user, filters: Filters | None = None, limit: int = 5000) -> dict:
+    """Open incidents with a location: blue while being handled, purple once past their deadline."""
+    filters = filters or Filters()
+    filters.open_only = True
+    now = timezone.now()
+    rows = [
+        (pk, lon, lat, title, status, "#8250df" if due and due < now else "#0550ae")
+        for pk, lon, lat, title, status, due in visible_incidents(user, filters)
+        .filter(lat__isnull=False)
+        .order_by("-created_at")
+        .values_list("pk", "lon", "lat", "title", "status", "due_at")[:limit]
+    ]
+    return point_collection(rows, ("title", "status", "color"), url="/dashboard/incidents/{id}/")
+
+
 def units_geojson(on: date | None = None, levels=("ward", "commune")) -> dict:
     """Today's (or a date's) units with their boundaries."""
     units = current_units(on, levels).filter(geometry__isnull=False)
@@ -246,12 +261,20 @@ def base_map(closer: int = 0) -> dict:
     boundaries' attribution; all of Vietnam before a profile is loaded."""
     from django.conf import settings
 
+    from ioc.core.services.basemap import current
+
     city = City.objects.first()
-    attribution = settings.IOC["TILE_ATTRIBUTION"] + (f" | {city.attribution}" if city and city.attribution else "")
+    offline = current()
+    tiles_credit = (
+        (offline.attribution or settings.IOC["TILE_ATTRIBUTION"]) if offline else settings.IOC["TILE_ATTRIBUTION"]
+    )
+    attribution = tiles_credit + (f" | {city.attribution}" if city and city.attribution else "")
     return {
         "center": [city.center_lat, city.center_lon] if city else [16.0, 106.0],
         "zoom": (city.zoom if city else 6) + closer,
-        "tileUrl": settings.IOC["TILE_URL"],
+        # The city's own tiles file when it loaded one (works without the internet), else the tile URL.
+        "tileUrl": "/basemap/{z}/{x}/{y}" if offline else settings.IOC["TILE_URL"],
+        "tileMaxZoom": offline.max_zoom if offline else 19,
         "tileAttribution": attribution,
     }
 

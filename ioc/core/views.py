@@ -65,3 +65,18 @@ def notifications(request):
         return redirect("notifications")
     items = request.user.notifications.all()[:100]
     return render(request, "core/notifications.html", {"items": items, "form": form})
+
+
+def basemap_tile(request, z: int, x: int, y: int):
+    """One tile of the base map the city loaded (`ioc load-basemap`); 404 where the file has none."""
+    from django.http import Http404, HttpResponse
+
+    from ioc.core.services.basemap import tile
+
+    found = tile(z, x, y)
+    if found is None:
+        raise Http404
+    data, content_type = found
+    response = HttpResponse(data, content_type=content_type)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -47,3 +47,18 @@ def feed(user, filters: selectors.Filters, tab: str) -> tuple[list[Alert], dict[
         .order_by(*order)[:FEED_SIZE]
     )
     return alerts, counts
+
+
+def chosen_tiles(user) -> list:
+    """The KPI tiles the user keeps on the map's strip: their own choice, else their role's default few."""
+    from django.conf import settings
+
+    from ioc.core.permissions import role_of
+    from ioc.core.registry import registry
+
+    by_key = {tile.key: tile for tile in registry.tiles()}
+    profile = getattr(user, "profile", None)
+    keys = (profile.kpi_tiles if profile else None) or settings.IOC["ROLE_TILES"].get(
+        role_of(user), settings.IOC["ROLE_TILES"]["operator"]
+    )
+    return [by_key[key] for key in keys if key in by_key]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("alerts/triage/", views.triage_alerts, name="triage"),
     path("alerts.csv", views.alerts_csv, name="alerts_csv"),
     path("kpis/", views.kpi_strip, name="kpis"),
+    path("kpis/choose/", views.kpi_choose, name="kpi_choose"),
     path("alerts/<int:pk>/", views.alert_detail, name="alert"),
     path("alerts/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("incidents/", views.incident_board, name="incidents"),

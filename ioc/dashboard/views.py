@@ -26,6 +26,7 @@ from ioc.core.services.geo import current_units
 from ioc.core.tabular import SafeCsvWriter
 from ioc.dashboard import forms
 from ioc.dashboard import selectors as feed_selectors
+from ioc.dashboard import services as dashboard_services
 
 
 def _filter_context(request) -> dict:
@@ -37,8 +38,8 @@ def _filter_context(request) -> dict:
     }
 
 
-def _tiles(user, unit=None) -> list[dict]:
-    return [{"tile": t, "value": t.value(user, unit)} for t in registry.tiles()]
+def _tiles(user, unit=None, tiles=None) -> list[dict]:
+    return [{"tile": t, "value": t.value(user, unit)} for t in (registry.tiles() if tiles is None else tiles)]
 
 
 @staff_required
@@ -49,6 +50,7 @@ def map_view(request):
         "severityLabels": [str(label) for _, label in Severity.choices],
         "openLabel": str(_("Open details")),
         "approximateLabel": str(_("Approximate boundary")),
+        "layersLabel": str(_("Map layers")),
         "layers": [
             {
                 "key": layer.key,
@@ -58,6 +60,7 @@ def map_view(request):
                 "heat": layer.heat,
                 "refresh": layer.refresh_seconds,
                 "visible": layer.visible,
+                "legend": [(colour, str(label)) for colour, label in layer.legend],
                 "url": f"/api/layers/{layer.key}",
             }
             for layer in registry.layers()
@@ -69,7 +72,8 @@ def map_view(request):
         {
             **_filter_context(request),
             "map_config": config,
-            "tiles": _tiles(request.user),
+            "tiles": _tiles(request.user, tiles=feed_selectors.chosen_tiles(request.user)),
+            "more_count": len(registry.tiles()) - len(feed_selectors.chosen_tiles(request.user)),
             "triage_form": forms.TriageForm(user=request.user) if has_role(request.user, *OPERATORS) else None,
         },
     )
@@ -152,8 +156,37 @@ def triage_alerts(request):
 
 @staff_required
 def kpi_strip(request):
+    """The user's chosen KPI tiles; with `more`, the others and the form to choose."""
     unit = AdministrativeUnit.objects.filter(pk=request.GET.get("unit") or 0).first()
-    return render(request, "dashboard/_kpis.html", {"tiles": _tiles(request.user, unit)})
+    chosen = feed_selectors.chosen_tiles(request.user)
+    if not request.GET.get("more"):
+        return render(request, "dashboard/_kpis.html", {"tiles": _tiles(request.user, unit, chosen)})
+    others = [t for t in registry.tiles() if t not in chosen]
+    return render(
+        request,
+        "dashboard/_kpi_more.html",
+        {
+            "others": _tiles(request.user, unit, others),
+            "choices": [(t, t in chosen) for t in registry.tiles()],
+            "next": request.headers.get("HX-Current-URL", ""),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def kpi_choose(request):
+    """Save which tiles the user keeps on the strip (or go back to the role's default)."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    keys = [] if request.POST.get("reset") else request.POST.getlist("tiles")
+    try:
+        dashboard_services.save_tiles(request.user, keys)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    target = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
+    return redirect(target if safe and target else "dashboard:map")
 
 
 @staff_required

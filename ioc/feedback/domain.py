@@ -14,6 +14,7 @@ DOMAIN = Domain(
             label=_("Citizen reports (open)"),
             color="#1a7f37",
             refresh_seconds=30,
+            visible=False,
             geojson_fn="ioc.feedback.selectors.reports_geojson",
         ),
         MapLayer(

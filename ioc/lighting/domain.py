@@ -21,17 +21,29 @@ DOMAIN = Domain(
     dependencies=("sensors",),  # fog and heavy rain from the weather stations change tonight's plan
     layers=(
         MapLayer(
+            key="lighting.faults",
+            label=_("Lamps and cabinets with a fault"),
+            geojson_fn="ioc.lighting.selectors.faults_geojson",
+            color="#bf3989",
+            refresh_seconds=60,
+            legend=(("#bf3989", _("fault")),),
+        ),
+        MapLayer(
             key="lighting.lamps",
             label=_("Street lamps"),
             geojson_fn="ioc.lighting.selectors.lamps_geojson",
             color="#d4a72c",
             refresh_seconds=60,
+            visible=False,
+            legend=(("#f2cc60", _("on")), ("#57606a", _("off")), ("#bf3989", _("fault"))),
         ),
         MapLayer(
             key="lighting.cabinets",
             label=_("Lighting cabinets"),
             geojson_fn="ioc.lighting.selectors.cabinets_geojson",
             color="#bf8700",
+            visible=False,
+            legend=(("#bf8700", _("working")), ("#bf3989", _("no power or door open"))),
         ),
     ),
     tiles=(

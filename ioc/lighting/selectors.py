@@ -8,13 +8,41 @@ from django.utils.translation import gettext as _
 from ioc.core.geojson import point_collection
 from ioc.lighting.models import Cabinet, Lamp
 
-LAMP_COLOURS = {"on": "#f2cc60", "off": "#57606a", "fault": "#cf222e"}
+# Asset states in their own colours: red, orange and yellow-brown belong to alert severities on the map.
+LAMP_COLOURS = {"on": "#f2cc60", "off": "#57606a", "fault": "#bf3989"}
 
 
-def lamps_geojson(user=None, filters=None) -> dict:
-    """Every lamp as a point: yellow on, grey off, red with a fault."""
+def _in_view(qs, user, filters, unit_field: str):
+    """Lamps or cabinets a user sees on the map: a ward officer their ward's (the whole network is the city's, so
+    other staff see all of it), narrowed to the unit chosen on the map."""
+    from ioc.core.models import AdministrativeUnit
+    from ioc.core.permissions import Role, role_of
+    from ioc.core.services.geo import units_rolling_up_to
+
+    if user is not None and role_of(user) == Role.WARD_OFFICER:
+        qs = qs.filter(**{f"{unit_field}__in": units_rolling_up_to(user.profile.unit)})
+    unit_id = getattr(filters, "unit", None)
+    if unit_id:
+        unit = AdministrativeUnit.objects.filter(pk=unit_id).first()
+        qs = qs.filter(**{f"{unit_field}__in": units_rolling_up_to(unit)}) if unit else qs.none()
+    return qs
+
+
+def visible_lamps(user, filters=None):
+    return _in_view(Lamp.objects.all(), user, filters, "circuit__cabinet__unit_id")
+
+
+def visible_cabinets(user, filters=None):
+    return _in_view(Cabinet.objects.all(), user, filters, "unit_id")
+
+
+def lamps_geojson(user=None, filters=None, faulty_only: bool = False) -> dict:
+    """Every lamp as a point: yellow on, grey off, magenta with a fault."""
     rows = []
-    for pk, code, lon, lat, is_on, level, fault in Lamp.objects.values_list(
+    lamps = visible_lamps(user, filters)
+    if faulty_only:
+        lamps = lamps.exclude(fault="")
+    for pk, code, lon, lat, is_on, level, fault in lamps.values_list(
         "id", "code", "lon", "lat", "is_on", "level", "fault"
     ):
         state = "fault" if fault else ("on" if is_on else "off")
@@ -29,12 +57,22 @@ def lamps_geojson(user=None, filters=None) -> dict:
     return point_collection(rows, ("title", "state", "color"), url="/dashboard/lighting/lamps/{id}/")
 
 
-def cabinets_geojson(user=None, filters=None) -> dict:
-    """Cabinets as points, red when without power or with the door open."""
+def faults_geojson(user=None, filters=None) -> dict:
+    """What is wrong in the lighting network now: lamps with a fault, and cabinets without power or open."""
+    lamps = lamps_geojson(user, filters, faulty_only=True)
+    cabinets = cabinets_geojson(user, filters, faulty_only=True)
+    return {"type": "FeatureCollection", "features": lamps["features"] + cabinets["features"]}
+
+
+def cabinets_geojson(user=None, filters=None, faulty_only: bool = False) -> dict:
+    """Cabinets as points, magenta when without power or with the door open."""
     rows = []
-    for cabinet in Cabinet.objects.annotate(lamps=Count("circuits__lamps")):
+    cabinets = visible_cabinets(user, filters)
+    if faulty_only:
+        cabinets = cabinets.filter(Q(has_power=False) | Q(door_open=True))
+    for cabinet in cabinets.annotate(lamps=Count("circuits__lamps")):
         state = "fault" if not cabinet.has_power or cabinet.door_open else "ok"
-        colour = "#cf222e" if state == "fault" else "#bf8700"
+        colour = LAMP_COLOURS["fault"] if state == "fault" else "#bf8700"
         title = _("Cabinet %(code)s %(name)s: %(n)s lamps") % {
             "code": cabinet.code,
             "name": cabinet.name,
@@ -46,23 +84,22 @@ def cabinets_geojson(user=None, filters=None) -> dict:
     return point_collection(rows, ("title", "state", "color"), url="/dashboard/lighting/#cabinet-{id}")
 
 
-def lamp_counts(unit=None) -> dict:
-    qs = Lamp.objects.all()
-    if unit is not None:
-        from ioc.core.services.geo import units_rolling_up_to
+def lamp_counts(unit=None, user=None) -> dict:
+    """Lamps on, with a fault, and in all: in the unit, within what the user sees."""
+    from ioc.core.selectors import Filters
 
-        qs = qs.filter(circuit__cabinet__unit_id__in=units_rolling_up_to(unit))
+    qs = visible_lamps(user, Filters(unit=unit.pk) if unit is not None else None)
     return qs.aggregate(
         on=Count("id", filter=Q(is_on=True)), faulty=Count("id", filter=~Q(fault="")), total=Count("id")
     )
 
 
 def kpi_lamps_on(user, unit=None) -> int:
-    return lamp_counts(unit)["on"]
+    return lamp_counts(unit, user)["on"]
 
 
 def kpi_lamps_faulty(user, unit=None) -> int:
-    return lamp_counts(unit)["faulty"]
+    return lamp_counts(unit, user)["faulty"]
 
 
 def kpi_energy_saving_pct(user, unit=None) -> float | None:

@@ -10,11 +10,21 @@ DOMAIN = Domain(
     icon="≈",
     layers=(
         MapLayer(
+            key="sensors.abnormal",
+            label=_("Sensors over a threshold or silent"),
+            geojson_fn="ioc.sensors.selectors.abnormal_geojson",
+            color="#bf3989",
+            refresh_seconds=30,
+            legend=(("#bf3989", _("over a threshold")), ("#6e7781", _("not reporting"))),
+        ),
+        MapLayer(
             key="sensors.devices",
             label=_("Sensors"),
             geojson_fn="ioc.sensors.selectors.devices_geojson",
             color="#0969da",
             refresh_seconds=30,
+            visible=False,
+            legend=(("#2da44e", _("normal")), ("#bf3989", _("over a threshold")), ("#6e7781", _("not reporting"))),
         ),
     ),
     tiles=(

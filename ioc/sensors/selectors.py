@@ -10,6 +10,9 @@ from ioc.core.services.geo import units_rolling_up_to
 from ioc.sensors.models import Entity, RuleState
 from ioc.sensors.vocabulary import device_name, quantity_label
 
+# Not the severity colours of alerts: a device over its threshold has its alert on the alerts layer too.
+STATE_COLOURS = {"alert": "#bf3989", "silent": "#6e7781", "ok": "#2da44e"}
+
 
 def visible_devices(user):
     """The devices a user sees: ward officers those in their ward (and the units merged into it), department
@@ -27,7 +30,12 @@ def _entities(user=None, unit=None):
     return _scoped(user, unit).filter(lat__isnull=False)
 
 
-def devices_geojson(user, filters) -> dict:
+def abnormal_geojson(user, filters) -> dict:
+    """Devices over a threshold or silent: what needs a look."""
+    return devices_geojson(user, filters, abnormal_only=True)
+
+
+def devices_geojson(user, filters, abnormal_only: bool = False) -> dict:
     """Devices as points, coloured by state: a triggered rule, silent, or normal; titled in the reader's words."""
     from ioc.core.models import AdministrativeUnit
 
@@ -37,7 +45,9 @@ def devices_geojson(user, filters) -> dict:
     rows = []
     for e in _entities(user, unit).select_related("unit")[:10000]:
         state = "alert" if e.pk in triggered else "silent" if e.stale_alerted else "ok"
-        color = {"alert": "#cf222e", "silent": "#6e7781", "ok": "#2da44e"}[state]
+        if abnormal_only and state == "ok":
+            continue
+        color = STATE_COLOURS[state]
         values = ", ".join(
             f"{quantity_label(k, v.get('unitCode', ''))} {v.get('value')}"
             for k, v in list(e.attrs.items())[:3]

@@ -16,8 +16,32 @@ def test_map_page_has_the_registry_layers_and_tiles(users, client_for):
     html = page.content.decode()
     assert page.status_code == 200
     assert '"core.units"' in html and '"hotline.calls"' in html
-    assert 'data-kpi="core.open_alerts"' in html and 'data-kpi="hotline.calls_today"' in html
+    # The operator's few tiles on the strip; the others one click away, not on the strip.
+    assert 'data-kpi="core.open_alerts"' in html and 'data-kpi="hotline.calls_today"' not in html
     assert "Phường Đoàn Kết" in html  # the unit filter
+
+
+def test_each_user_chooses_the_tiles_on_their_strip(users, client_for, settings):
+    client = client_for(users["operator"])
+    tiles = settings.IOC["ROLE_TILES"]["operator"]
+    strip = client.get("/dashboard/kpis/").content.decode()
+    assert strip.count("data-kpi=") == len(tiles)
+    more = client.get("/dashboard/kpis/?more=1").content.decode()
+    assert 'data-kpi="hotline.calls_today"' in more and 'data-kpi="core.open_alerts"' not in more
+    response = client.post(
+        "/dashboard/kpis/choose/", {"tiles": ["hotline.calls_today", "core.open_alerts"], "next": "/dashboard/?unit=1"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/dashboard/?unit=1"
+    strip = client.get("/dashboard/kpis/").content.decode()
+    assert strip.count("data-kpi=") == 2 and 'data-kpi="hotline.calls_today"' in strip
+    # Somewhere else is not a place to be sent back to; an unknown tile is refused with a message.
+    response = client.post("/dashboard/kpis/choose/", {"tiles": ["nope.tile"], "next": "https://evil.example/"})
+    assert response["Location"] == "/dashboard/"
+    assert client.get("/dashboard/kpis/").content.decode().count("data-kpi=") == 2
+    client.post("/dashboard/kpis/choose/", {"reset": "1"})
+    assert client.get("/dashboard/kpis/").content.decode().count("data-kpi=") == len(tiles)
+    leader_strip = client_for(users["leader"]).get("/dashboard/kpis/").content.decode()
+    assert leader_strip.count("data-kpi=") == len(settings.IOC["ROLE_TILES"]["leader"])
 
 
 def test_feed_filters_by_unit_and_severity(users, client_for, units):

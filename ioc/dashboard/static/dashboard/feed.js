@@ -36,7 +36,7 @@
     const now = Date.now();
     feed.querySelectorAll(".clock[data-due]").forEach(function (clock) {
       const left = Date.parse(clock.dataset.due) - now;
-      clock.textContent = "⏱ " + (left >= 0 ? panel.dataset.left : panel.dataset.late) + " " + spell(left);
+      clock.textContent = (left >= 0 ? panel.dataset.left : panel.dataset.late) + " " + spell(left);
       clock.classList.toggle("late", left < 0);
       const card = clock.closest("[data-alert-id]");
       if (left < 0 && card && card.dataset.priority === "1") sound(card.dataset.alertId + ":late");
@@ -65,8 +65,7 @@
   const soundButton = document.getElementById("sound-toggle");
   function showSound() {
     if (!soundButton) return;
-    soundButton.textContent = soundOn() ? "🔔" : "🔇";
-    soundButton.title = soundOn() ? panel.dataset.soundOn : panel.dataset.soundOff;
+    soundButton.textContent = soundOn() ? panel.dataset.soundOn : panel.dataset.soundOff;
     soundButton.setAttribute("aria-pressed", soundOn() ? "true" : "false");
   }
   if (soundButton) {
