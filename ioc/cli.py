@@ -58,6 +58,7 @@ def cmd_demo(args) -> int:
         accounts_file.chmod(0o600)
     else:
         print(f"Demo accounts already exist; their passwords are in {accounts_file}")
+    _print_wall_link(args.port)
 
     if not _port_free(args.port):
         print(
@@ -177,6 +178,36 @@ def cmd_load_basemap(args) -> int:
     return 0
 
 
+def _print_wall_link(port: int) -> None:
+    """The demo wall display's kiosk link, for a second screen."""
+    from django.contrib.auth import get_user_model
+
+    from ioc.core.models import Role
+    from ioc.dashboard.wall import kiosk_token
+
+    wall = get_user_model().objects.filter(profile__role=Role.WALL, is_active=True).order_by("pk").first()
+    if wall:
+        print(f"Wall display (big screen, view only): http://127.0.0.1:{port}/wall/{kiosk_token(wall)}/")
+
+
+def cmd_wall_url(args) -> int:
+    """The kiosk link of a wall display account: open it full screen on the wall's PC (chromium --kiosk URL)."""
+    from django.contrib.auth import get_user_model
+
+    from ioc.dashboard.wall import kiosk_url
+
+    user = get_user_model().objects.filter(username=args.username).first()
+    if user is None:
+        print(f"ioc: error: no user {args.username!r}", file=sys.stderr)
+        return 2
+    try:
+        print(kiosk_url(user))
+    except ValueError as exc:
+        print(f"ioc: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def cmd_backup(args) -> int:
     from ioc.core.services.backup import backup
 
@@ -273,6 +304,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("load-basemap", parents=[common], help="serve the base map from a tiles file (MBTiles, PMTiles)")
     p.add_argument("file")
     p.set_defaults(func=cmd_load_basemap)
+    p = sub.add_parser("wall-url", parents=[common], help="print the kiosk link of a wall display account")
+    p.add_argument("username")
+    p.set_defaults(func=cmd_wall_url)
     p = sub.add_parser("backup", parents=[common], help="write a backup archive (data + media)")
     p.add_argument("--output", "-o")
     p.add_argument("--portable", action="store_true", help="JSON Lines even on PostgreSQL (restores on SQLite too)")

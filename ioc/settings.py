@@ -214,6 +214,8 @@ IOC = {
             for k, v in (item.split("=") for item in os.environ.get("IOC_RESPOND_MINUTES", "").split(",") if item)
         },
     },
+    # The big-screen wall shows each domain's board in turn for this many seconds.
+    "WALL_ROTATE_SECONDS": int(os.environ.get("IOC_WALL_ROTATE_SECONDS", 20)),
     # The KPI tiles each role sees on the live map's strip until the user chooses their own (the rest are one click
     # away). Registry keys; unknown keys are skipped, so a city without a domain keeps the others.
     "ROLE_TILES": {

@@ -4,6 +4,7 @@ from django.urls import include, path
 from ioc import api
 from ioc.core import views as core_views
 from ioc.core.registry import registry
+from ioc.dashboard import wall
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -15,6 +16,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.build().urls),
     path("dashboard/", include("ioc.dashboard.urls")),
+    # The wall display's kiosk link: signs its view-only account in (ioc wall-url prints it).
+    path("wall/<str:token>/", wall.kiosk_login, name="wall_kiosk"),
     # The offline base map's tiles (public map data: the citizens' report map uses them too).
     path("basemap/<int:z>/<int:x>/<int:y>", core_views.basemap_tile, name="basemap_tile"),
     # Attachments are served only to logged-in staff (personal data may be in photos).

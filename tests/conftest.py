@@ -101,6 +101,7 @@ def users(units):
         ),
         "ward_officer": make_user("doanket1", Role.WARD_OFFICER, unit=units["Đoàn Kết"]),
         "citizen": make_user("citizen1", Role.CITIZEN),
+        "wall": make_user("manhinh1", Role.WALL),
     }
 
 

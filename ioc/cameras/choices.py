@@ -8,3 +8,19 @@ class CameraStatus(models.TextChoices):
     ONLINE = "online", _("Online")
     OFFLINE = "offline", _("Offline")
     DISABLED = "disabled", _("Disabled")
+
+
+class ObjectClass(models.TextChoices):
+    """What the detectors count, in the words an officer reads."""
+
+    PERSON = "person", _("Pedestrians")
+    BICYCLE = "bicycle", _("Bicycles")
+    MOTORBIKE = "motorbike", _("Motorbikes")
+    CAR = "car", _("Cars")
+    BUS = "bus", _("Buses")
+    TRUCK = "truck", _("Trucks")
+
+
+def class_label(cls: str) -> str:
+    """A counted class's name for people (the key itself for a class a custom model adds)."""
+    return str(ObjectClass(cls).label) if cls in ObjectClass.values else cls

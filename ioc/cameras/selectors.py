@@ -10,6 +10,7 @@ from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ioc.cameras.choices import class_label
 from ioc.cameras.models import Camera, CountBin
 from ioc.core.geojson import point_collection
 
@@ -28,13 +29,14 @@ def _compass(degrees: int) -> str:
     return str(points[round(degrees / 45) % 8])
 
 
-def visible_cameras(user, filters=None):
-    """Cameras a user sees: a ward officer their ward's, other staff all; narrowed to the unit chosen on the map."""
+def visible_cameras(user, filters=None, *, with_disabled: bool = False):
+    """Cameras a user sees: a ward officer their ward's, other staff all; narrowed to the unit chosen on the map.
+    Disabled cameras are left out unless asked for (the camera list shows them)."""
     from ioc.core.models import AdministrativeUnit
     from ioc.core.permissions import Role, role_of
     from ioc.core.services.geo import units_rolling_up_to
 
-    qs = Camera.objects.exclude(status=Camera.Status.DISABLED)
+    qs = Camera.objects.all() if with_disabled else Camera.objects.exclude(status=Camera.Status.DISABLED)
     if user is not None and role_of(user) == Role.WARD_OFFICER:
         qs = qs.filter(unit_id__in=units_rolling_up_to(user.profile.unit))
     unit_id = getattr(filters, "unit", None)
@@ -102,7 +104,11 @@ def flow(camera: Camera, hours: int = 24) -> dict:
         starts.add((row["start"], label))
         series[row["cls"]][label] = row["n"]
     labels = [label for _start, label in sorted(starts)]
-    return {"labels": labels, "series": {cls: [values.get(x, 0) for x in labels] for cls, values in series.items()}}
+    return {
+        "labels": labels,
+        "series": {cls: [values.get(x, 0) for x in labels] for cls, values in series.items()},
+        "names": {cls: class_label(cls) for cls in series},  # the chart's legend in the reader's language
+    }
 
 
 def heatmap(camera: Camera, days: int = 28) -> list[list[int]]:
@@ -126,3 +132,17 @@ def peak_hours(cells: list[list[int]], top: int = 5) -> list[tuple[int, int]]:
     by_hour = [sum(day[h] for day in cells) / 7 for h in range(24)]
     ranked = sorted(range(24), key=lambda h: -by_hour[h])[:top]
     return [(h, round(by_hour[h])) for h in ranked]
+
+
+def last_minute_counts(camera_ids) -> dict[int, list[tuple[str, int]]]:
+    """What crossed each camera's lines in the last full minute, by class (for the camera wall's tiles)."""
+    start = timezone.now().replace(second=0, microsecond=0) - timedelta(minutes=1)
+    counts: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for row in (
+        CountBin.objects.filter(minutes=1, start=start, camera_id__in=camera_ids)
+        .values("camera", "cls")
+        .annotate(n=Sum("count"))
+        .order_by("camera", "-n")
+    ):
+        counts[row["camera"]].append((class_label(row["cls"]), row["n"]))
+    return counts

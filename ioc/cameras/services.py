@@ -214,7 +214,23 @@ def remove(item, by=None, request=None) -> None:
     _changed(camera)
 
 
-def record_view(user, obj, what: str, request=None) -> None:
-    """Seeing a snapshot or the live frame is seeing people: each view is logged (Law 91/2025 on personal data)."""
+LIVE_VIEW_WINDOW = timedelta(minutes=5)
+
+
+def record_view(user, obj, what: str, request=None, **detail) -> None:
+    """Seeing a snapshot or the live frame is seeing people: each view is logged (Law 91/2025 on personal data).
+
+    The live picture refreshes every second: watching one camera is one line per five minutes, not one per frame.
+    """
+    from ioc.core.models import AuditLog
+
     camera = obj.camera_id if isinstance(obj, Snapshot) else obj.pk
-    audit.record(user, f"cameras.{what}.view", obj, request=request, camera=camera)
+    action = f"cameras.{what}.view"
+    if (
+        what == "live"
+        and AuditLog.objects.filter(
+            user=user, action=action, object_id=str(obj.pk), at__gte=timezone.now() - LIVE_VIEW_WINDOW
+        ).exists()
+    ):
+        return
+    audit.record(user, action, obj, request=request, camera=camera, **detail)

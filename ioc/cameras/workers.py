@@ -20,7 +20,9 @@ from ioc.cameras.models import Camera
 from ioc.core.workers import StopWorker, Worker
 
 log = logging.getLogger(__name__)
-LIVE_FRAME_SECONDS = 10  # how often the frame shown on the camera's setup page is refreshed
+# How often the worker keeps the latest frame for the camera wall and the camera pages (a refreshed JPEG: about
+# 40 KB a second per camera at 640×360, written over the last one).
+LIVE_FRAME_SECONDS = 1
 
 
 def stream_address(camera: Camera) -> str:
@@ -115,8 +117,9 @@ class CameraRunner(Worker):
                 if index % step:
                     continue
                 self.frames += 1
-                if self.frames == 1:
+                if time.monotonic() - last_live >= LIVE_FRAME_SECONDS:
                     services.save_live_frame(camera, frame)
+                    last_live = time.monotonic()
                 now = timezone.now()
                 for line_index, cls, direction, _name in analyzer.process(frame):
                     pending.append((now, lines[line_index].pk, cls, direction))
@@ -128,9 +131,6 @@ class CameraRunner(Worker):
                     self.crossings += services.record_crossings(camera, pending)
                     services.mark_online(camera, width, height)
                     pending, last_flush = [], time.monotonic()
-                    if time.monotonic() - last_live >= LIVE_FRAME_SECONDS:
-                        services.save_live_frame(camera, frame)
-                        last_live = time.monotonic()
                     if not Camera.objects.filter(pk=camera.pk, config_version=camera.config_version).exists():
                         return True
                 if self.realtime:  # a file plays at its own pace, as a live camera would

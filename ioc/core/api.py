@@ -13,7 +13,7 @@ from pydantic import Field
 from ioc.core import selectors
 from ioc.core.geojson import geojson_response
 from ioc.core.models import AdministrativeUnit, Alert, Department, Incident
-from ioc.core.permissions import OPERATORS, STAFF_ROLES, require_role
+from ioc.core.permissions import OPERATORS, STAFF_ROLES, VIEWERS, require_role
 from ioc.core.registry import registry
 from ioc.core.schemas import (
     AlertIn,
@@ -301,7 +301,7 @@ class LayerQuery(Schema):
 @router.get("/layers/{key}", tags=["map"])
 def layer_geojson(request, key: str, query: Query[LayerQuery]):
     """One layer as GeoJSON, filtered to the caller's scope and the given filters."""
-    _staff(request)
+    require_role(request.user, VIEWERS)  # the wall's view-only account draws the map too
     layer = registry.layer(key)
     if layer is None:
         raise HttpError(404, f"No map layer {key!r}")

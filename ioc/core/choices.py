@@ -18,6 +18,8 @@ class Role(models.TextChoices):
     DEPARTMENT_OFFICER = "department_officer", _("Department officer")
     WARD_OFFICER = "ward_officer", _("Ward officer")
     CITIZEN = "citizen", _("Citizen")
+    # The operations wall's own account: opens the big-screen view (a kiosk URL) and nothing else; changes nothing.
+    WALL = "wall", _("Wall display (view only)")
 
 
 class CalendarDayKind(models.TextChoices):

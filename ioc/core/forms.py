@@ -45,12 +45,22 @@ class NotificationPreferenceForm(forms.ModelForm):
         label=gettext_lazy("Only these fields"), required=False, widget=forms.CheckboxSelectMultiple, choices=()
     )
     quiet_from = forms.TypedChoiceField(
-        label=gettext_lazy("Quiet from (hour)"), coerce=int, choices=[(h, f"{h:02d}:00") for h in range(24)]
+        required=False,
+        empty_value=None,
+        label=gettext_lazy("Quiet from (hour)"),
+        coerce=int,
+        choices=[(h, f"{h:02d}:00") for h in range(24)],
     )
     quiet_to = forms.TypedChoiceField(
-        label=gettext_lazy("Quiet until (hour)"), coerce=int, choices=[(h, f"{h:02d}:00") for h in range(24)]
+        required=False,
+        empty_value=None,
+        label=gettext_lazy("Quiet until (hour)"),
+        coerce=int,
+        choices=[(h, f"{h:02d}:00") for h in range(24)],
     )
     digest_minutes = forms.TypedChoiceField(
+        required=False,
+        empty_value=None,
         label=gettext_lazy("Alerts that are not urgent"),
         coerce=int,
         choices=[
@@ -67,11 +77,19 @@ class NotificationPreferenceForm(forms.ModelForm):
         fields = ["in_app", "email", "min_severity", "digest_minutes", "domains", "units", "quiet_from", "quiet_to"]
         widgets = {"units": forms.CheckboxSelectMultiple}
 
-    def __init_gettext_lazy(self, *args, **kwargs):
+    def clean(self):
+        """A setting left out of the form keeps its saved value (older clients post only the first three)."""
+        data = super().clean()
+        for name in ("digest_minutes", "quiet_from", "quiet_to"):
+            if data.get(name) is None:
+                data[name] = getattr(self.instance, name)
+        return data
+
+    def __init__(self, *args, **kwargs):
         from ioc.core.registry import registry
         from ioc.core.services.geo import current_units
 
-        super().__init_gettext_lazy(*args, **kwargs)
+        super().__init__(*args, **kwargs)
         self.fields["domains"].choices = [(d.key, d.label) for d in registry]
         self.fields["units"].queryset = current_units()
         self.fields["units"].label = gettext_lazy("Only these units")

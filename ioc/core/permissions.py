@@ -7,9 +7,14 @@ from django.db.models import Q
 
 from ioc.core.models import Role
 
-CITY_WIDE = {Role.ADMIN, Role.LEADER, Role.OPERATOR}
+# Whose reads cover the whole city (scope only: what a role may open is decided by the guards).
+CITY_WIDE = {Role.ADMIN, Role.LEADER, Role.OPERATOR, Role.WALL}
 OPERATORS = {Role.ADMIN, Role.OPERATOR}
 STAFF_ROLES = {Role.ADMIN, Role.LEADER, Role.OPERATOR, Role.DEPARTMENT_OFFICER, Role.WARD_OFFICER}
+# Who may open the big-screen wall: its own view-only account, and those who watch the city as a whole.
+WALL_ROLES = {Role.WALL, Role.OPERATOR, Role.LEADER, Role.ADMIN}
+# Who may read the live feed and the map layers: staff, and the wall.
+VIEWERS = STAFF_ROLES | {Role.WALL}
 
 
 def role_of(user) -> str | None:

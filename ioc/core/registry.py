@@ -134,6 +134,9 @@ class Domain:
     # `edge_error(request, status, message)` returns — the standard's own error format — or as core's JSON.
     public_paths: tuple[str, ...] = ()
     edge_error: Hook | None = None
+    # The domain's board on the big-screen wall: (user) -> list of lines shown under its KPI tiles and its newest
+    # open alerts (every domain gets a board from those two; this adds what only the domain knows).
+    board: Hook | None = None
 
     def hook(self, name: str) -> Callable | None:
         """A hook as a callable, importing it if it was given as a dotted path."""

@@ -19,6 +19,8 @@ def home(request):
     role = role_of(request.user)
     if role == Role.LEADER:
         return redirect("dashboard:leader")
+    if role == Role.WALL:
+        return redirect("dashboard:wall")
     if role in STAFF_ROLES:
         return redirect("dashboard:map")
     if request.user.is_authenticated:

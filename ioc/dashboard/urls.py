@@ -1,11 +1,12 @@
 from django.urls import path
 
-from ioc.dashboard import views
+from ioc.dashboard import views, wall
 
 app_name = "dashboard"
 urlpatterns = [
     path("", views.map_view, name="map"),
     path("feed/", views.feed, name="feed"),
+    path("feed/stamp/", views.feed_stamp, name="feed_stamp"),
     path("alerts/triage/", views.triage_alerts, name="triage"),
     path("alerts.csv", views.alerts_csv, name="alerts_csv"),
     path("kpis/", views.kpi_strip, name="kpis"),
@@ -17,4 +18,7 @@ urlpatterns = [
     path("incidents/<int:pk>/files/<int:event_pk>/", views.incident_attachment, name="incident_attachment"),
     path("incidents/<int:pk>/<str:action>/", views.incident_action, name="incident_action"),
     path("leader/", views.leader, name="leader"),
+    path("wall/", wall.wall, name="wall"),
+    path("wall/board/<str:key>/", wall.board, name="wall_board"),
+    path("wall/pulse/", wall.pulse, name="wall_pulse"),
 ]

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 from ioc.core import selectors
 from ioc.core.files import serve_file
 from ioc.core.forms import show_form_errors
-from ioc.core.guards import staff_required
+from ioc.core.guards import roles_required, staff_required
 from ioc.core.models import AdministrativeUnit, Incident, Role, Severity
-from ioc.core.permissions import OPERATORS, has_role
+from ioc.core.permissions import OPERATORS, VIEWERS, has_role
 from ioc.core.registry import registry
 from ioc.core.services import alerts as alert_services
 from ioc.core.services import triage
@@ -42,15 +42,13 @@ def _tiles(user, unit=None, tiles=None) -> list[dict]:
     return [{"tile": t, "value": t.value(user, unit)} for t in (registry.tiles() if tiles is None else tiles)]
 
 
-@staff_required
-def map_view(request):
-    """The full-screen live map with the KPI strip, the alert feed and the filters."""
-    config = {
+def map_config() -> dict:
+    """The live map's starting view, tiles and registry layers, for the operations map and the wall."""
+    return {
         **selectors.base_map(),
         "severityLabels": [str(label) for _, label in Severity.choices],
         "openLabel": str(_("Open details")),
         "approximateLabel": str(_("Approximate boundary")),
-        "layersLabel": str(_("Map layers")),
         "layers": [
             {
                 "key": layer.key,
@@ -66,6 +64,12 @@ def map_view(request):
             for layer in registry.layers()
         ],
     }
+
+
+@staff_required
+def map_view(request):
+    """The full-screen live map with the KPI strip, the alert feed and the filters."""
+    config = map_config()
     return render(
         request,
         "dashboard/map.html",
@@ -79,7 +83,7 @@ def map_view(request):
     )
 
 
-@staff_required
+@roles_required(VIEWERS)
 def feed(request):
     """The alert feed fragment (polled by HTMX): the chosen tab's alerts and every tab's count."""
     filters = selectors.Filters.from_params(request.GET)
@@ -97,6 +101,22 @@ def feed(request):
             "can_operate": has_role(request.user, *OPERATORS),
         },
     )
+
+
+@roles_required(VIEWERS)
+def feed_stamp(request):
+    """When the newest alert in the feed's filters was last seen: the wall asks every second and refreshes its feed
+    when this changes, so a new alert shows within about a second without pulling the whole feed that often."""
+    filters = selectors.Filters.from_params(request.GET)
+    latest = (
+        selectors.visible_alerts(request.user, filters)
+        .order_by("-last_seen_at")
+        .values_list("last_seen_at", "id")
+        .first()
+    )
+    response = HttpResponse(f"{latest[0].isoformat()}#{latest[1]}" if latest else "-", content_type="text/plain")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 TRIAGE_DONE = {

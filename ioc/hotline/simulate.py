@@ -98,7 +98,13 @@ def backfill(rng: random.Random, units, days: int = 30, per_day: float = 6.0) ->
     return made
 
 
-def run(stop: Event, *, seed: int | None = None, mean_seconds: float = 20.0) -> None:
+# The modeled rate: one call every five minutes on average (about 12 an hour) — a lively daytime hour for the
+# city's hotlines (1022, 113, 114, 115) for a city of about 40,000 people; each call is an alert, and calls about
+# one place fold into one, so this is the larger share of the operator's roughly one new item a minute.
+MEAN_SECONDS_BETWEEN_CALLS = 300.0
+
+
+def run(stop: Event, *, seed: int | None = None, mean_seconds: float = MEAN_SECONDS_BETWEEN_CALLS) -> None:
     """Record a call every ~`mean_seconds` (exponential gaps) until stopped."""
     rng = random.Random(seed)
     units = [u for u in current_units() if u.geometry]

@@ -82,7 +82,12 @@ def generate(rng: random.Random, days: int, per_day: float, start_number: int = 
     return len(rows)
 
 
-def run(stop: Event, *, seed: int | None = None, mean_seconds: float = 60.0) -> None:
+# The modeled rate: 0–3 files every five minutes on average (about 0.3 a minute, some 150 over an office day),
+# what the city's one-stop shops and the online portal receive. Overdue files reach the feed per agency, not each.
+MEAN_SECONDS_BETWEEN_BATCHES = 300.0
+
+
+def run(stop: Event, *, seed: int | None = None, mean_seconds: float = MEAN_SECONDS_BETWEEN_BATCHES) -> None:
     rng = random.Random(seed)
     if not Procedure.objects.exists() or not list(current_units()):
         log.warning("no procedures or units: run the domain setup first")

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.conftest import POINT_DOAN_KET
 
-ANON, CITIZEN, WARD, DEPT, OPERATOR, LEADER, ADMIN = (
+ANON, CITIZEN, WARD, DEPT, OPERATOR, LEADER, ADMIN, WALL = (
     "anonymous",
     "citizen",
     "ward_officer",
@@ -23,28 +23,38 @@ ANON, CITIZEN, WARD, DEPT, OPERATOR, LEADER, ADMIN = (
     "operator",
     "leader",
     "admin",
+    "wall",  # the big screen's view-only account: the wall, its feed and map layers, nothing else
 )
-EVERYONE = {ANON, CITIZEN, WARD, DEPT, OPERATOR, LEADER, ADMIN}
+EVERYONE = {ANON, CITIZEN, WARD, DEPT, OPERATOR, LEADER, ADMIN, WALL}
 STAFF = {WARD, DEPT, OPERATOR, LEADER, ADMIN}
 CITY_WIDE = {OPERATOR, LEADER, ADMIN}
 OPS = {OPERATOR, ADMIN}
 SCOPED = STAFF  # an object in the officers' own ward and department
 NOBODY: set[str] = set()
+SIGNED_IN = {CITIZEN, WALL, *STAFF}
+WALL_VIEW = {WALL, OPERATOR, LEADER, ADMIN}
+VIEWERS = {WALL, *STAFF}
 
 # route pattern: (sample path with {placeholders}, who may read (GET), who may write (POST); None: no such method)
 RULES: dict[str, tuple[str, set[str] | None, set[str] | None]] = {
     # core
-    "": ("/", {CITIZEN, *STAFF}, None),  # the anonymous are sent to the login page
+    "": ("/", SIGNED_IN, None),  # the anonymous are sent to the login page, the wall to its view
     "accounts/login/": ("/accounts/login/", EVERYONE, EVERYONE),
     "accounts/logout/": ("/accounts/logout/?next=/phan-anh/", None, EVERYONE),
-    "accounts/password/": ("/accounts/password/", {CITIZEN, *STAFF}, {CITIZEN, *STAFF}),
-    "accounts/notifications/": ("/accounts/notifications/", {CITIZEN, *STAFF}, {CITIZEN, *STAFF}),
+    "accounts/password/": ("/accounts/password/", SIGNED_IN, SIGNED_IN),
+    "accounts/notifications/": ("/accounts/notifications/", SIGNED_IN, SIGNED_IN),
+    # An invalid kiosk token: 404 for everyone (test_wall signs the wall in with a valid one).
+    "wall/<str:token>/": ("/wall/not-a-token/", NOBODY, None),
     "i18n/setlang/": ("/i18n/setlang/", None, EVERYONE),
     # 404 for everyone until a base map is loaded; test_basemap reads tiles anonymously once one is.
     "basemap/<int:z>/<int:x>/<int:y>": ("/basemap/0/0/0", NOBODY, None),
     # dashboard
     "dashboard/": ("/dashboard/", STAFF, None),
-    "dashboard/feed/": ("/dashboard/feed/", STAFF, None),
+    "dashboard/feed/": ("/dashboard/feed/", VIEWERS, None),
+    "dashboard/feed/stamp/": ("/dashboard/feed/stamp/", VIEWERS, None),
+    "dashboard/wall/": ("/dashboard/wall/", WALL_VIEW, None),
+    "dashboard/wall/board/<str:key>/": ("/dashboard/wall/board/feedback/", WALL_VIEW, None),
+    "dashboard/wall/pulse/": ("/dashboard/wall/pulse/", WALL_VIEW, None),
     "dashboard/alerts.csv": ("/dashboard/alerts.csv", STAFF, None),
     "dashboard/kpis/": ("/dashboard/kpis/", STAFF, None),
     "dashboard/kpis/choose/": ("/dashboard/kpis/choose/", None, STAFF),
@@ -143,6 +153,8 @@ RULES: dict[str, tuple[str, set[str] | None, set[str] | None]] = {
     "ngsi-ld/v1/temporal/entities": ("/ngsi-ld/v1/temporal/entities?type=RainGauge", STAFF, None),
     "^ngsi-ld/v1/temporal/entities/(?P<entity_id>[^/]+)$": ("/ngsi-ld/v1/temporal/entities/{urn}", STAFF, None),
     # cameras
+    "dashboard/cameras/wall/": ("/dashboard/cameras/wall/", OPS, None),  # live pictures: operators only
+    "dashboard/cameras/wall/status.json": ("/dashboard/cameras/wall/status.json?ids={camera}", OPS, None),
     "dashboard/cameras/": ("/dashboard/cameras/", STAFF, None),
     "dashboard/cameras/<int:pk>/": ("/dashboard/cameras/{camera}/", STAFF, None),
     "dashboard/cameras/snapshots/<int:pk>.jpg": ("/dashboard/cameras/snapshots/{snapshot}.jpg", OPS, None),
@@ -187,7 +199,7 @@ RULES.update(
         "api/units": ("/api/units", EVERYONE, None),
         "api/units/lookup": ("/api/units/lookup?lat=22.40&lon=103.45", EVERYONE, None),
         "api/layers": ("/api/layers", STAFF, None),
-        "api/layers/<key>": ("/api/layers/core.alerts", STAFF, None),
+        "api/layers/<key>": ("/api/layers/core.alerts", VIEWERS, None),
         "api/kpis": ("/api/kpis", STAFF, None),
         "api/calendar/deadline": ("/api/calendar/deadline?start=2026-11-25&working_days=3", EVERYONE, None),
         "api/hotline/calls": ("/api/hotline/calls", STAFF, OPS),
@@ -322,7 +334,9 @@ def world(users, units, django_capture_on_commit_callbacks):
         endpoint="https://example.org/n",
         owner=users["operator"],
     )
-    camera = Camera.objects.create(name="Ngã tư", stream_url="rtsp://example.invalid/x", lat=lat, lon=lon)
+    camera = Camera.objects.create(
+        name="Ngã tư", stream_url="rtsp://example.invalid/x", lat=lat, lon=lon, unit=units["Đoàn Kết"]
+    )
     line = CountLine.objects.create(camera=camera, name="Vạch", x1=0, y1=0.5, x2=1, y2=0.5)
     snapshot = Snapshot(camera=camera, taken_at=timezone.now())
     snapshot.image.save("s.jpg", ContentFile(make_photo().read()), save=True)
@@ -383,7 +397,7 @@ def _refused(response) -> bool:
 
 
 def test_every_role_gets_the_declared_answer_on_every_route(world, users, settings):
-    """Read (GET) and write (POST) of every route for the seven roles; lists every mismatch at once."""
+    """Read (GET) and write (POST) of every route for the eight roles; lists every mismatch at once."""
     import json
 
     from django.core.cache import cache

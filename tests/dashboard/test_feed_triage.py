@@ -75,3 +75,32 @@ def test_only_operators_may_triage(users, client_for, role):
     assert response.status_code == 403
     a.refresh_from_db()
     assert a.status == Alert.Status.NEW
+
+
+def test_an_operator_sets_their_notification_rules_on_the_page(users, client_for, units):
+    from ioc.core.models import NotificationPreference
+
+    client = client_for(users["operator"])
+    page = client.get("/accounts/notifications/").content.decode()
+    assert "Chỉ các lĩnh vực" in page and "Phường Đoàn Kết" in page and "gửi tổng hợp mỗi 15 phút" in page
+    client.post(
+        "/accounts/notifications/",
+        {
+            "save_preferences": "1",
+            "in_app": "on",
+            "min_severity": 2,
+            "digest_minutes": 60,
+            "domains": ["lighting", "sensors"],
+            "units": [units["Tân Phong"].pk],
+            "quiet_from": 22,
+            "quiet_to": 6,
+        },
+    )
+    prefs = NotificationPreference.objects.get(user=users["operator"])
+    assert (prefs.digest_minutes, prefs.domains, prefs.quiet_from, prefs.quiet_to) == (
+        60,
+        ["lighting", "sensors"],
+        22,
+        6,
+    )
+    assert list(prefs.units.all()) == [units["Tân Phong"]]

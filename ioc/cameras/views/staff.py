@@ -24,13 +24,18 @@ WEEKDAYS = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")
 @staff_required
 def camera_list(request):
     totals = selectors.recent_totals()
-    cameras = [(c, totals.get(c.pk, 0)) for c in Camera.objects.select_related("unit").order_by("name")]
-    return render(request, "cameras/list.html", {"cameras": cameras})
+    shown = selectors.visible_cameras(request.user, with_disabled=True).select_related("unit").order_by("name")
+    cameras = [(c, totals.get(c.pk, 0)) for c in shown]
+    can_watch = role_of(request.user) in SNAPSHOT_ROLES
+    return render(request, "cameras/list.html", {"cameras": cameras, "can_watch": can_watch})
 
 
 @staff_required
 def camera_detail(request, pk: int):
-    camera = get_object_or_404(Camera.objects.select_related("unit", "department"), pk=pk)
+    cameras = selectors.visible_cameras(request.user, with_disabled=True)
+    camera = get_object_or_404(cameras.select_related("unit", "department"), pk=pk)
+    if role_of(request.user) in SNAPSHOT_ROLES:
+        services.record_view(request.user, camera, "live", request=request)
     cells = selectors.heatmap(camera)
     top = max((n for row in cells for n in row), default=0) or 1
     can_see_snapshots = role_of(request.user) in SNAPSHOT_ROLES

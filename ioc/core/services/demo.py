@@ -19,6 +19,7 @@ CITY_WIDE_ACCOUNTS = [
     {"username": "lanhdao", "role": Role.LEADER},
     {"username": "trucioc", "role": Role.OPERATOR},
     {"username": "congdan", "role": Role.CITIZEN},
+    {"username": "manhinh", "role": Role.WALL},
 ]
 
 

@@ -8,7 +8,7 @@
     new Chart(canvas, {
       type: "bar",
       data: { labels: flow.labels, datasets: Object.keys(flow.series).map(function (cls) {
-        return { label: cls, data: flow.series[cls], backgroundColor: colours[cls] || "#9fb0c0", stack: "all" };
+        return { label: (flow.names && flow.names[cls]) || cls, data: flow.series[cls], backgroundColor: colours[cls] || "#9fb0c0", stack: "all" };
       }) },
       options: { maintainAspectRatio: false, animation: false,
         plugins: { legend: { labels: { color: "#c9d4df" } } },

@@ -44,6 +44,25 @@
   }
   setInterval(tick, 1000);
 
+  // Every second, a one-line question: has anything in the feed's filters changed? Then refresh at once.
+  let stamp = null;
+  let asking = false;
+  async function checkStamp() {
+    if (asking || !feed.dataset.stampUrl) return;
+    asking = true;
+    try {
+      const filters = document.getElementById("filters");
+      const query = filters ? new URLSearchParams(new FormData(filters)).toString() : "";
+      const response = await fetch(feed.dataset.stampUrl + "?" + query, { credentials: "same-origin" });
+      if (response.ok) {
+        const now = await response.text();
+        if (stamp !== null && now !== stamp) refresh();
+        stamp = now;
+      }
+    } catch (e) { /* the next tick asks again */ } finally { asking = false; }
+  }
+  setInterval(checkStamp, 1000);
+
   let audio = null;
   function soundOn() { return localStorage.getItem("ioc-sound") === "on"; }
   function sound(key) {

@@ -153,6 +153,7 @@
   }
   // The list lives beside the map (the aside), so it never covers what it lists.
   function buildList(box) {
+    if (!box) return;  // the wall shows no list: its layers are the defaults
     const list = document.createElement("div");
     list.className = "layer-rows";
     box.appendChild(list);
