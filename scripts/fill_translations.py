@@ -23,6 +23,8 @@ def main() -> None:
                 entry.flags.remove("fuzzy")
             entry.previous_msgid = None
             entry.previous_msgid_plural = None
+    for entry in vi.obsolete_entries():  # strings the code no longer has
+        vi.remove(entry)
     vi.save()
     vi.save_as_mofile(str(LOCALE / "vi" / "LC_MESSAGES" / "django.mo"))
     en = polib.pofile(str(LOCALE / "en" / "LC_MESSAGES" / "django.po"))
@@ -33,6 +35,8 @@ def main() -> None:
             entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
         else:
             entry.msgstr = entry.msgid
+    for entry in en.obsolete_entries():
+        en.remove(entry)
     en.save()
     en.save_as_mofile(str(LOCALE / "en" / "LC_MESSAGES" / "django.mo"))
     missing = [

@@ -35,6 +35,10 @@ class Camera(models.Model):
     # Bumped when lines or zones change, so a running worker picks them up.
     config_version = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        verbose_name = _("camera")
+        verbose_name_plural = _("cameras")
+
     def __str__(self) -> str:
         return self.name
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ioc.core import models
 from ioc.core.services import audit
@@ -133,7 +134,10 @@ class WorkerStatusAdmin(admin.ModelAdmin):
 
 admin.site.register(models.City)
 admin.site.register(models.NotificationPreference)
-admin.site.site_header = "Lai Châu IOC"
+# The admin speaks the operators' language: its titles (and every model's name) go through gettext.
+admin.site.site_header = gettext_lazy("Lai Châu IOC — administration")
+admin.site.site_title = gettext_lazy("Lai Châu IOC")
+admin.site.index_title = gettext_lazy("City configuration and data")
 
 
 def _login_through_the_product(request, extra_context=None):

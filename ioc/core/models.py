@@ -32,6 +32,10 @@ class City(models.Model):
         help_text=_("Places where alerts get a higher priority: name, kind, lat, lon, radius_m"),
     )
 
+    class Meta:
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
+
     def __str__(self) -> str:
         return self.name
 
@@ -61,6 +65,8 @@ class AdministrativeUnit(models.Model):
     label_lon = models.FloatField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
         ordering = ["level", "name"]
         constraints = [
             models.UniqueConstraint(fields=["code", "valid_from"], name="unit_code_period_unique"),
@@ -88,6 +94,8 @@ class Department(models.Model):
     email = models.EmailField(blank=True)
 
     class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -106,6 +114,10 @@ class Profile(models.Model):
     # The KPI tiles this user keeps on the strip (registry keys, in order); empty: the role's default few.
     kpi_tiles = models.JSONField(_("KPI tiles"), default=list, blank=True)
 
+    class Meta:
+        verbose_name = _("user profile")
+        verbose_name_plural = _("user profiles")
+
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
 
@@ -121,6 +133,10 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked = models.BooleanField(_("revoked"), default=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
@@ -161,6 +177,8 @@ class CalendarDay(models.Model):
     name = models.CharField(_("reason"), max_length=200)
 
     class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
         ordering = ["date"]
 
     def __str__(self) -> str:
@@ -192,6 +210,8 @@ class Incident(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "due_at"])]
 
@@ -246,6 +266,8 @@ class Alert(models.Model):
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
         ordering = ["-last_seen_at"]
         indexes = [
             models.Index(fields=["-last_seen_at", "id"]),
@@ -282,6 +304,10 @@ class OperatingProcedure(models.Model):
     kind = models.CharField(_("alert kind"), max_length=100, unique=True)
     steps = models.TextField(_("steps, one per line"))
 
+    class Meta:
+        verbose_name = _("operating procedure")
+        verbose_name_plural = _("operating procedures")
+
     def step_list(self) -> list[str]:
         return [s.strip() for s in self.steps.splitlines() if s.strip()]
 
@@ -298,6 +324,8 @@ class AuditLog(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("audit log line")
+        verbose_name_plural = _("audit log")
         ordering = ["-at"]
 
 
@@ -329,6 +357,10 @@ class NotificationPreference(models.Model):
     quiet_from = models.PositiveSmallIntegerField(_("quiet from (hour)"), default=0)
     quiet_to = models.PositiveSmallIntegerField(_("quiet until (hour)"), default=0)
     last_digest_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification setting")
+        verbose_name_plural = _("notification settings")
 
 
 class DeadLetter(models.Model):

@@ -28,8 +28,9 @@ class Category(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("report category")
+        verbose_name_plural = _("report categories")
         ordering = ["order", "name"]
-        verbose_name_plural = _("categories")
 
     def __str__(self) -> str:
         return self.name
@@ -94,6 +95,8 @@ class Report(models.Model):
     overdue_alerted = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("citizen report")
+        verbose_name_plural = _("citizen reports")
         ordering = ["-submitted_at"]
         indexes = [
             models.Index(fields=["category", "status"]),
@@ -153,6 +156,10 @@ class ReplyTemplate(models.Model):
     text = models.TextField(_("text"))
     department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.CASCADE)
 
+    class Meta:
+        verbose_name = _("reply template")
+        verbose_name_plural = _("reply templates")
+
     def __str__(self) -> str:
         return self.name
 
@@ -166,6 +173,10 @@ class Open311Key(models.Model):
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        verbose_name = _("Open311 key")
+        verbose_name_plural = _("Open311 keys")
+
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
@@ -178,6 +189,10 @@ class BannedSender(models.Model):
     until = models.DateTimeField(_("until"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("banned sender")
+        verbose_name_plural = _("banned senders")
 
 
 class Open311Submission(models.Model):

@@ -22,6 +22,10 @@ class Cabinet(models.Model):
     door_open = models.BooleanField(default=False)
     last_seen_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        verbose_name = _("lighting cabinet")
+        verbose_name_plural = _("lighting cabinets")
+
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
@@ -66,6 +70,10 @@ class Lamp(models.Model):
     last_seen_at = models.DateTimeField(null=True, blank=True, db_index=True)
     fault = models.CharField(max_length=10, choices=Fault.choices, blank=True, default="", db_index=True)
 
+    class Meta:
+        verbose_name = _("street lamp")
+        verbose_name_plural = _("street lamps")
+
     def __str__(self) -> str:
         return self.code
 
@@ -102,6 +110,10 @@ class ScheduleRule(models.Model):
     level = models.PositiveSmallIntegerField(_("level (%)"), default=100)
     active = models.BooleanField(default=True)
 
+    class Meta:
+        verbose_name = _("lighting schedule")
+        verbose_name_plural = _("lighting schedules")
+
     def __str__(self) -> str:
         return self.name
 
@@ -128,6 +140,10 @@ class Override(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     cancelled = models.BooleanField(default=False)
 
+    class Meta:
+        verbose_name = _("manual override")
+        verbose_name_plural = _("manual overrides")
+
 
 class Command(models.Model):
     """A switching or dimming command to a lamp's controller, acknowledged over MQTT, retried until it is."""
@@ -142,6 +158,10 @@ class Command(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     acked_at = models.DateTimeField(null=True, blank=True)
     reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("lamp command")
+        verbose_name_plural = _("lamp commands")
 
 
 class NightEnergy(models.Model):

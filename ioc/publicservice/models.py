@@ -27,6 +27,8 @@ class Procedure(models.Model):
     published = models.BooleanField(_("published on the portal"), default=True)
 
     class Meta:
+        verbose_name = _("administrative procedure")
+        verbose_name_plural = _("administrative procedures")
         ordering = ["field", "name"]
 
     def __str__(self) -> str:
@@ -65,6 +67,8 @@ class ServiceFile(models.Model):
     imported_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("administrative file")
+        verbose_name_plural = _("administrative files")
         indexes = [
             models.Index(fields=["received_date", "agency"]),
             models.Index(fields=["unit", "received_date"]),
@@ -90,6 +94,8 @@ class IndicatorRule(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("indicator rule")
+        verbose_name_plural = _("indicator rules")
         ordering = ["order", "key"]
 
     def __str__(self) -> str:
@@ -119,6 +125,8 @@ class ImportRun(models.Model):
     KEEP_REFUSED = 500
 
     class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
         ordering = ["-started_at"]
 
     def refuse(self, line: int, code, reason) -> None:

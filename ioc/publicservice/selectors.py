@@ -50,29 +50,38 @@ def year_start() -> date:
     return date(today.year, 1, 1)
 
 
-def _period(unit=None, days: int = 30):
+def _period(unit=None, days: int = 30, user=None):
     since = timezone.localdate() - timedelta(days=days)
-    qs = ServiceFile.objects.filter(received_date__gte=since)
+    qs = (visible_files(user) if user is not None else ServiceFile.objects).filter(received_date__gte=since)
     return qs.filter(unit_id__in=units_rolling_up_to(unit)) if unit else qs
 
 
-def kpi(unit=None) -> dict:
-    """Last 30 days: received, processing, early/on-time/late % of decided files, online %.
+def _scope_key(user) -> str:
+    """Whose figures: the city's, a ward's or a department's (the cache keeps each apart)."""
+    if user is None or not has_role(user, Role.WARD_OFFICER, Role.DEPARTMENT_OFFICER):
+        return "city"
+    profile = user.profile
+    return f"ward{profile.unit_id}" if has_role(user, Role.WARD_OFFICER) else f"dept{profile.department_id}"
+
+
+def kpi(unit=None, user=None) -> dict:
+    """Last 30 days: received, processing, early/on-time/late % of decided files, online % — of the files the user
+    may read (a ward officer's ward, a department's own files; the city for everyone else).
 
     Five KPI tiles read it on every dashboard poll: the one aggregate is kept for 15 seconds.
     """
     from django.core.cache import cache
 
-    key = f"publicservice.kpi.{unit.pk if unit else 'city'}"
+    key = f"publicservice.kpi.{_scope_key(user)}.{unit.pk if unit else 'all'}"
     if (cached := cache.get(key)) is not None:
         return cached
-    result = _kpi(unit)
+    result = _kpi(unit, user)
     cache.set(key, result, 15)
     return result
 
 
-def _kpi(unit=None) -> dict:
-    agg = _period(unit).aggregate(
+def _kpi(unit=None, user=None) -> dict:
+    agg = _period(unit, user=user).aggregate(
         received=Count("id"),
         processing=Count("id", filter=Q(status__in=OPEN_STATUSES)),
         early=Count("id", filter=Q(outcome="early")),
@@ -201,21 +210,21 @@ def monthly_trend(months: int = 12) -> list[dict]:
 
 
 def count_received_30d(user, unit=None):
-    return kpi(unit)["received"]
+    return kpi(unit, user)["received"]
 
 
 def count_processing(user, unit=None):
-    return kpi(unit)["processing"]
+    return kpi(unit, user)["processing"]
 
 
 def on_time_pct(user, unit=None):
-    k = kpi(unit)
+    k = kpi(unit, user)
     return None if k["early_pct"] is None else round(k["early_pct"] + k["on_time_pct"], 1)
 
 
 def late_pct(user, unit=None):
-    return kpi(unit)["late_pct"]
+    return kpi(unit, user)["late_pct"]
 
 
 def online_pct(user, unit=None):
-    return kpi(unit)["online_pct"]
+    return kpi(unit, user)["online_pct"]

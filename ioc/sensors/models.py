@@ -30,7 +30,8 @@ class Entity(models.Model):
     modified_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name_plural = _("entities")
+        verbose_name = _("device")
+        verbose_name_plural = _("devices")
         indexes = [models.Index(fields=["type", "lat", "lon"])]
 
     def __str__(self) -> str:
@@ -82,6 +83,10 @@ class Rule(models.Model):
     )
     radius_m = models.PositiveIntegerField(default=2000)
     active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("threshold rule")
+        verbose_name_plural = _("threshold rules")
 
     def __str__(self) -> str:
         return self.name
@@ -150,6 +155,10 @@ class Subscription(models.Model):
     last_success = models.DateTimeField(null=True, blank=True)
     last_failure = models.DateTimeField(null=True, blank=True)
     last_failure_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
 
     def __str__(self) -> str:
         return self.sub_id

@@ -40,3 +40,19 @@ def test_vietnamese_is_the_default(english, vietnamese):
         assert translation.gettext(english) == vietnamese
     with translation.override("en"):
         assert translation.gettext(english) == english
+
+
+def test_the_admin_speaks_vietnamese(users, client_for):
+    """Its titles and every model's name, not 'Alerts' or 'Lamps'."""
+    page = client_for(users["admin"]).get("/admin/").content.decode()
+    assert "IOC Lai Châu — quản trị" in page and "Cấu hình và dữ liệu của thành phố" in page
+    for name in (
+        "Cảnh báo",
+        "Sự vụ",
+        "Đèn đường",
+        "Tủ điều khiển chiếu sáng",
+        "Thiết bị cảm biến",
+        "Phản ánh hiện trường",
+    ):
+        assert name in page, name
+    assert ">Alerts<" not in page and ">Lamps<" not in page

@@ -230,3 +230,34 @@ def test_officers_read_only_the_files_of_their_own_ward_or_department(catalogue,
     assert department.get("/api/publicservice/files/QL-1").status_code == 200
     assert department.get("/api/publicservice/files/DK-1").status_code == 404
     assert client_for(users["leader"]).get("/api/publicservice/files/TP-1").status_code == 200
+
+
+def test_officers_figures_cover_their_own_ward_or_department(catalogue, users, client_for):
+    """The KPI tiles and the indicator page count the files the officer may read, and say whose they are."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ioc.publicservice import selectors
+
+    today = timezone.localdate()
+    received = (today - timedelta(days=3)).strftime("%d/%m/%Y 08:00")
+    due = (today + timedelta(days=3)).strftime("%d/%m/%Y 17:00")
+    import_files(
+        export(
+            [
+                row("DK-1", received=received, due=due, status=2),
+                row("DK-2", received=received, due=due, status=2),
+                row("TP-1", received=received, due=due, status=2, DonViXuLy="UBND Phường Tân Phong", MaDonVi="03408"),
+                row("QL-1", received=received, due=due, status=2, DonViXuLy="Phòng Quản lý đô thị", MaDonVi=""),
+            ]
+        ),
+        "x.csv",
+    )
+    assert selectors.count_received_30d(users["operator"]) == 4
+    assert selectors.count_received_30d(users["ward_officer"]) == 2
+    assert selectors.count_received_30d(users["department_officer"]) == 1
+    page = client_for(users["ward_officer"]).get("/dashboard/publicservice/").content.decode()
+    assert "Số liệu của: Phường Đoàn Kết" in page
+    page = client_for(users["department_officer"]).get("/dashboard/publicservice/").content.decode()
+    assert "Số liệu của: Phòng Quản lý đô thị" in page

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ioc.core.guards import staff_required
-from ioc.core.models import AdministrativeUnit
-from ioc.core.permissions import OPERATORS, require_role
+from ioc.core.models import AdministrativeUnit, Role
+from ioc.core.permissions import OPERATORS, has_role, require_role
+from ioc.core.selectors import scope_label
 from ioc.publicservice import indicators, selectors, services
 from ioc.publicservice.models import ImportRun, Procedure, ServiceFile
 
@@ -36,7 +37,14 @@ def _filters(request) -> dict:
         if (request.GET.get("unit") or "").isdigit()
         else None
     )
-    return {"unit": unit, "agency": request.GET.get("agency") or None, "field": request.GET.get("field") or None}
+    agency = request.GET.get("agency") or None
+    # Officers see their own figures: a ward officer their ward's files, a department officer the files it handles.
+    profile = getattr(request.user, "profile", None)
+    if has_role(request.user, Role.WARD_OFFICER):
+        unit = profile.unit
+    elif has_role(request.user, Role.DEPARTMENT_OFFICER):
+        agency = profile.department.name if profile.department_id else "—"
+    return {"unit": unit, "agency": agency, "field": request.GET.get("field") or None}
 
 
 @staff_required
@@ -52,7 +60,8 @@ def dashboard(request):
             "end": end,
             "filters": filters,
             "result": result,
-            "kpi": selectors.kpi(filters["unit"]),
+            "kpi": selectors.kpi(filters["unit"], request.user),
+            "scope": scope_label(request.user),
             "ranking": selectors.agency_ranking(start, end)[:15],
             "trend": selectors.monthly_trend(),
             "units": AdministrativeUnit.objects.filter(level__in=["ward", "commune"]).order_by("name"),
