@@ -68,6 +68,7 @@ DOMAIN = Domain(
     urls="ioc.sensors.urls.include_urls",
     nav_url="/dashboard/sensors/",
     simulator="ioc.sensors.simulate.run",
+    board="ioc.sensors.selectors.wall_board",
     mqtt="ioc.sensors.workers.mqtt_handlers",
     public_paths=("/ngsi-ld/",),
     edge_error="ioc.sensors.ngsild.edge_error",

@@ -81,3 +81,19 @@ def current_weather(max_age_minutes: int = 30) -> dict:
         if kind == "RainGauge" and isinstance(attrs.get("precipitation", {}).get("value"), int | float):
             rain.append(attrs["precipitation"]["value"])
     return {"visibility": min(visibility) if visibility else None, "precipitation": max(rain) if rain else None}
+
+
+def wall_board(user) -> list[str]:
+    """The sensors' board on the big screen: the weather now, in words, beside the tiles and alerts."""
+    from django.utils.formats import number_format
+    from django.utils.translation import gettext as _
+
+    weather = current_weather()
+    lines = []
+    if weather["precipitation"] is not None:
+        lines.append(_("Heaviest rain now: %(v)s mm/h") % {"v": number_format(weather["precipitation"], 1)})
+    if weather["visibility"] is not None:
+        lines.append(
+            _("Lowest visibility now: %(v)s m") % {"v": number_format(weather["visibility"], 0, force_grouping=True)}
+        )
+    return lines or [_("No weather station has reported in the last 30 minutes.")]

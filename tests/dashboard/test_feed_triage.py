@@ -104,3 +104,13 @@ def test_an_operator_sets_their_notification_rules_on_the_page(users, client_for
         6,
     )
     assert list(prefs.units.all()) == [units["Tân Phong"]]
+
+
+def test_the_feed_stamp_changes_when_an_alert_arrives_or_repeats(users, client_for):
+    client = client_for(users["operator"])
+    assert client.get("/dashboard/feed/stamp/").content == b"-"
+    an_alert("a")
+    first = client.get("/dashboard/feed/stamp/").content
+    assert client.get("/dashboard/feed/stamp/").content == first  # nothing new: the wall does not refresh
+    an_alert("a")  # the same alert again: folded, but last seen now
+    assert client.get("/dashboard/feed/stamp/").content != first

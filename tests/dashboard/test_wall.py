@@ -42,3 +42,18 @@ def test_every_domain_has_a_board_with_its_figures_and_newest_alerts(users, clie
     assert client.get("/dashboard/wall/board/nope/").status_code == 404
     pulse = client.get("/dashboard/wall/pulse/").json()
     assert pulse["tiles"]["core.open_alerts"] == 1
+
+
+def test_the_sensors_board_says_the_weather_now(users, client_for):
+    from django.utils import timezone
+
+    from ioc.sensors.models import Entity
+
+    Entity.objects.create(
+        entity_id="urn:ngsi-ld:RainGauge:b1",
+        type="RainGauge",
+        attrs={"precipitation": {"type": "Property", "value": 32.5}},
+        last_seen_at=timezone.now(),
+    )
+    board = client_for(users["wall"]).get("/dashboard/wall/board/sensors/").content.decode()
+    assert "Mưa lớn nhất hiện tại: 32,5 mm/h" in board

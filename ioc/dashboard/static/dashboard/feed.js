@@ -39,7 +39,7 @@
       clock.textContent = (left >= 0 ? panel.dataset.left : panel.dataset.late) + " " + spell(left);
       clock.classList.toggle("late", left < 0);
       const card = clock.closest("[data-alert-id]");
-      if (left < 0 && card && card.dataset.priority === "1") sound(card.dataset.alertId + ":late");
+      if (left < 0 && card && Number(card.dataset.priority) <= 2) sound(card.dataset.alertId + ":late");
     });
   }
   setInterval(tick, 1000);
