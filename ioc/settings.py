@@ -238,6 +238,16 @@ IOC = {
             "publicservice.processing",
             "publicservice.late",
         ],
+        "ward_officer": [
+            "core.open_alerts",
+            "core.open_incidents",
+            "core.overdue_incidents",
+            "feedback.open",
+            "feedback.overdue",
+            "publicservice.processing",
+            "sensors.triggered",
+            "lighting.faulty",
+        ],
         "leader": [
             "core.open_incidents",
             "core.overdue_incidents",

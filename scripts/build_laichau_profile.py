@@ -67,6 +67,15 @@ CITY_DATA = {
             "nuoc": "quan-ly-do-thi",
             "khac": "vp-ubnd",
         },
+        # Who the demo's duty officer assigns each field's alerts to (the domain key; `default` for the rest).
+        "alerts": {
+            "lighting": "quan-ly-do-thi",
+            "sensors": "tai-nguyen-moi-truong",
+            "cameras": "cong-an",
+            "publicservice": "vp-ubnd",
+            "feedback": "vp-ubnd",
+            "default": "vp-ubnd",
+        },
     },
     "demo_accounts": [
         {"username": "qldt", "role": "department_officer", "department": "quan-ly-do-thi"},

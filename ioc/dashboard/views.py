@@ -30,11 +30,15 @@ from ioc.dashboard import services as dashboard_services
 
 
 def _filter_context(request) -> dict:
+    filters = request.GET.copy()
+    profile = getattr(request.user, "profile", None)
+    if "unit" not in filters and has_role(request.user, Role.WARD_OFFICER) and profile.unit_id:
+        filters["unit"] = str(profile.unit_id)  # a ward officer's map opens on their ward
     return {
         "units": current_units(),
         "domains": list(registry),
         "severities": Severity.choices,
-        "filters": request.GET,
+        "filters": filters,
     }
 
 

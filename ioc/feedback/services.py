@@ -504,6 +504,8 @@ def check_deadlines(now: datetime | None = None) -> dict:
                 unit=report.unit,
                 department=report.department,
                 data={"report_id": report.pk},
+                # A department's overdue reports hang under one alert: one call to that department covers them.
+                rollup=f"feedback:overdue:department:{report.department_id}",
             )
         overdue += 1
     return {"reminders": reminders, "overdue": overdue}

@@ -83,6 +83,10 @@ def _profile_with(tmp_path, mutate):
         (lambda d: d.update(streets="Trần Phú"), "'streets' must be a list of names"),
         (lambda d: d["demo_accounts"].append({"username": "x", "role": "mayor"}), "needs a username and a role"),
         (
+            lambda d: d.update(sensitive_places=[{"name": "Trường", "kind": "school", "lat": 48.85, "lon": 2.35}]),
+            r"sensitive_places\[1\]: needs a name and lat, lon inside Vietnam",
+        ),
+        (
             lambda d: d["features"][2].update(
                 geometry={"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]}
             ),

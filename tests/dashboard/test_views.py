@@ -133,3 +133,12 @@ def test_notifications_page(users, client_for, django_capture_on_commit_callback
     assert "Cây đổ chắn đường" in page
     client.post("/accounts/notifications/")
     assert users["operator"].notifications.filter(read_at__isnull=True).count() == 0
+
+
+def test_a_ward_officers_map_opens_on_their_ward(users, client_for, units):
+    page = client_for(users["ward_officer"]).get("/dashboard/").content.decode()
+    assert f'<option value="{units["Đoàn Kết"].pk}" selected>' in page
+    page = client_for(users["operator"]).get("/dashboard/").content.decode()
+    assert "selected>Phường" not in page  # the operator's opens on the whole city
+    strip = client_for(users["ward_officer"]).get("/dashboard/kpis/").content.decode()
+    assert 'data-kpi="publicservice.processing"' in strip

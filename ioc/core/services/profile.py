@@ -14,6 +14,7 @@ from shapely.geometry import mapping, shape
 from shapely.validation import explain_validity
 
 from ioc.core.models import AdministrativeUnit, City, Department, Role
+from ioc.core.services.geo import in_vietnam
 
 DEFAULT_PROFILE = Path(__file__).resolve().parent.parent / "profiles" / "laichau" / "profile.geojson"
 REQUIRED = ("code", "name", "level")
@@ -49,6 +50,23 @@ def _routing(doc: dict, department_codes: set) -> dict:
             if code not in department_codes:
                 raise ProfileError(f"routing.{domain}.{key}: no department with code {code!r} in the profile")
     return routing
+
+
+def _sensitive_places(doc: dict) -> list[dict]:
+    """`sensitive_places`: schools, hospitals, slopes — [{name, kind, lat, lon, radius_m?}] — alerts near one rank
+    higher. Positions must be the real ones (the Lai Châu profile leaves the list for the city to fill in the admin)."""
+    places = doc.get("sensitive_places", [])
+    if not isinstance(places, list):
+        raise ProfileError("'sensitive_places' must be a list")
+    for i, place in enumerate(places, start=1):
+        ok = (
+            isinstance(place, dict)
+            and place.get("name")
+            and all(isinstance(place.get(k), int | float) for k in ("lat", "lon"))
+        )
+        if not ok or not in_vietnam(place["lat"], place["lon"]):
+            raise ProfileError(f"sensitive_places[{i}]: needs a name and lat, lon inside Vietnam")
+    return places
 
 
 def _demo_accounts(doc: dict, department_codes: set) -> list[dict]:
@@ -93,6 +111,7 @@ def load_profile(path: Path = DEFAULT_PROFILE) -> dict:
         streets=_names(doc, "streets"),
         places=_names(doc, "places"),
         routing=_routing(doc, department_codes),
+        sensitive_places=_sensitive_places(doc),
         demo_accounts=_demo_accounts(doc, department_codes),
     )
     for dept in doc.get("departments", []):
