@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from ioc.core.models import Alert, AuditLog
+from ioc.core.models import Alert, AuditLog, Incident
 from ioc.core.services.alerts import record_alert
 from tests.conftest import PASSWORD, POINT_DOAN_KET
 
@@ -48,4 +48,14 @@ def test_officer_acknowledges_five_alerts_at_once_and_snoozes_one(browser, live_
     snoozed = Alert.objects.get(snoozed_until__isnull=False)
     assert snoozed.status == Alert.Status.NEW and snoozed.pk in {a.pk for a in alerts}
     assert "tab=snoozed" in page.url
+
+    # Two of the acknowledged ones are one event: merged into one incident from the merge panel (M).
+    page.click("[data-tab=acknowledged]")
+    expect(page.locator("#feed [data-alert-id]")).to_have_count(5)
+    page.locator("#feed input.pick").nth(0).check()
+    page.locator("#feed input.pick").nth(1).check()
+    page.keyboard.press("m")
+    page.click("[data-panel=merge] button[type=submit]")
+    expect(page.locator("#triage-message")).to_have_text("Đã gộp 2 cảnh báo thành một sự vụ.")
+    assert Incident.objects.count() == 1 and Incident.objects.get().alerts.count() == 2
     page.close()

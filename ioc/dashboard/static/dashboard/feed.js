@@ -233,7 +233,7 @@
       x: function () { const box = focusedCard && focusedCard.querySelector("input.pick"); if (box) box.click(); },
       enter: function () { const link = focusedCard && focusedCard.querySelector("a.title"); if (link) link.click(); },
       a: function () { submit("acknowledge"); },
-      m: function () { submit("merge"); },
+      m: function () { openPanel("merge"); },
       g: function () { openPanel("assign"); },
       s: function () { openPanel("snooze"); },
       d: function () { openPanel("dismiss"); },
