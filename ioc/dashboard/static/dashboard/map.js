@@ -19,6 +19,9 @@
   });
   tiles.addTo(map);
   const SEVERITY_COLORS = { 1: "#6e7781", 2: "#d29922", 3: "#e8590c", 4: "#cf222e" };
+  // On the big-screen wall points grow with the screen, to be seen from three metres on a 4K display.
+  const scale = document.body.classList.contains("wall") ? Math.max(1, window.innerWidth / 1600) : 1;
+  document.body.style.setProperty("--map-scale", String(scale));  // the wall's CSS sizes the map's text with it
   const filters = document.getElementById("filters");
   const wanted = params.has("layers")
     ? new Set(params.get("layers").split(",").filter(Boolean))
@@ -63,7 +66,7 @@
   function clusterIcon(def) {
     return function (cluster) {
       const n = cluster.getChildCount();
-      const size = n < 10 ? 28 : n < 100 ? 34 : 40;
+      const size = (n < 10 ? 28 : n < 100 ? 34 : 40) * scale;
       return L.divIcon({
         html: '<span style="border-color:' + def.color + '">' + n + "</span>",
         className: "ioc-cluster", iconSize: L.point(size, size),
@@ -95,8 +98,8 @@
       pointToLayer: function (f, latlng) {
         const p = f.properties || {};
         const color = def.key === "core.alerts" ? SEVERITY_COLORS[p.severity] : p.color || def.color;
-        const radius = def.key === "core.incidents" ? 10 : def.key === "core.alerts" ? 8 : 6;
-        return L.circleMarker(latlng, { radius: radius, color: "#fff", weight: 1.5, fillColor: color, fillOpacity: 0.95 });
+        const radius = (def.key === "core.incidents" ? 10 : def.key === "core.alerts" ? 8 : 6) * scale;
+        return L.circleMarker(latlng, { radius: radius, color: "#fff", weight: 1.5 * scale, fillColor: color, fillOpacity: 0.95 });
       },
       onEachFeature: function (f, layer) {
         layer.bindPopup(popup(f));
