@@ -1,13 +1,13 @@
 from django.urls import path
 
-from ioc.dashboard import views, wall
+from ioc.dashboard import feed, views, wall
 
 app_name = "dashboard"
 urlpatterns = [
     path("", views.map_view, name="map"),
-    path("feed/", views.feed, name="feed"),
-    path("feed/stamp/", views.feed_stamp, name="feed_stamp"),
-    path("alerts/triage/", views.triage_alerts, name="triage"),
+    path("feed/", feed.feed, name="feed"),
+    path("feed/stamp/", feed.feed_stamp, name="feed_stamp"),
+    path("alerts/triage/", feed.triage_alerts, name="triage"),
     path("alerts.csv", views.alerts_csv, name="alerts_csv"),
     path("kpis/", views.kpi_strip, name="kpis"),
     path("kpis/choose/", views.kpi_choose, name="kpi_choose"),

@@ -114,3 +114,19 @@ def test_the_feed_stamp_changes_when_an_alert_arrives_or_repeats(users, client_f
     assert client.get("/dashboard/feed/stamp/").content == first  # nothing new: the wall does not refresh
     an_alert("a")  # the same alert again: folded, but last seen now
     assert client.get("/dashboard/feed/stamp/").content != first
+
+
+def test_a_folded_alert_keeps_a_timeline_of_its_repeats(users, client_for):
+    first = an_alert("river", message="Mực nước 2,1 m")
+    record_alert(
+        kind="core.manual",
+        source="river",
+        title="Cảnh báo river",
+        message="Mực nước 2,4 m",
+        lat=POINT_DOAN_KET[0],
+        lon=POINT_DOAN_KET[1],
+    )
+    first.refresh_from_db()
+    assert first.count == 2 and [r["message"] for r in first.data["repeats"]] == ["Mực nước 2,4 m"]
+    page = client_for(users["operator"]).get(f"/dashboard/alerts/{first.pk}/").content.decode()
+    assert "Các lần lặp lại" in page and "Mực nước 2,4 m" in page

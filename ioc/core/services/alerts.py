@@ -19,7 +19,8 @@ from ioc.core.permissions import OPERATORS, has_role, require_role
 from ioc.core.registry import registry
 from ioc.core.services import audit
 from ioc.core.services.calendar import deadline_after
-from ioc.core.services.geo import distance_m, in_vietnam, unit_at
+from ioc.core.services.geo import in_vietnam, unit_at
+from ioc.core.services.grouping import group_key, priority_of, respond_by
 from ioc.core.services.notify import notify, users_with_roles
 
 SEVERITY_BY_NAME = {
@@ -29,6 +30,7 @@ SEVERITY_BY_NAME = {
     "critical": Severity.CRITICAL,
 }
 SEVERITY_NAME = {v: k for k, v in SEVERITY_BY_NAME.items()}
+REPEATS_KEPT = 20  # an alert keeps its latest repeats for its timeline
 # Default deadline in working days when an operator assigns without one, by severity.
 DEFAULT_DEADLINE_DAYS = {Severity.CRITICAL: 0, Severity.MAJOR: 1, Severity.WARNING: 3, Severity.INFO: 5}
 
@@ -67,35 +69,6 @@ def raise_alert(*, kind: str, source: str, title: str, **fields) -> None:
     """
     _validated(kind, source, title, fields.get("severity"), fields.get("lat"), fields.get("lon"))
     transaction.on_commit(lambda: record_alert(kind=kind, source=source, title=title, **fields))
-
-
-def group_key(kind: str, source: str, lat, lon) -> str:
-    """What makes two alerts of one kind the same alert: the source, or for kinds grouped by place the spot
-    (coordinates rounded to 0.001°, about 100 m)."""
-    alert_kind = registry.alert_kind(kind)
-    if alert_kind and alert_kind.group_by == "place" and lat is not None:
-        return f"place:{lat:.3f},{lon:.3f}"
-    return source
-
-
-def priority_of(kind: str, severity: int, lat, lon) -> int:
-    """1 (answer first) to 4: severity, raised a step by the kind's boost and by a sensitive place nearby."""
-    from ioc.core.models import City
-
-    score = severity
-    alert_kind = registry.alert_kind(kind)
-    score += alert_kind.boost if alert_kind else 0
-    if lat is not None:
-        city = City.objects.only("sensitive_places").first()
-        radius = settings.IOC["SENSITIVE_RADIUS_M"]
-        places = (city.sensitive_places if city else None) or []
-        if any(distance_m(lat, lon, p["lat"], p["lon"]) <= p.get("radius_m", radius) for p in places):
-            score += 1
-    return max(1, 5 - min(score, 4))
-
-
-def respond_by(priority: int, start: datetime) -> datetime:
-    return start + timedelta(minutes=settings.IOC["RESPOND_MINUTES"][priority])
 
 
 @transaction.atomic
@@ -142,7 +115,10 @@ def record_alert(
             existing.respond_by = min(existing.respond_by or now, respond_by(existing.priority, existing.first_seen_at))
             fields += ["priority", "respond_by"]
         existing.message = message or existing.message
-        existing.save(update_fields=fields)
+        # The alert's own timeline: the latest repeats with what each said (the count keeps the total).
+        repeats = [*existing.data.get("repeats", []), {"at": now.isoformat(), "message": (message or title)[:300]}]
+        existing.data = {**existing.data, "repeats": repeats[-REPEATS_KEPT:]}
+        existing.save(update_fields=[*fields, "data"])
         if existing.incident_id:
             IncidentEvent.objects.create(
                 incident_id=existing.incident_id,

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from ioc.core.models import Alert, Department, Incident, IncidentEvent, Role
 from ioc.core.permissions import OPERATORS, require_role
 from ioc.core.services import audit
-from ioc.core.services.alerts import ServiceError, _event, _open_incident, assign_incident, respond_by
+from ioc.core.services.alerts import ServiceError, _event, _open_incident, assign_incident
+from ioc.core.services.grouping import respond_by
 
 SNOOZE_MINUTES = (15, 30, 60, 120, 240, 480)
 MAX_AT_ONCE = 200
