@@ -188,3 +188,17 @@ def test_notification_rules_by_field_unit_and_quiet_hours(users, units):
     assert not Notification.objects.exists()
     alert(source="d", severity="critical", title="Sạt lở")  # priority 1 comes even in quiet hours
     assert list(Notification.objects.values_list("title", flat=True)) == ["Sạt lở"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_alerts_past_their_clock_make_one_notification_and_children_ride_with_their_parent(users):
+    parent = alert(source="lamp:1", rollup="circuit:C1")
+    alert(source="lamp:2", rollup="circuit:C1")
+    for i in range(6):
+        alert(source=f"s:{i}", title=f"Cảnh báo {i}")
+    Alert.objects.update(respond_by=timezone.now() - timedelta(minutes=1))
+    assert svc.escalate_overdue()["alerts"] == 7  # the child is not escalated on its own
+    assert Alert.objects.get(source="lamp:2").escalation_level == 0 and Alert.objects.get(pk=parent.pk).escalation_level
+    notes = Notification.objects.filter(user=users["leader"])
+    assert notes.count() == 1 and notes.get().title == "7 alerts not acknowledged in time"
+    assert "and 2 more" in notes.get().body

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ioc.core.models import Alert, Department, Incident, IncidentEvent, Role, Severity
 from ioc.core.permissions import OPERATORS, has_role, require_role
@@ -459,6 +460,27 @@ def open_incident_for(alert: Alert, user) -> Incident:
     return acknowledge_alert(alert, user)
 
 
+def _tell_unacknowledged(users, stale: list[Alert]) -> None:
+    """One notification for what went past its clock in this run: the alert itself, or a summary of several (a
+    backlog at start-up must not bury the leaders under one line per alert)."""
+    if not stale:
+        return
+    severity = max(max(a.severity for a in stale), Severity.MAJOR)
+    if len(stale) == 1:
+        alert = stale[0]
+        minutes = settings.IOC["RESPOND_MINUTES"][alert.priority]
+        title = _("Not acknowledged for %(m)s minutes: %(t)s") % {"m": minutes, "t": alert.title}
+        notify(users, title=title, url=f"/dashboard/alerts/{alert.pk}/", severity=severity)
+        return
+    lines = [f"– P{a.priority} {a.title}" for a in stale[:5]]
+    if len(stale) > 5:
+        lines.append(_("and %(n)s more") % {"n": len(stale) - 5})
+    title = ngettext("%(n)s alert not acknowledged in time", "%(n)s alerts not acknowledged in time", len(stale)) % {
+        "n": len(stale)
+    }
+    notify(users, title=title, body="\n".join(lines), url="/dashboard/?tab=new", severity=severity)
+
+
 def escalate_overdue(now: datetime | None = None) -> dict:
     """Periodic: escalate alerts nobody acknowledged by their priority's clock (snoozed ones wait), and incidents
     past their deadline (once each)."""
@@ -468,23 +490,19 @@ def escalate_overdue(now: datetime | None = None) -> dict:
     leaders = users_with_roles(Role.LEADER, Role.OPERATOR)
     with transaction.atomic():
         stale = list(
-            Alert.objects.select_for_update().filter(
+            Alert.objects.select_for_update()
+            .filter(
                 Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=now),
                 status=Alert.Status.NEW,
                 escalation_level=0,
                 respond_by__lte=now,
                 severity__gte=Severity.WARNING,
+                parent__isnull=True,  # rolled-up children go with their parent
             )
+            .order_by("priority", "respond_by")
         )
         Alert.objects.filter(pk__in=[a.pk for a in stale]).update(escalation_level=1, escalated_at=now)
-        for alert in stale:
-            minutes = settings.IOC["RESPOND_MINUTES"][alert.priority]
-            notify(
-                leaders,
-                title=_("Not acknowledged for %(m)s minutes: %(t)s") % {"m": minutes, "t": alert.title},
-                url=f"/dashboard/alerts/{alert.pk}/",
-                severity=max(alert.severity, Severity.MAJOR),
-            )
+        _tell_unacknowledged(leaders, stale)
         overdue = list(
             Incident.objects.select_for_update().filter(
                 due_at__lt=now, escalation_level=0, status=Incident.Status.ASSIGNED
