@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "ioc.sensors",
     "ioc.cameras",
     "ioc.lighting",
+    "ioc.directions",
 ]
 
 MIDDLEWARE = [

@@ -137,6 +137,11 @@ class Domain:
     # The domain's board on the big-screen wall: (user) -> list of lines shown under its KPI tiles and its newest
     # open alerts (every domain gets a board from those two; this adds what only the domain knows).
     board: Hook | None = None
+    # A panel on another domain's record page — (kind, key, user) -> HTML, "" for none — e.g. the directions given
+    # on an incident, an alert, a citizen report ("incident", "alert", "report", "file").
+    subject_panel: Hook | None = None
+    # A link in a list of records — (kind, key, user) -> (label, url) or None — e.g. "give a direction" on a late file.
+    subject_link: Hook | None = None
 
     def hook(self, name: str) -> Callable | None:
         """A hook as a callable, importing it if it was given as a dotted path."""
@@ -225,6 +230,16 @@ class Registry:
 
     def simulators(self) -> dict[str, Callable[[Event], None]]:
         return {d.key: d.hook("simulator") for d in self if d.simulator}
+
+    def subject_panels(self, kind: str, key, user) -> list[str]:
+        """What other domains show on the page of one record (HTML fragments, empty ones left out)."""
+        panels = (d.hook("subject_panel")(kind, str(key), user) for d in self if d.subject_panel)
+        return [html for html in panels if html]
+
+    def subject_links(self, kind: str, key, user) -> list[tuple[str, str]]:
+        """Actions other domains offer on one record of a list, as (label, url)."""
+        links = (d.hook("subject_link")(kind, str(key), user) for d in self if d.subject_link)
+        return [link for link in links if link]
 
     def commands(self) -> list[tuple[Domain, Callable]]:
         return [(d, d.hook("commands")) for d in self if d.commands]

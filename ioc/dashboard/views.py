@@ -135,6 +135,7 @@ def alert_detail(request, pk: int):
             "sop": alert_services.sop_for(alert.kind),
             "can_operate": has_role(request.user, *OPERATORS),
             "children": alert.children.order_by("first_seen_at")[:100],
+            "panels": registry.subject_panels("alert", alert.pk, request.user),
             "repeats": [
                 {"at": parse_datetime(r["at"]), "message": r.get("message", "")}
                 for r in reversed(alert.data.get("repeats", []))
@@ -203,6 +204,7 @@ def incident_detail(request, pk: int):
             "note_form": forms.NoteForm(),
             "escalate_form": forms.EscalateForm(),
             "attach_form": forms.AttachForm(),
+            "panels": registry.subject_panels("incident", incident.pk, request.user),
             "now": timezone.now(),
         },
     )

@@ -112,6 +112,21 @@ RULES: dict[str, tuple[str, set[str] | None, set[str] | None]] = {
         EVERYONE,
         NOBODY,
     ),
+    # directions: to Đoàn Kết (lead) with urban management supporting
+    "dashboard/directions/": ("/dashboard/directions/", STAFF, None),
+    "dashboard/directions/new/": ("/dashboard/directions/new/", CITY_WIDE, CITY_WIDE),
+    "dashboard/directions/<int:pk>/": ("/dashboard/directions/{direction}/", STAFF, None),
+    "dashboard/directions/<int:pk>/files/<int:event_pk>/": (
+        "/dashboard/directions/{direction}/files/{direction_event}/",
+        STAFF,
+        None,
+    ),
+    # Only the units the direction is for acknowledge it.
+    "dashboard/directions/<int:pk>/<str:action>/": (
+        "/dashboard/directions/{direction}/acknowledge/",
+        None,
+        {WARD, DEPT},
+    ),
     # public services
     "dashboard/publicservice/": ("/dashboard/publicservice/", STAFF, None),
     "dashboard/publicservice/late/": ("/dashboard/publicservice/late/", STAFF, None),
@@ -347,7 +362,22 @@ def world(users, units, django_capture_on_commit_callbacks):
     circuit = Circuit.objects.create(cabinet=cabinet, code="TDM-1", road_class="main", name="Tuyến")
     lamp = Lamp.objects.create(code="TDM-1-1", circuit=circuit, lat=lat, lon=lon, rated_w=100)
     schedule = ScheduleRule.objects.create(name="Thiên văn", kind="astro")
+    from ioc.directions import services as directions
+
+    direction = directions.issue(
+        users["leader"],
+        title="Kiểm tra",
+        instruction="Kiểm tra điểm sạt lở",
+        lead=[units["Đoàn Kết"]],
+        support=[department],
+        working_days=2,
+    )
+    reported = directions.report(
+        users["ward_officer"], direction, "Đã kiểm tra", upload=SimpleUploadedFile("a.png", png, "image/png")
+    )
     return {
+        "direction": direction.pk,
+        "direction_event": reported.events.exclude(attachment="").get().pk,
         "alert": alert.pk,
         "incident": incident.pk,
         "attachment": attachment.pk,

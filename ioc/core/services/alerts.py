@@ -394,6 +394,14 @@ def add_note(incident: Incident, user, text: str) -> IncidentEvent:
 def attach_file(incident: Incident, user, upload, text: str = "") -> IncidentEvent:
     """Attach a photo or document; type and size are checked before anything is stored."""
     _require_work(user, incident)
+    check_attachment(upload)
+    audit.record(user, "incident.attach", incident, name=upload.name)
+    return _event(incident, user, IncidentEvent.Action.ATTACHMENT, text or upload.name, attachment=upload)
+
+
+def check_attachment(upload) -> str:
+    """A photo or document someone attaches: its type from its first bytes (JPEG, PNG, PDF, text), or ServiceError
+    when it is too large or of another type — before anything is stored."""
     if upload.size > settings.MAX_UPLOAD_BYTES:
         raise ServiceError(_("The file is larger than %(n)s MB") % {"n": settings.MAX_UPLOAD_BYTES // 2**20})
     head = upload.read(8)
@@ -401,8 +409,7 @@ def attach_file(incident: Incident, user, upload, text: str = "") -> IncidentEve
     content_type = _sniff(head, upload.name)
     if content_type not in settings.ATTACHMENT_TYPES:
         raise ServiceError(_("Only JPEG, PNG, PDF and text files can be attached"))
-    audit.record(user, "incident.attach", incident, name=upload.name)
-    return _event(incident, user, IncidentEvent.Action.ATTACHMENT, text or upload.name, attachment=upload)
+    return content_type
 
 
 def _sniff(head: bytes, name: str) -> str:

@@ -17,6 +17,7 @@ from ioc.core.files import serve_file
 from ioc.core.forms import show_form_errors
 from ioc.core.guards import staff_required
 from ioc.core.permissions import OPERATORS, has_role, require_role, role_of
+from ioc.core.registry import registry
 from ioc.core.services import audit
 from ioc.core.services.alerts import ServiceError
 from ioc.core.tabular import SafeCsvWriter, append_safe
@@ -75,6 +76,7 @@ def detail(request, pk: int):
             "events": [(e, labels.get(e.action, e.action)) for e in report.events.select_related("actor")],
             "photos": report.photos.all(),
             "answers": selectors.answers(report),
+            "panels": registry.subject_panels("report", report.pk, request.user),
             "reporter": selectors.reporter_for(report, request.user, request),
             "actions": [(a, action_labels()[a]) for a in allowed_actions(report.status, role)],
             "form": ActionForm(initial={"department": report.department}),

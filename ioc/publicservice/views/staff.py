@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from ioc.core.guards import staff_required
 from ioc.core.models import AdministrativeUnit, Role
 from ioc.core.permissions import OPERATORS, has_role, require_role
+from ioc.core.registry import registry
 from ioc.core.selectors import scope_label
 from ioc.publicservice import indicators, selectors, services
 from ioc.publicservice.models import ImportRun, Procedure, ServiceFile
@@ -72,11 +73,21 @@ def dashboard(request):
     )
 
 
+def _with_links(files, user) -> list:
+    """Each file with what other domains offer on it (a leader's "give a direction")."""
+    files = list(files)
+    for f in files:
+        f.links = registry.subject_links("file", f.code, user)
+    return files
+
+
 @staff_required
 def late(request):
     filters = _filters(request)
     return render(
-        request, "publicservice/late.html", {"files": selectors.late_files(request.user, **filters), "filters": filters}
+        request,
+        "publicservice/late.html",
+        {"files": _with_links(selectors.late_files(request.user, **filters), request.user), "filters": filters},
     )
 
 

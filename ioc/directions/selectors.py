@@ -1,0 +1,99 @@
+"""Reading directions: who sees which, the lists each user works from, and the figures leaders read."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from ioc.core.models import Role
+from ioc.core.permissions import has_role
+from ioc.directions.models import Direction
+
+OPEN = (Direction.Status.ISSUED, Direction.Status.IN_PROGRESS, Direction.Status.REPORTED)
+ISSUERS = (Role.LEADER, Role.OPERATOR, Role.ADMIN)
+
+
+def visible_directions(user):
+    """Leaders, operators and administrators see every direction; an officer those sent to their department or
+    ward."""
+    qs = Direction.objects.select_related("issued_by", "on_behalf_of", "unit").prefetch_related(
+        "targets__department", "targets__ward"
+    )
+    if has_role(user, *ISSUERS):
+        return qs
+    profile = getattr(user, "profile", None)
+    if has_role(user, Role.DEPARTMENT_OFFICER) and profile.department_id:
+        return qs.filter(targets__department_id=profile.department_id).distinct()
+    if has_role(user, Role.WARD_OFFICER) and profile.unit_id:
+        return qs.filter(targets__ward_id=profile.unit_id).distinct()
+    return qs.none()
+
+
+def listing(user, tab: str):
+    """The tab's directions: open (to do), waiting for the leader (reported), overdue, done."""
+    qs = visible_directions(user)
+    now = timezone.now()
+    if tab == "reported":
+        return qs.filter(status=Direction.Status.REPORTED).order_by("due_at")
+    if tab == "overdue":
+        return qs.filter(status__in=OPEN, due_at__lt=now).order_by("due_at")
+    if tab == "done":
+        return qs.filter(status__in=(Direction.Status.ACCEPTED, Direction.Status.CANCELLED)).order_by("-closed_at")[
+            :100
+        ]
+    return qs.filter(status__in=(Direction.Status.ISSUED, Direction.Status.IN_PROGRESS)).order_by("due_at")
+
+
+def for_subject(kind: str, key) -> list[Direction]:
+    """The directions given on one incident, alert, report or file (shown on its page)."""
+    return list(Direction.objects.filter(subject_kind=kind, subject_id=str(key)).order_by("-issued_at")[:20])
+
+
+def _scoped(user, unit=None):
+    qs = visible_directions(user) if user is not None else Direction.objects.all()
+    return qs.filter(unit=unit) if unit is not None else qs
+
+
+def count_open(user, unit=None) -> int:
+    return _scoped(user, unit).filter(status__in=OPEN).count()
+
+
+def count_overdue(user, unit=None) -> int:
+    return _scoped(user, unit).filter(status__in=OPEN, due_at__lt=timezone.now()).count()
+
+
+def on_time_pct(user, unit=None, days: int = 30) -> float | None:
+    """Directions accepted in the last `days` days that were closed by their deadline, in percent."""
+    since = timezone.now() - timedelta(days=days)
+    accepted = _scoped(user, unit).filter(status=Direction.Status.ACCEPTED, closed_at__gte=since)
+    total = accepted.count()
+    if not total:
+        return None
+    return round(100 * accepted.filter(Q(closed_at__lte=F("due_at"))).count() / total, 1)
+
+
+def subject_panel(kind: str, key: str, user) -> str:
+    """The directions given on a record, with "give a direction" for those who may, on that record's page."""
+    from django.template.loader import render_to_string
+
+    directions = [d for d in for_subject(kind, key) if visible_directions(user).filter(pk=d.pk).exists()]
+    can_issue = has_role(user, *ISSUERS)
+    if not directions and not can_issue:
+        return ""
+    return render_to_string(
+        "directions/_panel.html",
+        {"directions": directions, "can_issue": can_issue, "subject": f"{kind}:{key}", "now": timezone.now()},
+    )
+
+
+def subject_link(kind: str, key: str, user) -> tuple[str, str] | None:
+    """ "Give a direction" on one record of a list, for those who may."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+    from django.utils.translation import gettext as _
+
+    if not has_role(user, *ISSUERS):
+        return None
+    return str(_("Give a direction")), f"{reverse('directions:new')}?{urlencode({'subject': f'{kind}:{key}'})}"

@@ -1,0 +1,1 @@
+"""Pages: staff.py for the leaders, operators and the units that carry directions out."""
