@@ -234,6 +234,7 @@ IOC = {
         "department_officer": [
             "core.open_incidents",
             "core.overdue_incidents",
+            "directions.open",
             "feedback.open",
             "feedback.overdue",
             "publicservice.processing",
@@ -243,6 +244,7 @@ IOC = {
             "core.open_alerts",
             "core.open_incidents",
             "core.overdue_incidents",
+            "directions.open",
             "feedback.open",
             "feedback.overdue",
             "publicservice.processing",
@@ -252,6 +254,7 @@ IOC = {
         "leader": [
             "core.open_incidents",
             "core.overdue_incidents",
+            "directions.overdue",
             "feedback.on_time",
             "feedback.satisfaction",
             "publicservice.on_time",
