@@ -215,6 +215,19 @@ IOC = {
             for k, v in (item.split("=") for item in os.environ.get("IOC_RESPOND_MINUTES", "").split(",") if item)
         },
     },
+    # Targets of the leader's figures as (target, amber band): the plan's where it gives them (public services on
+    # time, 20–30 % lighting energy saved), the city's usual ones otherwise; an administrator overrides them (admin).
+    "KPI_TARGETS": {
+        "publicservice.on_time": (95, 5),
+        "publicservice.late": (5, 5),
+        "feedback.on_time": (90, 5),
+        "feedback.satisfaction": (80, 10),
+        "feedback.overdue": (0, 5),
+        "lighting.saving": (20, 5),
+        "directions.on_time": (90, 10),
+        "directions.overdue": (0, 2),
+        "core.overdue_incidents": (0, 2),
+    },
     # The big-screen wall shows each domain's board in turn for this many seconds.
     "WALL_ROTATE_SECONDS": int(os.environ.get("IOC_WALL_ROTATE_SECONDS", 20)),
     # The KPI tiles each role sees on the live map's strip until the user chooses their own (the rest are one click

@@ -133,6 +133,7 @@ class WorkerStatusAdmin(admin.ModelAdmin):
 
 
 admin.site.register(models.City)
+admin.site.register(models.KpiTarget)
 admin.site.register(models.NotificationPreference)
 # The admin speaks the operators' language: its titles (and every model's name) go through gettext.
 admin.site.site_header = gettext_lazy("Lai Châu IOC — administration")

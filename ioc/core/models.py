@@ -408,3 +408,18 @@ class WorkerStatus(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class KpiTarget(models.Model):
+    """A figure's target, set by an administrator (the plan's own targets are the defaults in settings)."""
+
+    key = models.CharField(_("figure"), max_length=100, unique=True, help_text=_("The KPI tile's key"))
+    target = models.FloatField(_("target"))
+    amber_margin = models.FloatField(_("amber band"), default=5, help_text=_("How far from the target is still amber"))
+
+    class Meta:
+        verbose_name = _("figure target")
+        verbose_name_plural = _("figure targets")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.target:g}"

@@ -64,9 +64,15 @@ class KpiTile:
     value_fn: Hook
     suffix: str = ""
     good_when: str = "low"  # "low" or "high": which direction is good, for colouring
+    # The same figure for the period before (a rate over 30 days: the 30 days before those), for the change a leader
+    # reads beside it; None when the figure is a count of now.
+    previous_fn: Hook | None = None
 
     def value(self, user, unit) -> float | int | None:
         return resolve(self.value_fn)(user, unit)
+
+    def previous(self, user, unit) -> float | int | None:
+        return resolve(self.previous_fn)(user, unit) if self.previous_fn else None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -142,6 +148,9 @@ class Domain:
     subject_panel: Hook | None = None
     # A link in a list of records — (kind, key, user) -> (label, url) or None — e.g. "give a direction" on a late file.
     subject_link: Hook | None = None
+    # What needs a leader's attention now in this domain: (user) -> [{"title", "url", "note"}] (escalated incidents,
+    # overdue directions…), listed on the leader's first screen.
+    attention: Hook | None = None
 
     def hook(self, name: str) -> Callable | None:
         """A hook as a callable, importing it if it was given as a dotted path."""
@@ -240,6 +249,10 @@ class Registry:
         """Actions other domains offer on one record of a list, as (label, url)."""
         links = (d.hook("subject_link")(kind, str(key), user) for d in self if d.subject_link)
         return [link for link in links if link]
+
+    def attention(self, user) -> list[dict]:
+        """Every domain's items that need a leader now."""
+        return [item for d in self if d.attention for item in d.hook("attention")(user)]
 
     def commands(self) -> list[tuple[Domain, Callable]]:
         return [(d, d.hook("commands")) for d in self if d.commands]

@@ -301,3 +301,34 @@ def demo_address(rng, unit) -> str:
     (the unit is shown beside it by every page, so it is not repeated here)."""
     streets = city_data("streets")
     return f"Số {rng.randint(1, 250)} {rng.choice(streets)}" if streets else unit.name
+
+
+def attention(user) -> list[dict]:
+    """For a leader's first screen: incidents escalated to the leaders and still open, and priority-1 alerts nobody
+    has acknowledged."""
+    from django.utils.translation import gettext as _
+
+    incidents = visible_incidents(user, Filters(open_only=True)).filter(escalation_level__gt=0).order_by("-severity")
+    items = [
+        {"title": i.title, "url": f"/dashboard/incidents/{i.pk}/", "note": _("Escalated to the leaders")}
+        for i in incidents[:10]
+    ]
+    urgent = visible_alerts(user).filter(status=Alert.Status.NEW, priority=1, parent__isnull=True)
+    items += [
+        {"title": a.title, "url": f"/dashboard/alerts/{a.pk}/", "note": _("Priority 1, not acknowledged")}
+        for a in urgent.order_by("respond_by")[:10]
+    ]
+    return items
+
+
+def kpi_target(key: str) -> tuple[float, float] | None:
+    """The target of a figure and the margin of its amber band: the administrator's, else the plan's default."""
+    from django.conf import settings
+
+    from ioc.core.models import KpiTarget
+
+    own = KpiTarget.objects.filter(key=key).first()
+    if own:
+        return own.target, own.amber_margin
+    default = settings.IOC["KPI_TARGETS"].get(key)
+    return (float(default[0]), float(default[1])) if default else None

@@ -62,3 +62,38 @@ def chosen_tiles(user) -> list:
         role_of(user), settings.IOC["ROLE_TILES"]["operator"]
     )
     return [by_key[key] for key in keys if key in by_key]
+
+
+def rag(value, good_when: str, target) -> str:
+    """ "green", "amber" or "red" against a (target, amber band); "" without a target or a value."""
+    if value is None or target is None:
+        return ""
+    goal, band = target
+    gap = (goal - value) if good_when == "high" else (value - goal)
+    return "green" if gap <= 0 else "amber" if gap <= band else "red"
+
+
+def headline(user, unit=None) -> list[dict]:
+    """The leader's first screen: their few figures, each with its target, the change against the period before,
+    and red/amber/green."""
+    from ioc.core.selectors import kpi_target
+
+    rows = []
+    for tile in chosen_tiles(user):
+        value = tile.value(user, unit)
+        previous = tile.previous(user, unit)
+        target = kpi_target(tile.key)
+        change = round(value - previous, 1) if value is not None and previous is not None else None
+        better = None if not change else (change > 0) == (tile.good_when == "high")
+        rows.append(
+            {
+                "tile": tile,
+                "value": value,
+                "previous": previous,
+                "change": change,
+                "better": better,
+                "target": target[0] if target else None,
+                "rag": rag(value, tile.good_when, target),
+            }
+        )
+    return rows

@@ -285,7 +285,11 @@ def leader(request):
             "unit": unit,
             "scope": selectors.scope_label(request.user),
             "domain": registry.get(domain) if domain else None,
-            "tiles": _tiles(request.user, unit),
+            "headline": feed_selectors.headline(request.user, unit),
+            "attention": registry.attention(request.user) if not (unit or domain) else [],
+            "tiles": _tiles(
+                request.user, unit, [t for t in registry.tiles() if t not in feed_selectors.chosen_tiles(request.user)]
+            ),
             "by_unit": selectors.alerts_by_unit(request.user, domain) if not unit else [],
             "by_domain": [(d, by_domain.get(d.key, 0)) for d in registry],
             "chart": chart,

@@ -21,6 +21,7 @@ DOMAIN = Domain(
             key="directions.on_time",
             label=_("Directions done on time (30 days)"),
             value_fn="ioc.directions.selectors.on_time_pct",
+            previous_fn="ioc.directions.selectors.on_time_pct_before",
             suffix="%",
             good_when="high",
         ),
@@ -41,5 +42,6 @@ DOMAIN = Domain(
     urls="ioc.directions.urls.include_urls",
     subject_panel="ioc.directions.selectors.subject_panel",
     subject_link="ioc.directions.selectors.subject_link",
+    attention="ioc.directions.selectors.attention",
     nav_url="/dashboard/directions/",
 )

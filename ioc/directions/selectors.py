@@ -64,10 +64,12 @@ def count_overdue(user, unit=None) -> int:
     return _scoped(user, unit).filter(status__in=OPEN, due_at__lt=timezone.now()).count()
 
 
-def on_time_pct(user, unit=None, days: int = 30) -> float | None:
+def on_time_pct(user, unit=None, days: int = 30, periods_back: int = 0) -> float | None:
     """Directions accepted in the last `days` days that were closed by their deadline, in percent."""
-    since = timezone.now() - timedelta(days=days)
-    accepted = _scoped(user, unit).filter(status=Direction.Status.ACCEPTED, closed_at__gte=since)
+    end = timezone.now() - timedelta(days=days * periods_back)
+    accepted = _scoped(user, unit).filter(
+        status=Direction.Status.ACCEPTED, closed_at__gte=end - timedelta(days=days), closed_at__lt=end
+    )
     total = accepted.count()
     if not total:
         return None
@@ -97,3 +99,25 @@ def subject_link(kind: str, key: str, user) -> tuple[str, str] | None:
     if not has_role(user, *ISSUERS):
         return None
     return str(_("Give a direction")), f"{reverse('directions:new')}?{urlencode({'subject': f'{kind}:{key}'})}"
+
+
+def on_time_pct_before(user, unit=None) -> float | None:
+    return on_time_pct(user, unit, periods_back=1)
+
+
+def attention(user) -> list[dict]:
+    """For a leader's first screen: directions past their deadline, and those waiting for acceptance."""
+    from django.utils.translation import gettext as _
+
+    if not has_role(user, *ISSUERS):
+        return []
+    qs = visible_directions(user).filter(status__in=OPEN)
+    items = [
+        {"title": d.title, "url": f"/dashboard/directions/{d.pk}/", "note": _("Direction overdue")}
+        for d in qs.filter(due_at__lt=timezone.now()).order_by("due_at")[:10]
+    ]
+    items += [
+        {"title": d.title, "url": f"/dashboard/directions/{d.pk}/", "note": _("Waiting for acceptance")}
+        for d in qs.filter(status=Direction.Status.REPORTED).order_by("due_at")[:10]
+    ]
+    return items

@@ -41,6 +41,7 @@ DOMAIN = Domain(
             suffix="%",
             good_when="high",
             value_fn="ioc.feedback.selectors.kpi_on_time_pct",
+            previous_fn="ioc.feedback.selectors.kpi_on_time_pct_before",
         ),
         KpiTile(
             key="feedback.satisfaction",
@@ -48,6 +49,7 @@ DOMAIN = Domain(
             suffix="%",
             good_when="high",
             value_fn="ioc.feedback.selectors.kpi_satisfaction_pct",
+            previous_fn="ioc.feedback.selectors.kpi_satisfaction_pct_before",
         ),
     ),
     alert_kinds=(

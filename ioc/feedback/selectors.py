@@ -170,18 +170,28 @@ def kpi_overdue(user, unit=None) -> int:
     return qs.filter(unit_id__in=units_rolling_up_to(unit)).count() if unit else qs.count()
 
 
-def kpi_on_time_pct(user, unit=None) -> float | None:
-    qs = visible_reports(user).filter(submitted_at__gte=timezone.now() - timedelta(days=30))
-    if unit:
-        qs = qs.filter(unit_id__in=units_rolling_up_to(unit))
-    return statistics(qs)[0]["on_time_pct"]
+def _submitted_within(user, unit, days: int, periods_back: int = 0):
+    """Reports submitted in a window of `days` days, `periods_back` such windows before now."""
+    end = timezone.now() - timedelta(days=days * periods_back)
+    qs = visible_reports(user).filter(submitted_at__gte=end - timedelta(days=days), submitted_at__lt=end)
+    return qs.filter(unit_id__in=units_rolling_up_to(unit)) if unit else qs
 
 
-def kpi_satisfaction_pct(user, unit=None) -> float | None:
-    qs = visible_reports(user).filter(submitted_at__gte=timezone.now() - timedelta(days=90))
-    if unit:
-        qs = qs.filter(unit_id__in=units_rolling_up_to(unit))
-    return statistics(qs)[0]["satisfaction_pct"]
+def kpi_on_time_pct(user, unit=None, periods_back: int = 0) -> float | None:
+    return statistics(_submitted_within(user, unit, 30, periods_back))[0]["on_time_pct"]
+
+
+def kpi_on_time_pct_before(user, unit=None) -> float | None:
+    """The 30 days before the last 30."""
+    return kpi_on_time_pct(user, unit, periods_back=1)
+
+
+def kpi_satisfaction_pct(user, unit=None, periods_back: int = 0) -> float | None:
+    return statistics(_submitted_within(user, unit, 90, periods_back))[0]["satisfaction_pct"]
+
+
+def kpi_satisfaction_pct_before(user, unit=None) -> float | None:
+    return kpi_satisfaction_pct(user, unit, periods_back=1)
 
 
 def rates_for_period(start, end, unit=None) -> tuple[tuple[int, int], tuple[int, int]]:

@@ -38,12 +38,14 @@ DOMAIN = Domain(
             suffix="%",
             good_when="high",
             value_fn="ioc.publicservice.selectors.on_time_pct",
+            previous_fn="ioc.publicservice.selectors.on_time_pct_before",
         ),
         KpiTile(
             key="publicservice.late",
             label=_("Files late (30 days)"),
             suffix="%",
             value_fn="ioc.publicservice.selectors.late_pct",
+            previous_fn="ioc.publicservice.selectors.late_pct_before",
         ),
         KpiTile(
             key="publicservice.online",

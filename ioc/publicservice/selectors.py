@@ -50,9 +50,12 @@ def year_start() -> date:
     return date(today.year, 1, 1)
 
 
-def _period(unit=None, days: int = 30, user=None):
-    since = timezone.localdate() - timedelta(days=days)
+def _period(unit=None, days: int = 30, user=None, periods_back: int = 0):
+    end = timezone.localdate() - timedelta(days=days * periods_back)
+    since = end - timedelta(days=days)
     qs = (visible_files(user) if user is not None else ServiceFile.objects).filter(received_date__gte=since)
+    if periods_back:
+        qs = qs.filter(received_date__lt=end)
     return qs.filter(unit_id__in=units_rolling_up_to(unit)) if unit else qs
 
 
@@ -64,7 +67,7 @@ def _scope_key(user) -> str:
     return f"ward{profile.unit_id}" if has_role(user, Role.WARD_OFFICER) else f"dept{profile.department_id}"
 
 
-def kpi(unit=None, user=None) -> dict:
+def kpi(unit=None, user=None, periods_back: int = 0) -> dict:
     """Last 30 days: received, processing, early/on-time/late % of decided files, online % — of the files the user
     may read (a ward officer's ward, a department's own files; the city for everyone else).
 
@@ -72,16 +75,16 @@ def kpi(unit=None, user=None) -> dict:
     """
     from django.core.cache import cache
 
-    key = f"publicservice.kpi.{_scope_key(user)}.{unit.pk if unit else 'all'}"
+    key = f"publicservice.kpi.{_scope_key(user)}.{unit.pk if unit else 'all'}.{periods_back}"
     if (cached := cache.get(key)) is not None:
         return cached
-    result = _kpi(unit, user)
+    result = _kpi(unit, user, periods_back)
     cache.set(key, result, 15)
     return result
 
 
-def _kpi(unit=None, user=None) -> dict:
-    agg = _period(unit, user=user).aggregate(
+def _kpi(unit=None, user=None, periods_back: int = 0) -> dict:
+    agg = _period(unit, user=user, periods_back=periods_back).aggregate(
         received=Count("id"),
         processing=Count("id", filter=Q(status__in=OPEN_STATUSES)),
         early=Count("id", filter=Q(outcome="early")),
@@ -220,6 +223,16 @@ def count_processing(user, unit=None):
 def on_time_pct(user, unit=None):
     k = kpi(unit, user)
     return None if k["early_pct"] is None else round(k["early_pct"] + k["on_time_pct"], 1)
+
+
+def on_time_pct_before(user, unit=None):
+    """The 30 days before the last 30."""
+    k = kpi(unit, user, periods_back=1)
+    return None if k["early_pct"] is None else round(k["early_pct"] + k["on_time_pct"], 1)
+
+
+def late_pct_before(user, unit=None):
+    return kpi(unit, user, periods_back=1)["late_pct"]
 
 
 def late_pct(user, unit=None):

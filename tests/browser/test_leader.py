@@ -2,6 +2,7 @@
 
 import pytest
 
+from ioc.core.services import alerts
 from ioc.core.services.alerts import record_alert
 from tests.browser.test_operator import live_server_shot
 from tests.conftest import PASSWORD, POINT_DOAN_KET, POINT_TAN_PHONG
@@ -10,10 +11,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_leader_on_a_phone(browser, live_server, users, login):
-    for i, point in enumerate([POINT_DOAN_KET, POINT_DOAN_KET, POINT_TAN_PHONG]):
+    raised = [
         record_alert(
             kind="core.manual", source=f"l{i}", title=f"Sự cố {i}", lat=point[0], lon=point[1], severity="major"
         )
+        for i, point in enumerate([POINT_DOAN_KET, POINT_DOAN_KET, POINT_TAN_PHONG])
+    ]
+    incident = alerts.acknowledge_alert(raised[0], users["operator"])
+    alerts.escalate_incident(incident, users["operator"], "Xin ý kiến chỉ đạo")
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page = context.new_page()
     login(page, "leader1", PASSWORD)
@@ -21,6 +26,10 @@ def test_leader_on_a_phone(browser, live_server, users, login):
     page.wait_for_selector("body[data-chart-ready='1']")
     # Nothing is wider than the phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # First the few figures that matter, then what needs the leader; the rest one tap away.
+    assert page.inner_text("#headline [data-kpi='core.open_incidents'] .v").startswith("1")
+    assert "Sự cố 0" in page.inner_text("#attention") and "Đã báo cáo lãnh đạo" in page.inner_text("#attention")
+    page.click("summary:has-text('Tất cả chỉ số')")
     assert page.inner_text("[data-kpi='core.open_alerts'] .v") == "3"
     rows = page.inner_text("#by-unit")
     assert "Phường Đoàn Kết" in rows and "Phường Tân Phong" in rows
@@ -29,6 +38,7 @@ def test_leader_on_a_phone(browser, live_server, users, login):
     page.click("#by-unit a:has-text('Phường Đoàn Kết')")
     page.wait_for_selector("body[data-chart-ready='1']")
     assert "Phường Đoàn Kết" in page.inner_text("h1")
+    page.click("summary:has-text('Tất cả chỉ số')")
     assert page.inner_text("[data-kpi='core.open_alerts'] .v") == "2"
     # The trend chart counts today's alerts for this ward.
     assert page.evaluate("Chart.getChart('trend').data.datasets[0].data.at(-1)") == 2

@@ -142,3 +142,41 @@ def test_a_ward_officers_map_opens_on_their_ward(users, client_for, units):
     assert "selected>Phường" not in page  # the operator's opens on the whole city
     strip = client_for(users["ward_officer"]).get("/dashboard/kpis/").content.decode()
     assert 'data-kpi="publicservice.processing"' in strip
+
+
+def test_figures_are_judged_against_their_targets(users):
+    from ioc.core.models import KpiTarget
+    from ioc.core.selectors import kpi_target
+    from ioc.dashboard.selectors import rag
+
+    assert kpi_target("publicservice.on_time") == (95.0, 5.0)  # the plan's default
+    assert [rag(v, "high", (95, 5)) for v in (97, 92, 80, None)] == ["green", "amber", "red", ""]
+    assert [rag(v, "low", (0, 2)) for v in (0, 2, 3)] == ["green", "amber", "red"]
+    KpiTarget.objects.create(key="publicservice.on_time", target=98, amber_margin=1)
+    assert kpi_target("publicservice.on_time") == (98.0, 1.0)  # the administrator's
+    assert kpi_target("nothing.here") is None
+
+
+def test_the_headline_shows_the_change_against_the_period_before(users, client_for):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ioc.directions import services as directions
+    from ioc.directions.models import Direction
+
+    leader = users["leader"]
+    done = []
+    for days_ago, late in ((45, False), (40, True), (5, False)):  # before: 1 of 2 on time; now: 1 of 1
+        d = directions.issue(
+            leader, title="Kiểm tra", instruction="Kiểm tra", lead=[users["ward_officer"].profile.unit], hours=4
+        )
+        closed = timezone.now() - timedelta(days=days_ago)
+        Direction.objects.filter(pk=d.pk).update(
+            status=Direction.Status.ACCEPTED, closed_at=closed, due_at=closed + timedelta(hours=-1 if late else 1)
+        )
+        done.append(d)
+    leader.profile.kpi_tiles = ["directions.on_time"]
+    leader.profile.save()
+    page = client_for(leader).get("/dashboard/leader/").content.decode()
+    assert "100,0%" in page and "▲ +50,0" in page and "rag-green" in page and "chỉ tiêu ≥ 90%" in page
