@@ -117,6 +117,9 @@ class Worker:
         backoff = 1.0
         try:
             self.setup()
+            # Say it runs now: a function worker (a simulator) is inside its one long unit of work until it stops,
+            # and the health page must not go on showing how the last run ended.
+            self.save_status(force=True)
             while not stop.is_set():
                 try:
                     busy = self.run_once()
