@@ -287,6 +287,8 @@ IOC = {
     "BEHIND_PROXY": env_bool("IOC_BEHIND_PROXY"),
     # Citizen reports: per address and per phone/email.
     "RATE_REPORT": os.environ.get("IOC_RATE_REPORT", "10/h"),
+    # Sign-in codes asked for, per address (each contact also gets at most five an hour).
+    "RATE_SIGN_IN": os.environ.get("IOC_RATE_SIGN_IN", "10/h"),
     # Street lighting: the electricity price (VND/kWh, set to the current EVN tariff for public lighting).
     "LIGHTING_TARIFF_VND": float(os.environ.get("IOC_LIGHTING_TARIFF_VND", 2000)),
     # The MQTT broker commands to devices are published on (none: commands wait in the database, as in the demo,

@@ -127,6 +127,7 @@ class Domain:
     simulator: Hook | None = None  # (threading.Event) -> None, runs until the event is set
     periodic_jobs: tuple[PeriodicJob, ...] = ()
     nav_url: str | None = None  # the domain's staff workspace, linked in the navigation
+    citizen_url: str | None = None  # where a signed-in citizen lands (their own reports)
     urls: Hook | None = None  # () -> the domain's own pages (URL patterns mounted at the site root)
     setup: Hook | None = None  # () -> None: creates the domain's default configuration when missing (demo)
     # MQTT topics the ingest worker also serves: returns {topic filter: handler(list of (topic, payload bytes))

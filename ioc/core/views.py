@@ -24,7 +24,10 @@ def home(request):
     if role in STAFF_ROLES:
         return redirect("dashboard:map")
     if request.user.is_authenticated:
-        return render(request, "core/citizen_home.html")
+        from ioc.core.registry import registry
+
+        own = next((d.citizen_url for d in registry if d.citizen_url), None)
+        return redirect(own) if own else render(request, "core/citizen_home.html")
     return redirect("login")
 
 

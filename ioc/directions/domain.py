@@ -40,6 +40,7 @@ DOMAIN = Domain(
     ),
     periodic_jobs=(PeriodicJob(key="directions.escalate", fn="ioc.directions.services.escalate_overdue", minutes=5),),
     urls="ioc.directions.urls.include_urls",
+    simulator="ioc.directions.simulate.run",
     subject_panel="ioc.directions.selectors.subject_panel",
     subject_link="ioc.directions.selectors.subject_link",
     attention="ioc.directions.selectors.attention",

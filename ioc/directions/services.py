@@ -270,3 +270,11 @@ def escalate_overdue(now: datetime | None = None) -> int:
             )
             _tell_issuer(direction, _("Direction overdue: %(t)s") % {"t": direction.title}, units)
     return len(late)
+
+
+def open_attachment(direction: Direction, event_pk: int, user, request=None) -> Event | None:
+    """A report's photo or file of a direction the caller sees (None if there is none); each read audited."""
+    event = direction.events.exclude(attachment="").filter(pk=event_pk, attachment__isnull=False).first()
+    if event is not None:
+        audit.record(user, "direction.attachment.read", event, request=request, direction=direction.pk)
+    return event

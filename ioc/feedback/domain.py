@@ -83,5 +83,6 @@ DOMAIN = Domain(
     setup="ioc.feedback.defaults.ensure_default_categories",
     commands="ioc.feedback.cli.add_commands",
     public_paths=("/open311/", "/phan-anh/"),
+    citizen_url="/phan-anh/cua-toi/",
     edge_error="ioc.feedback.api.open311.edge_error",
 )

@@ -206,3 +206,18 @@ class Open311Submission(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["key", "idempotency_key"], name="one_submission_per_key")]
+
+
+class SignInCode(models.Model):
+    """A one-time code a citizen asked for to sign in with their phone or email (only its keyed hash is kept)."""
+
+    contact = models.CharField(max_length=254, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in code")
+        verbose_name_plural = _("sign-in codes")

@@ -37,7 +37,8 @@ class EmailNotifier:
 
 
 class LoggingSmsNotifier:
-    """Stands in for an SMS gateway: logs the message it would send."""
+    """Stands in for an SMS gateway: logs the message it would send (sign-in codes included, so the demo's citizen
+    can read theirs in the console — a real gateway adapter sends them instead)."""
 
     channel = "SMS"
 
@@ -45,6 +46,10 @@ class LoggingSmsNotifier:
         if not report.reporter_phone:
             return False
         log.info("%s to %s…: %s %s", self.channel, report.reporter_phone[:4], message, tracking_link(report))
+        return True
+
+    def send_to_phone(self, phone: str, message: str) -> bool:
+        log.info("%s to %s: %s", self.channel, phone, message)
         return True
 
 
@@ -60,6 +65,20 @@ def configured() -> list:
         "ioc.feedback.notifiers.LoggingSmsNotifier",
     ]
     return [import_string(path)() for path in paths]
+
+
+def deliver_code(contact: str, message: str) -> None:
+    """Run by the task queue: a sign-in code to an email, or to a phone through every notifier that reaches phones
+    (`send_to_phone`)."""
+    if "@" in contact:
+        send_mail(_("Your sign-in code"), message, settings.DEFAULT_FROM_EMAIL, [contact])
+        return
+    for notifier in configured():
+        if hasattr(notifier, "send_to_phone"):
+            try:
+                notifier.send_to_phone(contact, message)
+            except Exception:
+                log.exception("%s failed to send a sign-in code", type(notifier).__name__)
 
 
 def tracking_link(report) -> str:

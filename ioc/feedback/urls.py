@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from ioc.feedback.api import open311
+from ioc.feedback.views import citizen
 from ioc.feedback.views import public as views
 from ioc.feedback.views import staff as staff_views
 
@@ -18,6 +19,10 @@ urlpatterns = [
     path("phan-anh/<int:pk>/", views.public_detail, name="public_detail"),
     path("phan-anh/anh/<int:photo_id>.jpg", open311.photo, name="photo"),
     path("phan-anh/manifest.webmanifest", views.manifest, name="manifest"),
+    path("phan-anh/dang-nhap/", citizen.sign_in, name="sign_in"),
+    path("phan-anh/dang-nhap/ma/", citizen.sign_in_code, name="sign_in_code"),
+    path("phan-anh/cua-toi/", citizen.mine, name="mine"),
+    path("phan-anh/cua-toi/nhan/", citizen.claim, name="claim"),
     path("phan-anh/sw.js", views.service_worker, name="service_worker"),
     # Officers
     path("dashboard/feedback/", staff_views.inbox, name="inbox"),

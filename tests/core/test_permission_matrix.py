@@ -81,6 +81,11 @@ RULES: dict[str, tuple[str, set[str] | None, set[str] | None]] = {
     "phan-anh/<int:pk>/": ("/phan-anh/{report}/", EVERYONE, None),
     "phan-anh/anh/<int:photo_id>.jpg": ("/phan-anh/anh/{photo}.jpg", EVERYONE, None),
     "phan-anh/manifest.webmanifest": ("/phan-anh/manifest.webmanifest", EVERYONE, None),
+    "phan-anh/dang-nhap/": ("/phan-anh/dang-nhap/", EVERYONE, EVERYONE),
+    # Without a code asked for first, everyone is sent back to step one (test_citizen_accounts goes through both).
+    "phan-anh/dang-nhap/ma/": ("/phan-anh/dang-nhap/ma/", NOBODY, NOBODY),
+    "phan-anh/cua-toi/": ("/phan-anh/cua-toi/", SIGNED_IN, None),  # the anonymous are sent to the code sign-in
+    "phan-anh/cua-toi/nhan/": ("/phan-anh/cua-toi/nhan/", None, SIGNED_IN),
     "phan-anh/sw.js": ("/phan-anh/sw.js", EVERYONE, None),
     "dashboard/feedback/": ("/dashboard/feedback/", STAFF, None),
     "dashboard/feedback/stats/": ("/dashboard/feedback/stats/", STAFF, None),
@@ -423,7 +428,8 @@ def _client(role, users):
 def _refused(response) -> bool:
     if response.status_code in (401, 403, 404):
         return True
-    return response.status_code == 302 and "/accounts/login/" in response.get("Location", "")
+    location = response.get("Location", "")
+    return response.status_code == 302 and ("/accounts/login/" in location or "/phan-anh/dang-nhap/" in location)
 
 
 def test_every_role_gets_the_declared_answer_on_every_route(world, users, settings):

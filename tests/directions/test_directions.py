@@ -114,3 +114,26 @@ def test_an_overdue_direction_shows_in_the_feed_until_accepted(users, units):
     alert.refresh_from_db()
     assert alert.status == Alert.Status.CLOSED and alert.resolved_by_condition
     assert selectors.on_time_pct(users["leader"]) == 0.0  # accepted, but after its deadline
+
+
+def test_the_demo_directions_go_round_their_cycle(users, units, incident):
+    import random
+
+    from ioc.directions.simulate import step
+
+    department = Department.objects.get(code="quan-ly-do-thi")
+    alerts.assign_incident(incident, users["operator"], department=department)
+
+    class Roll(random.Random):
+        def random(self):
+            return 0.1  # always: a new direction when there is an incident for it, accept when reported
+
+    rng = Roll(1)
+    assert step(rng).startswith("issued direction")
+    direction = Direction.objects.get()
+    assert direction.targets.get(role="lead").department == department
+    assert step(rng).startswith("acknowledged")
+    assert step(rng).startswith("finished")
+    assert step(rng).startswith("accepted")
+    direction.refresh_from_db()
+    assert direction.status == Direction.Status.ACCEPTED

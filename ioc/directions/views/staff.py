@@ -16,7 +16,6 @@ from ioc.core.files import serve_file
 from ioc.core.forms import show_form_errors
 from ioc.core.guards import staff_required
 from ioc.core.permissions import has_role
-from ioc.core.services import audit
 from ioc.core.services.alerts import ServiceError
 from ioc.directions import forms, selectors, services
 from ioc.directions.subjects import resolve_subject
@@ -138,10 +137,9 @@ def direction_action(request, pk: int, action: str):
 def direction_attachment(request, pk: int, event_pk: int):
     """A report's photo or file, for those who see the direction; each read audited."""
     direction = get_object_or_404(selectors.visible_directions(request.user), pk=pk)
-    event = direction.events.exclude(attachment="").filter(pk=event_pk, attachment__isnull=False).first()
+    event = services.open_attachment(direction, event_pk, request.user, request)
     if event is None:
         raise Http404
-    audit.record(request.user, "direction.attachment.read", event, request=request, direction=direction.pk)
     kind = mimetypes.guess_type(event.attachment.name)[0] or "application/octet-stream"
     inline = kind in ("image/jpeg", "image/png", "application/pdf")
     return serve_file(event.attachment, kind, filename=None if inline else event.attachment.name.rsplit("/", 1)[-1])

@@ -52,8 +52,9 @@ def portal(request):
 
 
 def submit(request):
-    """The report form; on success the citizen gets the tracking page with the code."""
-    form = ReportForm(request.POST or None, request.FILES or None)
+    """The report form; on success the citizen gets the tracking page with the code. A signed-in citizen's contact
+    is filled in, and "report again" (?again=CODE, one of their own) fills in the place and what was reported."""
+    form = ReportForm(request.POST or None, request.FILES or None, initial=_prefill(request))
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["website"]:  # the honeypot: act as if accepted, store nothing
             return redirect("feedback:track_form")
@@ -84,6 +85,24 @@ def submit(request):
             return redirect("feedback:track", code=report.tracking_code)
     status = 400 if request.method == "POST" else 200
     return render(request, "feedback/submit.html", {"form": form, **_map(request)}, status=status)
+
+
+def _prefill(request) -> dict:
+    if request.method != "GET" or not request.user.is_authenticated:
+        return {}
+    from ioc.feedback.citizens import my_reports
+
+    initial = {"email": request.user.email, "phone": getattr(getattr(request.user, "profile", None), "phone", "")}
+    again = my_reports(request.user).filter(tracking_code=request.GET.get("again", "")).first()
+    if again:
+        initial.update(
+            category=again.category_id,
+            description=again.description,
+            lat=again.lat,
+            lon=again.lon,
+            address=again.address,
+        )
+    return initial
 
 
 def _map(request) -> dict:

@@ -1,0 +1,83 @@
+"""Citizen accounts: a one-time code to a phone or email, "my reports", claiming a report by its tracking code."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from ioc.core.models import AuditLog
+from ioc.core.services.alerts import ServiceError
+from ioc.feedback import citizens
+from ioc.feedback.models import SignInCode
+
+
+def code_in(message: str) -> str:
+    return re.search(r"\b(\d{6})\b", message).group(1)
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalized"),
+    [("0912 345 678", "0912345678"), ("+84912345678", "0912345678"), (" An@Example.VN ", "an@example.vn")],
+)
+def test_contacts_are_normalized(raw, normalized):
+    assert citizens.normalized_contact(raw) == normalized
+
+
+@pytest.mark.parametrize("raw", ["12345", "0212345678", "an@", ""])
+def test_a_contact_that_is_neither_a_mobile_nor_an_email_is_refused(raw):
+    with pytest.raises(ServiceError):
+        citizens.normalized_contact(raw)
+
+
+def test_sign_in_with_an_email_code_and_see_my_reports(units, submit, client, django_capture_on_commit_callbacks):
+    mine = submit(reporter_email="an@example.vn", description="Đèn tắt trước nhà văn hóa")
+    submit(reporter_email="other@example.vn", description="Của người khác")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/phan-anh/dang-nhap/", {"contact": "An@example.vn"})
+    assert response.status_code == 302
+    sent = mail.outbox[-1]
+    assert sent.to == ["an@example.vn"] and "Mã đăng nhập của bạn" in sent.body
+    assert client.post("/phan-anh/dang-nhap/ma/", {"code": "000000"}).status_code == 400
+    response = client.post("/phan-anh/dang-nhap/ma/", {"code": code_in(sent.body)})
+    assert response.status_code == 302 and response["Location"] == "/phan-anh/cua-toi/"
+    page = client.get("/phan-anh/cua-toi/").content.decode()
+    assert mine.tracking_code in page and "Của người khác" not in page
+    assert client.get("/").status_code == 302 and client.get("/")["Location"] == "/phan-anh/cua-toi/"
+    assert AuditLog.objects.filter(action="citizen.sign_in").exists()
+    # "Report again" fills in what was reported and the contact.
+    form = client.get(f"/phan-anh/gui/?again={mine.tracking_code}").content.decode()
+    assert "Đèn tắt trước nhà văn hóa" in form and "an@example.vn" in form
+
+
+def test_codes_expire_are_single_use_and_allow_five_tries(units, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        citizens.send_code("0912345678")
+    code = SignInCode.objects.get()
+    assert len(code.code_hash) == 64 and not SignInCode.objects.filter(code_hash__regex=r"^\d{6}$").exists()
+    for _ in range(5):
+        with pytest.raises(ServiceError, match="not right"):
+            citizens.verify_code("0912345678", "999999")
+    with pytest.raises(ServiceError, match="Too many wrong"):
+        citizens.verify_code("0912345678", "123456")
+    SignInCode.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    with pytest.raises(ServiceError, match="expired"):
+        citizens.verify_code("0912345678", "123456")
+    for _ in range(4):
+        citizens.send_code("0912345678")
+    with pytest.raises(ServiceError, match="Too many codes"):
+        citizens.send_code("0912345678")
+
+
+def test_a_citizen_claims_a_report_by_its_code_but_not_someone_elses(units, submit):
+    user = citizens.citizen_for("0912345678")
+    anonymous = submit(description="Gửi khi chưa đăng nhập")
+    theirs = submit(reporter_phone="0987654321", description="Của người khác")
+    assert citizens.claim(user, anonymous.tracking_code.lower()).pk == anonymous.pk
+    assert anonymous.pk in {r.pk for r in citizens.my_reports(user)}
+    with pytest.raises(ServiceError, match="another phone or email"):
+        citizens.claim(user, theirs.tracking_code)
+    with pytest.raises(ServiceError):
+        citizens.claim(user, "PA-NOPE")
+    assert citizens.citizen_for("0912345678") == user  # the same phone, the same account
