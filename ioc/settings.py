@@ -37,8 +37,8 @@ INSTALLED_APPS = [
     "ioc.core",
     "ioc.dashboard",
     # Domain apps: each registers itself with ioc.core.registry in its AppConfig.ready().
-    "ioc.hotline",
     "ioc.feedback",
+    "ioc.hotline",  # after feedback: a call can become a citizen report
     "ioc.publicservice",
     "ioc.sensors",
     "ioc.cameras",

@@ -207,3 +207,15 @@ def rates_for_period(start, end, unit=None) -> tuple[tuple[int, int], tuple[int,
         satisfied=Count("id", filter=Q(rating=True)),
     )
     return (stats["on_time"], stats["resolved"]), (stats["satisfied"], stats["rated"])
+
+
+def reports_by_phone(phone: str, limit: int = 10):
+    """A caller's earlier reports, found by their phone number (for the operator taking their call)."""
+    if not phone:
+        return Report.objects.none()
+    return Report.objects.filter(reporter_phone=phone).select_related("category").order_by("-submitted_at")[:limit]
+
+
+def active_categories():
+    """The categories citizens (and operators taking calls) report under."""
+    return Category.objects.filter(active=True).order_by("name")

@@ -51,8 +51,8 @@ def new_tracking_code() -> str:
     return "PA-" + "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8))
 
 
-def _clean_attributes(category: Category, answers: dict) -> dict:
-    """Validate a category's extra questions by their Open311 datatypes."""
+def _clean_attributes(category: Category, answers: dict, *, require: bool = True) -> dict:
+    """Validate a category's extra questions by their Open311 datatypes (required ones only when `require`)."""
     clean = {}
     known = {a.code: a for a in category.attributes.all()}
     for code in answers:
@@ -61,7 +61,7 @@ def _clean_attributes(category: Category, answers: dict) -> dict:
     for code, attr in known.items():
         value = answers.get(code)
         if value in (None, "", []):
-            if attr.required:
+            if attr.required and require:
                 raise ServiceError(_("Please answer: %(q)s") % {"q": attr.description})
             continue
         keys = {str(v["key"]) for v in attr.values}
@@ -145,6 +145,7 @@ def submit_report(
     source: str = "web",
     require_photo: bool = False,
     at: datetime | None = None,
+    taken_by_staff: bool = False,
 ) -> Report:
     """A citizen's report, checked, routed to its department, unit (and the police) and given its deadline."""
     description = (description or "").strip()
@@ -172,7 +173,8 @@ def submit_report(
     if reporter_phone and not PHONE.fullmatch(reporter_phone):
         raise ServiceError(_("The phone number is not valid (digits, may start with +84)"))
     _check_not_banned(reporter_phone, reporter_email, ip or "")
-    answers = _clean_attributes(category, attributes or {})
+    # A report an operator takes down from a phone call may lack what the caller could not answer.
+    answers = _clean_attributes(category, attributes or {}, require=not taken_by_staff)
     try:
         cleaned = [clean_photo(p) for p in photos]  # before anything is written
     except PhotoError as exc:

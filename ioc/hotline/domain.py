@@ -67,5 +67,9 @@ DOMAIN = Domain(
         for topic, severity in SEVERITY.items()
     ),
     api_router="ioc.hotline.api.build_router",
+    # A call can become a citizen report (the intake screen): the hotline writes through the feedback domain.
+    dependencies=("feedback",),
+    urls="ioc.hotline.urls.include_urls",
+    nav_url="/dashboard/hotline/",
     simulator="ioc.hotline.simulate.run",
 )

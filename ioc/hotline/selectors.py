@@ -90,3 +90,15 @@ def calls_today(user, unit=None) -> int:
 
     start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     return visible_calls(user, Filters(unit=unit and unit.pk, since=start)).count()
+
+
+def caller_history(phone: str, user, request=None) -> dict:
+    """What the city already has from this phone number — earlier calls and citizen reports — for the operator
+    taking the call (only operators; each lookup audited: it reads personal data)."""
+    from ioc.feedback.selectors import reports_by_phone
+
+    if not has_role(user, *OPERATORS) or len(phone) < 9:
+        return {"calls": [], "reports": []}
+    audit.record(user, "hotline.caller_lookup", object_type="hotline.call", request=request, phone=mask_phone(phone))
+    calls = Call.objects.filter(caller_phone=phone).order_by("-received_at")[:10]
+    return {"calls": list(calls), "reports": list(reports_by_phone(phone))}

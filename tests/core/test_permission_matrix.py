@@ -117,6 +117,10 @@ RULES: dict[str, tuple[str, set[str] | None, set[str] | None]] = {
         EVERYONE,
         NOBODY,
     ),
+    # hotline intake: operators only (the caller's history is personal data)
+    "dashboard/hotline/": ("/dashboard/hotline/", OPS, None),
+    "dashboard/hotline/call/": ("/dashboard/hotline/call/", OPS, OPS),
+    "dashboard/hotline/caller/": ("/dashboard/hotline/caller/?caller_phone=0912345678", OPS, None),
     # directions: to Đoàn Kết (lead) with urban management supporting
     "dashboard/directions/": ("/dashboard/directions/", STAFF, None),
     "dashboard/directions/new/": ("/dashboard/directions/new/", CITY_WIDE, CITY_WIDE),

@@ -1,0 +1,1 @@
+"""Pages: staff.py for the operators who take calls."""
