@@ -81,6 +81,7 @@ DOMAIN = Domain(
     ),
     simulator="ioc.core.simulate.run",  # the demo's duty officer
     attention="ioc.core.selectors.attention",
+    work="ioc.core.selectors.work",
     periodic_jobs=(
         PeriodicJob(key="core.escalate_overdue", fn="ioc.core.services.alerts.escalate_overdue", minutes=1),
         PeriodicJob(key="core.alert_digest", fn="ioc.core.services.digest.send_digests", minutes=1),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC
 from functools import cache
 from threading import Event
 from typing import Any
@@ -152,6 +153,9 @@ class Domain:
     # What needs a leader's attention now in this domain: (user) -> [{"title", "url", "note"}] (escalated incidents,
     # overdue directions…), listed on the leader's first screen.
     attention: Hook | None = None
+    # An officer's own queue in this domain: (user) -> [{"title", "url", "due_at", "what"}], the open work of their
+    # unit or assigned to them by name, listed with its deadline on their "my work" page.
+    work: Hook | None = None
 
     def hook(self, name: str) -> Callable | None:
         """A hook as a callable, importing it if it was given as a dotted path."""
@@ -254,6 +258,14 @@ class Registry:
     def attention(self, user) -> list[dict]:
         """Every domain's items that need a leader now."""
         return [item for d in self if d.attention for item in d.hook("attention")(user)]
+
+    def work(self, user) -> list[dict]:
+        """Every domain's open work for this user, soonest deadline first (no deadline last)."""
+        from datetime import datetime
+
+        items = [item for d in self if d.work for item in d.hook("work")(user)]
+        latest = datetime.max.replace(tzinfo=UTC)
+        return sorted(items, key=lambda item: item.get("due_at") or latest)
 
     def commands(self) -> list[tuple[Domain, Callable]]:
         return [(d, d.hook("commands")) for d in self if d.commands]

@@ -332,3 +332,21 @@ def kpi_target(key: str) -> tuple[float, float] | None:
         return own.target, own.amber_margin
     default = settings.IOC["KPI_TARGETS"].get(key)
     return (float(default[0]), float(default[1])) if default else None
+
+
+def work(user) -> list[dict]:
+    """An officer's incidents: assigned to them by name, or to their unit, still open."""
+    from django.db.models import Q
+    from django.utils.translation import gettext as _
+
+    from ioc.core.permissions import OPERATORS, has_role
+
+    if has_role(user, *OPERATORS):
+        return []  # the operators work from the feed and the incident board
+    mine = visible_incidents(user, Filters(open_only=True)) | Incident.objects.filter(
+        Q(assignee=user) & ~Q(status=Incident.Status.CLOSED)
+    )
+    return [
+        {"title": i.title, "url": f"/dashboard/incidents/{i.pk}/", "due_at": i.due_at, "what": _("Incident")}
+        for i in mine.distinct().order_by("due_at")[:100]
+    ]

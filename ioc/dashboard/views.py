@@ -346,3 +346,9 @@ def alerts_csv(request):
         request.user, "core.alert", request=request, rows=rows, filters={k: v for k, v in request.GET.items()}
     )
     return response
+
+
+@staff_required
+def my_work(request):
+    """An officer's own queue across every domain: what their unit (or they by name) must do, soonest first."""
+    return render(request, "dashboard/my_work.html", {"items": registry.work(request.user), "now": timezone.now()})

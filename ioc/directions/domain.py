@@ -44,5 +44,6 @@ DOMAIN = Domain(
     subject_panel="ioc.directions.selectors.subject_panel",
     subject_link="ioc.directions.selectors.subject_link",
     attention="ioc.directions.selectors.attention",
+    work="ioc.directions.selectors.work",
     nav_url="/dashboard/directions/",
 )

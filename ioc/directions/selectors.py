@@ -121,3 +121,16 @@ def attention(user) -> list[dict]:
         for d in qs.filter(status=Direction.Status.REPORTED).order_by("due_at")[:10]
     ]
     return items
+
+
+def work(user) -> list[dict]:
+    """The directions the officer's unit has to carry out."""
+    from django.utils.translation import gettext as _
+
+    if has_role(user, *ISSUERS):
+        return []
+    open_ones = visible_directions(user).filter(status__in=(Direction.Status.ISSUED, Direction.Status.IN_PROGRESS))
+    return [
+        {"title": d.title, "url": f"/dashboard/directions/{d.pk}/", "due_at": d.due_at, "what": _("Direction")}
+        for d in open_ones.order_by("due_at")[:100]
+    ]

@@ -84,5 +84,6 @@ DOMAIN = Domain(
     commands="ioc.feedback.cli.add_commands",
     public_paths=("/open311/", "/phan-anh/"),
     citizen_url="/phan-anh/cua-toi/",
+    work="ioc.feedback.selectors.work",
     edge_error="ioc.feedback.api.open311.edge_error",
 )

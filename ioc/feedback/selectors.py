@@ -219,3 +219,24 @@ def reports_by_phone(phone: str, limit: int = 10):
 def active_categories():
     """The categories citizens (and operators taking calls) report under."""
     return Category.objects.filter(active=True).order_by("name")
+
+
+def work(user) -> list[dict]:
+    """The citizen reports the officer's department or ward has to resolve."""
+    from django.utils.translation import gettext as _
+
+    from ioc.core.models import Role as Roles
+    from ioc.core.permissions import has_role
+
+    if not has_role(user, Roles.DEPARTMENT_OFFICER, Roles.WARD_OFFICER):
+        return []
+    running = visible_reports(user).filter(status__in=RUNNING).exclude(status=Status.SUBMITTED)
+    return [
+        {
+            "title": f"{r.category.name}: {r.description[:100]}",
+            "url": f"/dashboard/feedback/{r.pk}/",
+            "due_at": r.due_at,
+            "what": _("Citizen report"),
+        }
+        for r in running.order_by("due_at")[:100]
+    ]

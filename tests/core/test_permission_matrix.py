@@ -70,7 +70,8 @@ RULES: dict[str, tuple[str, set[str] | None, set[str] | None]] = {
         None,
     ),
     "dashboard/incidents/<int:pk>/<str:action>/": ("/dashboard/incidents/{incident}/note/", None, SCOPED),
-    "dashboard/leader/": ("/dashboard/leader/", STAFF, None),  # each sees the figures of their own scope
+    "dashboard/leader/": ("/dashboard/leader/", STAFF, None),
+    "dashboard/my-work/": ("/dashboard/my-work/", STAFF, None),  # each sees the figures of their own scope
     # citizens' reports
     "phan-anh/": ("/phan-anh/", EVERYONE, None),
     "phan-anh/gui/": ("/phan-anh/gui/", EVERYONE, EVERYONE),

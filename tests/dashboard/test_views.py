@@ -180,3 +180,18 @@ def test_the_headline_shows_the_change_against_the_period_before(users, client_f
     leader.profile.save()
     page = client_for(leader).get("/dashboard/leader/").content.decode()
     assert "100,0%" in page and "▲ +50,0" in page and "rag-green" in page and "chỉ tiêu ≥ 90%" in page
+
+
+def test_an_officer_sees_their_own_queue_with_deadlines(users, client_for, units, django_capture_on_commit_callbacks):
+    from ioc.core.models import Department
+    from ioc.core.services import alerts as svc
+    from ioc.directions import services as directions
+
+    alert = an_alert("Cây đổ")
+    incident = svc.acknowledge_alert(alert, users["operator"])
+    svc.assign_incident(incident, users["operator"], department=Department.objects.get(code="quan-ly-do-thi"))
+    directions.issue(users["leader"], title="Dọn cây đổ", instruction="Dọn ngay", lead=[units["Đoàn Kết"]], hours=3)
+    page = client_for(users["department_officer"]).get("/dashboard/my-work/").content.decode()
+    assert "Cây đổ" in page and "Dọn cây đổ" not in page  # the direction is the ward's, not the department's
+    page = client_for(users["ward_officer"]).get("/dashboard/my-work/").content.decode()
+    assert "Dọn cây đổ" in page and 'class="clock" data-due=' in page and "Việc của tôi" in page
