@@ -85,5 +85,7 @@ DOMAIN = Domain(
     periodic_jobs=(
         PeriodicJob(key="core.escalate_overdue", fn="ioc.core.services.alerts.escalate_overdue", minutes=1),
         PeriodicJob(key="core.alert_digest", fn="ioc.core.services.digest.send_digests", minutes=1),
+        PeriodicJob(key="core.briefing_daily", fn="ioc.dashboard.briefing.send_daily", at="07:00"),
+        PeriodicJob(key="core.briefing_weekly", fn="ioc.dashboard.briefing.send_weekly", at="07:05"),
     ),
 )

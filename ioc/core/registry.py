@@ -156,6 +156,8 @@ class Domain:
     # An officer's own queue in this domain: (user) -> [{"title", "url", "due_at", "what"}], the open work of their
     # unit or assigned to them by name, listed with its deadline on their "my work" page.
     work: Hook | None = None
+    # Lines for the leaders' briefing: (user, since, until) -> [str], what happened in the domain in the period.
+    briefing: Hook | None = None
 
     def hook(self, name: str) -> Callable | None:
         """A hook as a callable, importing it if it was given as a dotted path."""

@@ -19,6 +19,7 @@ urlpatterns = [
     path("incidents/<int:pk>/<str:action>/", views.incident_action, name="incident_action"),
     path("leader/", views.leader, name="leader"),
     path("my-work/", views.my_work, name="my_work"),
+    path("briefing/", views.briefing_view, name="briefing"),
     path("wall/", wall.wall, name="wall"),
     path("wall/board/<str:key>/", wall.board, name="wall_board"),
     path("wall/pulse/", wall.pulse, name="wall_pulse"),

@@ -352,3 +352,29 @@ def alerts_csv(request):
 def my_work(request):
     """An officer's own queue across every domain: what their unit (or they by name) must do, soonest first."""
     return render(request, "dashboard/my_work.html", {"items": registry.work(request.user), "now": timezone.now()})
+
+
+@staff_required
+def briefing_view(request):
+    """The briefing for the day, week or month, on the page or as a PDF (?format=pdf); downloads are audited."""
+    from ioc.core.models import City
+    from ioc.core.services import audit
+    from ioc.dashboard import briefing
+
+    report = briefing.build(request.user, request.GET.get("period", "day"))
+    if request.GET.get("format") == "pdf":
+        city = City.objects.first()
+        audit.record_export(request.user, "dashboard.briefing", request=request, period=report.period)
+        response = HttpResponse(briefing.pdf_bytes(report, city.name if city else ""), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="tom-tat-{report.period}-{report.end:%Y%m%d}.pdf"'
+        return response
+    top = max((n for _label, n in report.chart), default=0) or 1
+    bars = [
+        {"label": label, "n": n, "x": i * 10 + 1, "y": 100 - round(100 * n / top), "h": round(100 * n / top)}
+        for i, (label, n) in enumerate(report.chart)
+    ]
+    return render(
+        request,
+        "dashboard/briefing.html",
+        {"b": report, "bars": bars, "width": 10 * len(bars), "periods": briefing.PERIODS},
+    )

@@ -45,5 +45,6 @@ DOMAIN = Domain(
     subject_link="ioc.directions.selectors.subject_link",
     attention="ioc.directions.selectors.attention",
     work="ioc.directions.selectors.work",
+    briefing="ioc.directions.selectors.briefing",
     nav_url="/dashboard/directions/",
 )

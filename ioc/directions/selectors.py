@@ -134,3 +134,15 @@ def work(user) -> list[dict]:
         {"title": d.title, "url": f"/dashboard/directions/{d.pk}/", "due_at": d.due_at, "what": _("Direction")}
         for d in open_ones.order_by("due_at")[:100]
     ]
+
+
+def briefing(user, since, until) -> list[str]:
+    """For the leaders' briefing: directions given, accepted, and those now overdue."""
+    from django.utils.translation import gettext as _
+
+    qs = visible_directions(user)
+    return [
+        _("Directions given: %(n)s") % {"n": qs.filter(issued_at__gte=since, issued_at__lt=until).count()},
+        _("Directions accepted: %(n)s") % {"n": qs.filter(closed_at__gte=since, closed_at__lt=until).count()},
+        _("Directions overdue now: %(n)s") % {"n": count_overdue(user)},
+    ]

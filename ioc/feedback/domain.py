@@ -85,5 +85,6 @@ DOMAIN = Domain(
     public_paths=("/open311/", "/phan-anh/"),
     citizen_url="/phan-anh/cua-toi/",
     work="ioc.feedback.selectors.work",
+    briefing="ioc.feedback.selectors.briefing",
     edge_error="ioc.feedback.api.open311.edge_error",
 )

@@ -240,3 +240,16 @@ def work(user) -> list[dict]:
         }
         for r in running.order_by("due_at")[:100]
     ]
+
+
+def briefing(user, since, until) -> list[str]:
+    """For the leaders' briefing: reports received and resolved in the period, and those resolved late."""
+    from django.utils.translation import gettext as _
+
+    received = visible_reports(user).filter(submitted_at__gte=since, submitted_at__lt=until).count()
+    resolved = visible_reports(user).filter(resolved_at__gte=since, resolved_at__lt=until)
+    late = resolved.filter(resolved_at__gt=F("due_at")).count()
+    return [
+        _("Reports received: %(n)s") % {"n": received},
+        _("Reports resolved: %(n)s, of them late: %(l)s") % {"n": resolved.count(), "l": late},
+    ]

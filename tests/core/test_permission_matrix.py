@@ -71,7 +71,12 @@ RULES: dict[str, tuple[str, set[str] | None, set[str] | None]] = {
     ),
     "dashboard/incidents/<int:pk>/<str:action>/": ("/dashboard/incidents/{incident}/note/", None, SCOPED),
     "dashboard/leader/": ("/dashboard/leader/", STAFF, None),
-    "dashboard/my-work/": ("/dashboard/my-work/", STAFF, None),  # each sees the figures of their own scope
+    "dashboard/my-work/": ("/dashboard/my-work/", STAFF, None),
+    "dashboard/briefing/": (
+        "/dashboard/briefing/",
+        STAFF,
+        None,
+    ),  # each reads their own scope  # each sees the figures of their own scope
     # citizens' reports
     "phan-anh/": ("/phan-anh/", EVERYONE, None),
     "phan-anh/gui/": ("/phan-anh/gui/", EVERYONE, EVERYONE),
