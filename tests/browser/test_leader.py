@@ -23,7 +23,7 @@ def test_leader_on_a_phone(browser, live_server, users, login):
     page = context.new_page()
     login(page, "leader1", PASSWORD)
     assert page.url.endswith("/dashboard/leader/")  # leaders land on their view
-    page.wait_for_selector("body[data-chart-ready='1']")
+    page.wait_for_selector("#trend rect", state="attached")
     # Nothing is wider than the phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     # First the few figures that matter, then what needs the leader; the rest one tap away.
@@ -36,14 +36,20 @@ def test_leader_on_a_phone(browser, live_server, users, login):
     page.screenshot(path=str(live_server_shot("leader-phone")), full_page=True)
 
     page.click("#by-unit a:has-text('Phường Đoàn Kết')")
-    page.wait_for_selector("body[data-chart-ready='1']")
+    page.wait_for_selector("#trend rect", state="attached")
     assert "Phường Đoàn Kết" in page.inner_text("h1")
     page.click("summary:has-text('Tất cả chỉ số')")
     assert page.inner_text("[data-kpi='core.open_alerts'] .v") == "2"
     # The trend chart counts today's alerts for this ward.
-    assert page.evaluate("Chart.getChart('trend').data.datasets[0].data.at(-1)") == 2
+    assert page.get_attribute("#trend rect:last-child", "data-n") == "2"
 
     page.click("#by-domain a >> nth=0")  # drill into a field (domain) within the ward
-    page.wait_for_selector("body[data-chart-ready='1']")
+    page.wait_for_selector("#trend rect", state="attached")
     assert "Phường Đoàn Kết" in page.inner_text("h1") and "·" in page.inner_text("h1")
+    # The first screen is light enough for a slow mobile connection (no chart library, no map).
+    weights = []
+    page.on("response", lambda r: weights.append(len(r.body())) if r.ok and r.request.method == "GET" else None)
+    page.goto(live_server.url + "/dashboard/leader/")
+    page.wait_for_load_state("networkidle")
+    assert sum(weights) < 300 * 1024, sum(weights)
     context.close()

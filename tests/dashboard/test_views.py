@@ -100,7 +100,7 @@ def test_leader_view_drills_down_by_unit_and_field(users, client_for, units):
     an_alert("B", POINT_TAN_PHONG)
     client = client_for(users["leader"])
     city = client.get("/dashboard/leader/").content.decode()
-    assert 'id="by-unit"' in city and "trend-data" in city
+    assert 'id="by-unit"' in city and '<svg class="bars" id="trend"' in city
     ward = client.get(f"/dashboard/leader/?unit={units['Đoàn Kết'].pk}").content.decode()
     assert "<h1>Phường Đoàn Kết" in ward
     field = client.get("/dashboard/leader/?domain=hotline&unit=").content.decode()
