@@ -63,6 +63,9 @@ class ReportForm(forms.Form):
     )
     email = forms.EmailField(label=_("Email (optional, for updates)"), required=False)
     # A field people never see: bots fill it in.
+    showcase_ok = forms.BooleanField(
+        label=_("The city may show my photos beside the result on its public page"), required=False
+    )
     website = forms.CharField(required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
 
     def __init__(self, *args, **kwargs):

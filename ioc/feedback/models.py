@@ -93,6 +93,8 @@ class Report(models.Model):
     # Folded text (no diacritics, lower case) so officers' searches match with or without Vietnamese marks.
     search_text = models.TextField(blank=True, editable=False)
     overdue_alerted = models.BooleanField(default=False)
+    # The reporter agreed that the city shows their photos beside the result on "what the city did".
+    showcase_ok = models.BooleanField(_("photos may be shown with the result"), default=False)
 
     class Meta:
         verbose_name = _("citizen report")

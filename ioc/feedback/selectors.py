@@ -253,3 +253,36 @@ def briefing(user, since, until) -> list[str]:
         _("Reports received: %(n)s") % {"n": received},
         _("Reports resolved: %(n)s, of them late: %(l)s") % {"n": resolved.count(), "l": late},
     ]
+
+
+def city_results(months: int = 12) -> dict:
+    """ "What the city did": resolved reports per month, per ward and per category over the last months, and the
+    latest resolved ones — with the before and after photos where the reporter agreed."""
+    from django.db.models.functions import TruncMonth
+
+    since = timezone.now() - timedelta(days=31 * months)
+    resolved = Report.objects.filter(status__in=(Status.RESOLVED, Status.PUBLISHED), resolved_at__gte=since)
+    per_month = list(
+        resolved.annotate(month=TruncMonth("resolved_at", tzinfo=timezone.get_current_timezone()))
+        .values("month")
+        .annotate(n=Count("id"), on_time=Count("id", filter=Q(resolved_at__lte=F("due_at"))))
+        .order_by("month")
+    )
+    by_unit = list(resolved.values("unit__name").annotate(n=Count("id")).order_by("-n")[:20])
+    by_category = list(resolved.values("category__name").annotate(n=Count("id")).order_by("-n")[:20])
+    showcase = []
+    for report in resolved.filter(showcase_ok=True).prefetch_related("photos").order_by("-resolved_at")[:24]:
+        photos = [p for p in report.photos.all() if not p.hidden]
+        before = next((p for p in photos if p.kind == "report"), None)
+        after = next((p for p in photos if p.kind == "resolution"), None)
+        if before and after:
+            showcase.append({"report": report, "before": before, "after": after})
+    latest = resolved.select_related("category", "unit").order_by("-resolved_at")[:20]
+    return {
+        "per_month": per_month,
+        "by_unit": by_unit,
+        "by_category": by_category,
+        "showcase": showcase[:8],
+        "latest": latest,
+        "total": resolved.count(),
+    }

@@ -146,6 +146,7 @@ def submit_report(
     require_photo: bool = False,
     at: datetime | None = None,
     taken_by_staff: bool = False,
+    showcase_ok: bool = False,
 ) -> Report:
     """A citizen's report, checked, routed to its department, unit (and the police) and given its deadline."""
     description = (description or "").strip()
@@ -198,6 +199,7 @@ def submit_report(
                 reporter_phone=reporter_phone[:20],
                 reporter_email=reporter_email,
                 reporter_user=user if getattr(user, "is_authenticated", False) else None,
+                showcase_ok=showcase_ok,
                 client_ip=ip,
                 source=source[:50],
                 submitted_at=at,

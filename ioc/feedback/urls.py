@@ -19,6 +19,7 @@ urlpatterns = [
     path("phan-anh/<int:pk>/", views.public_detail, name="public_detail"),
     path("phan-anh/anh/<int:photo_id>.jpg", open311.photo, name="photo"),
     path("phan-anh/manifest.webmanifest", views.manifest, name="manifest"),
+    path("phan-anh/ket-qua/", views.results, name="results"),
     path("phan-anh/dang-nhap/", citizen.sign_in, name="sign_in"),
     path("phan-anh/dang-nhap/ma/", citizen.sign_in_code, name="sign_in_code"),
     path("phan-anh/cua-toi/", citizen.mine, name="mine"),

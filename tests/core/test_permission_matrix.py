@@ -87,6 +87,7 @@ RULES: dict[str, tuple[str, set[str] | None, set[str] | None]] = {
     "phan-anh/<int:pk>/": ("/phan-anh/{report}/", EVERYONE, None),
     "phan-anh/anh/<int:photo_id>.jpg": ("/phan-anh/anh/{photo}.jpg", EVERYONE, None),
     "phan-anh/manifest.webmanifest": ("/phan-anh/manifest.webmanifest", EVERYONE, None),
+    "phan-anh/ket-qua/": ("/phan-anh/ket-qua/", EVERYONE, None),
     "phan-anh/dang-nhap/": ("/phan-anh/dang-nhap/", EVERYONE, EVERYONE),
     # Without a code asked for first, everyone is sent back to step one (test_citizen_accounts goes through both).
     "phan-anh/dang-nhap/ma/": ("/phan-anh/dang-nhap/ma/", NOBODY, NOBODY),

@@ -81,3 +81,22 @@ def test_a_citizen_claims_a_report_by_its_code_but_not_someone_elses(units, subm
     with pytest.raises(ServiceError):
         citizens.claim(user, "PA-NOPE")
     assert citizens.citizen_for("0912345678") == user  # the same phone, the same account
+
+
+def test_what_the_city_did_counts_resolved_reports_and_shows_before_and_after_only_with_consent(
+    units, submit, users, client
+):
+    from ioc.feedback.models import Photo
+    from ioc.feedback.services import transition
+    from tests.feedback.conftest import make_photo
+
+    agreed = submit(description="Đèn tắt, đồng ý công khai ảnh", showcase_ok=True)
+    private = submit(description="Đèn tắt, không đồng ý")
+    for report in (agreed, private):
+        transition(report, users["operator"], "assign", department=report.department)
+        transition(report, users["department_officer"], "resolve", text="Đã thay bóng đèn", photos=[make_photo()])
+    page = client.get("/phan-anh/ket-qua/").content.decode()
+    assert "2 phản ánh đã được giải quyết trong 12 tháng qua." in page
+    assert "Phường Đoàn Kết" in page and "Trước và sau khi xử lý" in page
+    shown = {p.pk for p in Photo.objects.all() if f"/phan-anh/anh/{p.pk}.jpg" in page}
+    assert shown == {p.pk for p in agreed.photos.all()}  # the reporter who did not agree is not in the showcase

@@ -72,6 +72,7 @@ def submit(request):
                 reporter_name=form.cleaned_data["name"],
                 reporter_phone=form.cleaned_data["phone"],
                 reporter_email=form.cleaned_data["email"],
+                showcase_ok=form.cleaned_data["showcase_ok"],
                 user=request.user,
                 ip=client_address(None, request),
                 require_photo=True,
@@ -244,3 +245,21 @@ def service_worker(request):
     ]
     body = render(request, "feedback/sw.js", {"shell": json.dumps(shell)}).content
     return HttpResponse(body, content_type="application/javascript", headers={"Service-Worker-Allowed": "/phan-anh/"})
+
+
+def results(request):
+    """What the city did: resolved reports by month, ward and category, and before/after where reporters agreed."""
+    data = selectors.city_results()
+    top = max((row["n"] for row in data["per_month"]), default=0) or 1
+    bars = [
+        {
+            "label": f"{row['month']:%m/%Y}",
+            "n": row["n"],
+            "on_time": row["on_time"],
+            "x": i * 10 + 1,
+            "h": round(100 * row["n"] / top),
+            "y": 100 - round(100 * row["n"] / top),
+        }
+        for i, row in enumerate(data["per_month"])
+    ]
+    return render(request, "feedback/results.html", {**data, "bars": bars, "width": 10 * max(len(bars), 1)})
