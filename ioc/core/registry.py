@@ -158,6 +158,8 @@ class Domain:
     work: Hook | None = None
     # Lines for the leaders' briefing: (user, since, until) -> [str], what happened in the domain in the period.
     briefing: Hook | None = None
+    # A panel on the leader's page: (user) -> HTML ("" for none), e.g. directions by unit.
+    leader_panel: Hook | None = None
 
     def hook(self, name: str) -> Callable | None:
         """A hook as a callable, importing it if it was given as a dotted path."""
@@ -256,6 +258,11 @@ class Registry:
         """Actions other domains offer on one record of a list, as (label, url)."""
         links = (d.hook("subject_link")(kind, str(key), user) for d in self if d.subject_link)
         return [link for link in links if link]
+
+    def leader_panels(self, user) -> list[str]:
+        """What each domain shows on the leader's page (HTML fragments)."""
+        panels = (d.hook("leader_panel")(user) for d in self if d.leader_panel)
+        return [html for html in panels if html]
 
     def attention(self, user) -> list[dict]:
         """Every domain's items that need a leader now."""

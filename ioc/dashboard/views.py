@@ -290,6 +290,7 @@ def leader(request):
             "scope": selectors.scope_label(request.user),
             "domain": registry.get(domain) if domain else None,
             "headline": feed_selectors.headline(request.user, unit),
+            "panels": registry.leader_panels(request.user) if not (unit or domain) else [],
             "attention": registry.attention(request.user) if not (unit or domain) else [],
             "tiles": _tiles(
                 request.user, unit, [t for t in registry.tiles() if t not in feed_selectors.chosen_tiles(request.user)]

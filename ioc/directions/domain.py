@@ -46,5 +46,6 @@ DOMAIN = Domain(
     attention="ioc.directions.selectors.attention",
     work="ioc.directions.selectors.work",
     briefing="ioc.directions.selectors.briefing",
+    leader_panel="ioc.directions.selectors.leader_panel",
     nav_url="/dashboard/directions/",
 )

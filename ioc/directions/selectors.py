@@ -146,3 +146,34 @@ def briefing(user, since, until) -> list[str]:
         _("Directions accepted: %(n)s") % {"n": qs.filter(closed_at__gte=since, closed_at__lt=until).count()},
         _("Directions overdue now: %(n)s") % {"n": count_overdue(user)},
     ]
+
+
+def by_unit(user, days: int = 90) -> list[dict]:
+    """Directions of the last `days` days per lead unit: given, done on time, done late, open and overdue now."""
+    from ioc.directions.models import Target
+
+    now = timezone.now()
+    since = now - timedelta(days=days)
+    rows: dict[str, dict] = {}
+    targets = Target.objects.filter(
+        role=Target.Role.LEAD, direction__in=visible_directions(user).filter(issued_at__gte=since)
+    ).select_related("direction", "department", "ward")
+    for target in targets:
+        d = target.direction
+        row = rows.setdefault(str(target), {"unit": str(target), "given": 0, "on_time": 0, "late": 0, "overdue": 0})
+        row["given"] += 1
+        if d.status == Direction.Status.ACCEPTED:
+            row["on_time" if d.closed_at <= d.due_at else "late"] += 1
+        elif d.status in OPEN and d.due_at < now:
+            row["overdue"] += 1
+    return sorted(rows.values(), key=lambda r: (-r["overdue"], -r["given"]))
+
+
+def leader_panel(user) -> str:
+    """Directions by unit, on the leader's page."""
+    from django.template.loader import render_to_string
+
+    if not has_role(user, *ISSUERS):
+        return ""
+    rows = by_unit(user)
+    return render_to_string("directions/_by_unit.html", {"rows": rows}) if rows else ""

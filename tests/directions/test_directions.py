@@ -137,3 +137,18 @@ def test_the_demo_directions_go_round_their_cycle(users, units, incident):
     assert step(rng).startswith("accepted")
     direction.refresh_from_db()
     assert direction.status == Direction.Status.ACCEPTED
+
+
+def test_the_leader_reads_directions_by_unit(users, units, client_for):
+    late = give(users, units)
+    services.report(users["ward_officer"], late, "Xong", done=True)
+    late = services.accept(users["leader"], late)
+    Direction.objects.filter(pk=late.pk).update(due_at=late.closed_at - timedelta(hours=1))
+    overdue = give(users, units, lead=[Department.objects.get(code="quan-ly-do-thi")], support=[])
+    Direction.objects.filter(pk=overdue.pk).update(due_at=timezone.now() - timedelta(hours=1))
+    rows = {r["unit"]: r for r in selectors.by_unit(users["leader"])}
+    assert rows["Phường Đoàn Kết"] == {"unit": "Phường Đoàn Kết", "given": 1, "on_time": 0, "late": 1, "overdue": 0}
+    assert rows["Phòng Quản lý đô thị"]["overdue"] == 1
+    page = client_for(users["leader"]).get("/dashboard/leader/").content.decode()
+    assert "Chỉ đạo theo đơn vị (90 ngày)" in page
+    assert client_for(users["ward_officer"]).get("/dashboard/leader/").content.decode().count("directions-by-unit") == 0
