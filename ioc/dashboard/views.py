@@ -385,3 +385,34 @@ def briefing_view(request):
         "dashboard/briefing.html",
         {"b": report, "bars": bars, "width": 10 * len(bars), "periods": briefing.PERIODS},
     )
+
+
+def manifest(request):
+    """The staff app on a phone: installable, opening on the leader's page (public: browsers fetch it without
+    cookies; it holds no data)."""
+    from django.http import JsonResponse
+    from django.templatetags.static import static
+
+    data = {
+        "name": str(_("Lai Châu IOC")),
+        "short_name": "IOC",
+        "start_url": "/dashboard/leader/",
+        "scope": "/dashboard/",
+        "display": "standalone",
+        "background_color": "#0f1720",
+        "theme_color": "#0b121a",
+        "lang": "vi",
+        "icons": [
+            {"src": static(f"feedback/icon-{n}.png"), "sizes": f"{n}x{n}", "type": "image/png"} for n in (192, 512)
+        ],
+    }
+    return JsonResponse(data, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})
+
+
+def service_worker(request):
+    """Network first; the leader's page and its styles are kept for when the phone has no signal (figures only,
+    no personal data). Nothing else from the staff pages is cached."""
+    from django.templatetags.static import static
+
+    body = render(request, "dashboard/sw.js", {"shell": [static("dashboard/ioc.css"), "/dashboard/leader/"]}).content
+    return HttpResponse(body, content_type="application/javascript", headers={"Service-Worker-Allowed": "/dashboard/"})

@@ -28,8 +28,9 @@ def test_an_operator_records_a_call_that_becomes_a_report(
     login(page, "operator1", PASSWORD)
     page.goto(live_server.url + "/dashboard/hotline/")
     page.click("#take-call")
-    page.fill("#id_caller_phone", "0912345678")
-    expect(page.locator("#caller-history")).to_contain_text(earlier.tracking_code)
+    with page.expect_response(lambda r: "/dashboard/hotline/caller/" in r.url and "0912345678" in r.url):
+        page.fill("#id_caller_phone", "0912345678")
+    expect(page.locator("#caller-history")).to_contain_text(earlier.tracking_code, timeout=15000)
     page.fill("#id_caller_name", "Bà Lò Thị Hoa")
     page.select_option("#id_topic", "infrastructure")
     page.fill("#id_summary", "Cả dãy đèn đường Trần Phú tắt từ tối qua")

@@ -70,13 +70,11 @@ RULES: dict[str, tuple[str, set[str] | None, set[str] | None]] = {
         None,
     ),
     "dashboard/incidents/<int:pk>/<str:action>/": ("/dashboard/incidents/{incident}/note/", None, SCOPED),
-    "dashboard/leader/": ("/dashboard/leader/", STAFF, None),
+    "dashboard/leader/": ("/dashboard/leader/", STAFF, None),  # each sees the figures of their own scope
     "dashboard/my-work/": ("/dashboard/my-work/", STAFF, None),
-    "dashboard/briefing/": (
-        "/dashboard/briefing/",
-        STAFF,
-        None,
-    ),  # each reads their own scope  # each sees the figures of their own scope
+    "dashboard/briefing/": ("/dashboard/briefing/", STAFF, None),  # each reads their own scope
+    "dashboard/manifest.webmanifest": ("/dashboard/manifest.webmanifest", EVERYONE, None),  # no data in it
+    "dashboard/sw.js": ("/dashboard/sw.js", EVERYONE, None),
     # citizens' reports
     "phan-anh/": ("/phan-anh/", EVERYONE, None),
     "phan-anh/gui/": ("/phan-anh/gui/", EVERYONE, EVERYONE),

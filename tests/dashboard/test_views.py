@@ -195,3 +195,12 @@ def test_an_officer_sees_their_own_queue_with_deadlines(users, client_for, units
     assert "Cây đổ" in page and "Dọn cây đổ" not in page  # the direction is the ward's, not the department's
     page = client_for(users["ward_officer"]).get("/dashboard/my-work/").content.decode()
     assert "Dọn cây đổ" in page and 'class="clock" data-due=' in page and "Việc của tôi" in page
+
+
+def test_the_staff_app_is_installable_on_the_leaders_phone(client, users, client_for):
+    manifest = client.get("/dashboard/manifest.webmanifest").json()
+    assert manifest["start_url"] == "/dashboard/leader/" and manifest["display"] == "standalone"
+    worker = client.get("/dashboard/sw.js")
+    assert worker["Service-Worker-Allowed"] == "/dashboard/" and b"/dashboard/leader/" in worker.content
+    page = client_for(users["leader"]).get("/dashboard/leader/").content.decode()
+    assert 'rel="manifest" href="/dashboard/manifest.webmanifest"' in page and "dashboard/pwa.js" in page
