@@ -44,7 +44,9 @@ def _chosen(user, alert_ids) -> tuple[list[Alert], list[str]]:
     if len(ids) > MAX_AT_ONCE:
         raise ServiceError(_("Choose at most %(n)s alerts at once") % {"n": MAX_AT_ONCE})
     rows = list(
-        Alert.objects.select_for_update().filter(Q(pk__in=ids) | Q(parent_id__in=ids)).select_related("incident")
+        Alert.objects.select_for_update(of=("self",))
+        .filter(Q(pk__in=ids) | Q(parent_id__in=ids))
+        .select_related("incident")
     )
     if not any(a.pk in ids for a in rows):
         raise ServiceError(_("None of the chosen alerts exists"))
