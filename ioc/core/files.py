@@ -47,3 +47,13 @@ def serve_file(field_file, content_type: str, *, filename: str | None = None, ca
     if filename:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def serve_attachment(field_file):
+    """An attachment someone may read (checked by the caller): photos and PDFs open in the browser, other files
+    download under their own name."""
+    import mimetypes
+
+    kind = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
+    inline = kind in ("image/jpeg", "image/png", "application/pdf")
+    return serve_file(field_file, kind, filename=None if inline else field_file.name.rsplit("/", 1)[-1])

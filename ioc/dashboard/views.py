@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ioc.core import selectors
-from ioc.core.files import serve_file
+from ioc.core.files import serve_attachment
 from ioc.core.forms import show_form_errors
 from ioc.core.guards import staff_required
 from ioc.core.models import AdministrativeUnit, Incident, Role, Severity
@@ -227,15 +227,11 @@ ACTIONS = {
 @staff_required
 def incident_attachment(request, pk: int, event_pk: int):
     """An incident's attachment, for those who may see the incident (audited); images and PDFs open inline."""
-    import mimetypes
-
     incident = get_object_or_404(selectors.visible_incidents(request.user), pk=pk)
     event = alert_services.open_attachment(incident, event_pk, request.user, request)
     if event is None:
         raise Http404
-    kind = mimetypes.guess_type(event.attachment.name)[0] or "application/octet-stream"
-    inline = kind in ("image/jpeg", "image/png", "application/pdf")
-    return serve_file(event.attachment, kind, filename=None if inline else event.attachment.name.rsplit("/", 1)[-1])
+    return serve_attachment(event.attachment)
 
 
 @staff_required

@@ -44,8 +44,10 @@ def record_call(
     received_at: datetime | None = None,
     taken_by=None,
     urgent: bool = False,
+    as_alert: bool = True,
 ) -> Call:
-    """Store a call and raise its alert once the call is committed (critical when the operator marks it urgent)."""
+    """Store a call and raise its alert once the call is committed (critical when the operator marks it urgent);
+    with `as_alert=False` only the call is kept (it became a citizen report instead)."""
     if channel not in Call.Channel.values:
         raise ServiceError(_("Unknown channel %(c)s") % {"c": channel})
     if topic not in Call.Topic.values:
@@ -68,6 +70,8 @@ def record_call(
         received_at=received_at,
         taken_by=taken_by,
     )
+    if not as_alert:
+        return call
     raise_alert(
         kind=f"hotline.{topic}",
         # One source per place and topic: repeated calls about the same fire fold into one alert.
@@ -122,20 +126,17 @@ def take_call(
         )
         audit.record(user, "hotline.call", call, outcome="alert")
         return call, None
-    if not summary.strip():
-        raise ServiceError(_("Write what the caller reported"))
-    call = Call.objects.create(
+    call = record_call(
         channel=channel,
         topic=topic,
-        summary=summary.strip(),
-        address=address,
+        summary=summary,
         lat=lat,
         lon=lon,
-        unit=unit_at(lat, lon, timezone.localdate()),
+        address=address,
         caller_name=caller_name,
         caller_phone=caller_phone,
-        received_at=timezone.now(),
         taken_by=user,
+        as_alert=False,
     )
     report = submit_report(
         category=as_report_category,

@@ -1,8 +1,6 @@
 """Direction pages: the lists, giving a direction, and one direction's timeline with the actions of each side.
 Thin: reads through selectors, writes through services."""
 
-import mimetypes
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -12,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ioc.core.files import serve_file
+from ioc.core.files import serve_attachment
 from ioc.core.forms import show_form_errors
 from ioc.core.guards import staff_required
 from ioc.core.permissions import has_role
@@ -140,6 +138,4 @@ def direction_attachment(request, pk: int, event_pk: int):
     event = services.open_attachment(direction, event_pk, request.user, request)
     if event is None:
         raise Http404
-    kind = mimetypes.guess_type(event.attachment.name)[0] or "application/octet-stream"
-    inline = kind in ("image/jpeg", "image/png", "application/pdf")
-    return serve_file(event.attachment, kind, filename=None if inline else event.attachment.name.rsplit("/", 1)[-1])
+    return serve_attachment(event.attachment)
