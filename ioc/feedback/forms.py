@@ -63,6 +63,13 @@ class ReportForm(forms.Form):
     )
     email = forms.EmailField(label=_("Email (optional, for updates)"), required=False)
     # A field people never see: bots fill it in.
+    notify_channels = forms.MultipleChoiceField(
+        label=_("Send me updates by"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=(("email", _("Email")), ("sms", _("SMS")), ("zalo", _("Zalo"))),
+        initial=["email", "sms", "zalo"],
+    )
     showcase_ok = forms.BooleanField(
         label=_("The city may show my photos beside the result on its public page"), required=False
     )

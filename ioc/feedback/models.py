@@ -95,6 +95,8 @@ class Report(models.Model):
     overdue_alerted = models.BooleanField(default=False)
     # The reporter agreed that the city shows their photos beside the result on "what the city did".
     showcase_ok = models.BooleanField(_("photos may be shown with the result"), default=False)
+    # The channels the reporter wants updates on ("email", "sms", "zalo"); empty: every channel their contact allows.
+    notify_channels = models.JSONField(_("updates by"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("citizen report")

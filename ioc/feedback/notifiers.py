@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 
 
 class EmailNotifier:
+    key = "email"
+
     def send(self, report, message: str) -> bool:
         if not report.reporter_email:
             return False
@@ -41,6 +43,7 @@ class LoggingSmsNotifier:
     can read theirs in the console — a real gateway adapter sends them instead)."""
 
     channel = "SMS"
+    key = "sms"
 
     def send(self, report, message: str) -> bool:
         if not report.reporter_phone:
@@ -57,6 +60,7 @@ class LoggingZaloNotifier(LoggingSmsNotifier):
     """Stands in for a Zalo OA: logs the message it would send."""
 
     channel = "Zalo"
+    key = "zalo"
 
 
 def configured() -> list:
@@ -90,7 +94,10 @@ def deliver(report_id: int, message: str) -> None:
     report = Report.objects.select_related("category").filter(pk=report_id).first()
     if report is None:
         return
+    wanted = set(report.notify_channels or [])
     for notifier in configured():
+        if wanted and getattr(notifier, "key", None) not in wanted:
+            continue  # the reporter chose other channels
         try:
             notifier.send(report, message)
         except Exception:

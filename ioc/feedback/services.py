@@ -147,6 +147,7 @@ def submit_report(
     at: datetime | None = None,
     taken_by_staff: bool = False,
     showcase_ok: bool = False,
+    notify_channels=(),
 ) -> Report:
     """A citizen's report, checked, routed to its department, unit (and the police) and given its deadline."""
     description = (description or "").strip()
@@ -200,6 +201,7 @@ def submit_report(
                 reporter_email=reporter_email,
                 reporter_user=user if getattr(user, "is_authenticated", False) else None,
                 showcase_ok=showcase_ok,
+                notify_channels=[c for c in notify_channels if c in ("email", "sms", "zalo")],
                 client_ip=ip,
                 source=source[:50],
                 submitted_at=at,

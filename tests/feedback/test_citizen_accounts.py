@@ -100,3 +100,23 @@ def test_what_the_city_did_counts_resolved_reports_and_shows_before_and_after_on
     assert "Phường Đoàn Kết" in page and "Trước và sau khi xử lý" in page
     shown = {p.pk for p in Photo.objects.all() if f"/phan-anh/anh/{p.pk}.jpg" in page}
     assert shown == {p.pk for p in agreed.photos.all()}  # the reporter who did not agree is not in the showcase
+
+
+def test_updates_go_only_by_the_channels_the_reporter_chose(units, submit, caplog, settings):
+    import logging
+
+    from ioc.feedback import notifiers
+
+    settings.IOC = {
+        **settings.IOC,
+        "FEEDBACK_NOTIFIERS": ["ioc.feedback.notifiers.EmailNotifier", "ioc.feedback.notifiers.LoggingSmsNotifier"],
+    }
+    sms_only = submit(reporter_email="a@example.vn", reporter_phone="0912345678", notify_channels=["sms"])
+    mail.outbox.clear()
+    with caplog.at_level(logging.INFO, logger="ioc.feedback.notifiers"):
+        notifiers.deliver(sms_only.pk, "Phản ánh đang được xử lý")
+    assert mail.outbox == [] and "SMS to 0912…" in caplog.text
+    both = submit(reporter_email="b@example.vn", reporter_phone="0987654321")  # no choice: every channel
+    mail.outbox.clear()
+    notifiers.deliver(both.pk, "Phản ánh đang được xử lý")
+    assert [m.to for m in mail.outbox] == [["b@example.vn"]]

@@ -73,6 +73,7 @@ def submit(request):
                 reporter_phone=form.cleaned_data["phone"],
                 reporter_email=form.cleaned_data["email"],
                 showcase_ok=form.cleaned_data["showcase_ok"],
+                notify_channels=form.cleaned_data["notify_channels"],
                 user=request.user,
                 ip=client_address(None, request),
                 require_photo=True,
