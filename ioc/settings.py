@@ -122,6 +122,22 @@ LOGIN_LOCKOUT = int(os.environ.get("IOC_LOGIN_LOCKOUT", 300))
 # administrator unlocks it first.
 LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("IOC_LOGIN_ACCOUNT_FAILURE_LIMIT", 50))
 LOGIN_ACCOUNT_LOCKOUT = int(os.environ.get("IOC_LOGIN_ACCOUNT_LOCKOUT", 3600))
+# A city's single sign-on for citizens (OpenID Connect), when the city has one: set the client and the provider's
+# endpoints. Unset, citizens sign in with one-time codes only.
+OIDC_RP_CLIENT_ID = os.environ.get("IOC_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("IOC_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("IOC_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("IOC_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("IOC_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("IOC_OIDC_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("IOC_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_AUTHENTICATION_CALLBACK_URL = "feedback:sso_callback"
+OIDC_USE_PKCE = True
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+if OIDC_RP_CLIENT_ID:  # the provider's backend only when there is a provider (it needs every endpoint set)
+    AUTHENTICATION_BACKENDS.append("ioc.feedback.sso.CitizenSSOBackend")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -1,5 +1,6 @@
 from django.urls import path, re_path
 
+from ioc.feedback import sso
 from ioc.feedback.api import open311
 from ioc.feedback.views import citizen
 from ioc.feedback.views import public as views
@@ -22,6 +23,8 @@ urlpatterns = [
     path("phan-anh/ket-qua/", views.results, name="results"),
     path("phan-anh/dang-nhap/", citizen.sign_in, name="sign_in"),
     path("phan-anh/dang-nhap/ma/", citizen.sign_in_code, name="sign_in_code"),
+    path("phan-anh/dang-nhap/sso/", sso.start, name="sso"),
+    path("phan-anh/dang-nhap/sso/callback/", sso.callback, name="sso_callback"),
     path("phan-anh/cua-toi/", citizen.mine, name="mine"),
     path("phan-anh/cua-toi/nhan/", citizen.claim, name="claim"),
     path("phan-anh/sw.js", views.service_worker, name="service_worker"),

@@ -89,6 +89,9 @@ RULES: dict[str, tuple[str, set[str] | None, set[str] | None]] = {
     "phan-anh/dang-nhap/": ("/phan-anh/dang-nhap/", EVERYONE, EVERYONE),
     # Without a code asked for first, everyone is sent back to step one (test_citizen_accounts goes through both).
     "phan-anh/dang-nhap/ma/": ("/phan-anh/dang-nhap/ma/", NOBODY, NOBODY),
+    # The city's single sign-on: 404 without a provider configured (test_sso runs one).
+    "phan-anh/dang-nhap/sso/": ("/phan-anh/dang-nhap/sso/", NOBODY, None),
+    "phan-anh/dang-nhap/sso/callback/": ("/phan-anh/dang-nhap/sso/callback/", NOBODY, None),
     "phan-anh/cua-toi/": ("/phan-anh/cua-toi/", SIGNED_IN, None),  # the anonymous are sent to the code sign-in
     "phan-anh/cua-toi/nhan/": ("/phan-anh/cua-toi/nhan/", None, SIGNED_IN),
     "phan-anh/sw.js": ("/phan-anh/sw.js", EVERYONE, None),

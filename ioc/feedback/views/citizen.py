@@ -34,7 +34,9 @@ def sign_in(request):
             messages.error(request, str(exc))
             return render(request, "feedback/sign_in.html", {"contact": request.POST.get("contact", "")}, status=400)
         return redirect("feedback:sign_in_code")
-    return render(request, "feedback/sign_in.html", {})
+    from ioc.feedback.sso import configured
+
+    return render(request, "feedback/sign_in.html", {"sso": configured()})
 
 
 def sign_in_code(request):
