@@ -1,5 +1,5 @@
-"""The operator takes a 1022 call on one screen: the caller's earlier reports appear, the place goes on the map,
-and the call becomes a citizen report whose tracking code the operator reads to the caller."""
+"""On a phone (390×844), the operator takes a 1022 call on one screen: the caller's earlier reports appear, the
+place goes on the map, and the call becomes a citizen report whose tracking code the operator reads to the caller."""
 
 import pytest
 from playwright.sync_api import expect
@@ -24,7 +24,7 @@ def test_an_operator_records_a_call_that_becomes_a_report(
         reporter_phone="0912345678",
         taken_by_staff=True,
     )
-    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page = browser.new_page(viewport={"width": 390, "height": 844})  # an operator's phone, as the issue asks
     login(page, "operator1", PASSWORD)
     page.goto(live_server.url + "/dashboard/hotline/")
     page.click("#take-call")
@@ -48,3 +48,4 @@ def test_an_operator_records_a_call_that_becomes_a_report(
     expect(page.locator(".messages")).to_contain_text(f"Đã tạo phản ánh {report.tracking_code}")
     assert report.source == "hotline" and report.unit.name == "Phường Đoàn Kết"
     expect(page.locator("#calls")).to_contain_text("Cả dãy đèn đường Trần Phú tắt")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400  # the form fits the phone
