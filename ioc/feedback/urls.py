@@ -6,7 +6,8 @@ from ioc.feedback.views import citizen
 from ioc.feedback.views import public as views
 from ioc.feedback.views import staff as staff_views
 
-FMT = r"\.(?P<fmt>[a-z]+)$"
+# Any extension reaches the view, which answers an unknown one with an Open311 error document (not an HTML 404).
+FMT = r"\.(?P<fmt>[A-Za-z0-9]+)$"
 
 app_name = "feedback"
 urlpatterns = [

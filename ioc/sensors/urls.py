@@ -13,17 +13,20 @@ urlpatterns = [
     path("dashboard/sensors/<int:pk>/rules/", views_ui.rule_add, name="rule_add"),
     path("dashboard/sensors/<int:pk>/rules/<int:rule_pk>/delete/", views_ui.rule_delete, name="rule_delete"),
     path("dashboard/sensors/import/", views_ui.device_import, name="device_import"),
-    path("ngsi-ld/v1/entities", views.entities, name="entities"),
-    re_path(rf"^ngsi-ld/v1/entities/{ENTITY}/attrs/(?P<name>[^/]+)$", views.attr, name="attr"),
+    # NGSI-LD clients (and ETSI's suite) write resource URIs with or without a trailing slash: both are routed.
+    re_path(r"^ngsi-ld/v1/entities/?$", views.entities, name="entities"),
+    re_path(rf"^ngsi-ld/v1/entities/{ENTITY}/attrs/(?P<name>[^/]+)/?$", views.attr, name="attr"),
     re_path(rf"^ngsi-ld/v1/entities/{ENTITY}/attrs/?$", views.attrs, name="attrs"),
-    re_path(rf"^ngsi-ld/v1/entities/{ENTITY}$", views.entity, name="entity"),
-    path("ngsi-ld/v1/entityOperations/<str:operation>", views.batch, name="batch"),
-    path("ngsi-ld/v1/subscriptions", views_subscriptions.subscription_list, name="subscriptions"),
+    re_path(rf"^ngsi-ld/v1/entities/{ENTITY}/?$", views.entity, name="entity"),
+    re_path(r"^ngsi-ld/v1/entityOperations/(?P<operation>[^/]+)/?$", views.batch, name="batch"),
+    re_path(r"^ngsi-ld/v1/subscriptions/?$", views_subscriptions.subscription_list, name="subscriptions"),
     re_path(
-        r"^ngsi-ld/v1/subscriptions/(?P<sub_id>[^/]+)$", views_subscriptions.subscription_detail, name="subscription"
+        r"^ngsi-ld/v1/subscriptions/(?P<sub_id>[^/]+)/?$", views_subscriptions.subscription_detail, name="subscription"
     ),
-    path("ngsi-ld/v1/temporal/entities", views.temporal_entities, name="temporal_entities"),
-    re_path(rf"^ngsi-ld/v1/temporal/entities/{ENTITY}$", views.temporal_entity, name="temporal_entity"),
+    re_path(r"^ngsi-ld/v1/temporal/entities/?$", views.temporal_entities, name="temporal_entities"),
+    re_path(rf"^ngsi-ld/v1/temporal/entities/{ENTITY}/?$", views.temporal_entity, name="temporal_entity"),
+    # Anything else under /ngsi-ld/ is an NGSI-LD error, not the site's HTML 404.
+    re_path(r"^ngsi-ld/(?P<rest>.*)$", views.unknown_resource, name="unknown"),
 ]
 
 

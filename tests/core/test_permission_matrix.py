@@ -101,26 +101,26 @@ RULES: dict[str, tuple[str, set[str] | None, set[str] | None]] = {
     "dashboard/feedback/photos/<int:photo_id>.jpg": ("/dashboard/feedback/photos/{photo}.jpg", SCOPED, None),
     "dashboard/feedback/<int:pk>/moderate/": ("/dashboard/feedback/{report}/moderate/", None, OPS),
     "dashboard/feedback/<int:pk>/<str:action>/": ("/dashboard/feedback/{report}/triage/", None, SCOPED),
-    "^open311/v2/discovery\\.(?P<fmt>[a-z]+)$": ("/open311/v2/discovery.json", EVERYONE, None),
-    "^open311/v2/services\\.(?P<fmt>[a-z]+)$": ("/open311/v2/services.json", EVERYONE, None),
-    "^open311/v2/services/(?P<code>[\\w-]+)\\.(?P<fmt>[a-z]+)$": (
+    "^open311/v2/discovery\\.(?P<fmt>[A-Za-z0-9]+)$": ("/open311/v2/discovery.json", EVERYONE, None),
+    "^open311/v2/services\\.(?P<fmt>[A-Za-z0-9]+)$": ("/open311/v2/services.json", EVERYONE, None),
+    "^open311/v2/services/(?P<code>[\\w-]+)\\.(?P<fmt>[A-Za-z0-9]+)$": (
         "/open311/v2/services/den-duong.json",
         EVERYONE,
         None,
     ),
     # Open311 POSTs need an api_key (a client application, not a role): without one every role is refused.
-    "^open311/v2/requests\\.(?P<fmt>[a-z]+)$": ("/open311/v2/requests.json", EVERYONE, NOBODY),
-    "^open311/v2/requests/(?P<request_id>\\d+)\\.(?P<fmt>[a-z]+)$": (
+    "^open311/v2/requests\\.(?P<fmt>[A-Za-z0-9]+)$": ("/open311/v2/requests.json", EVERYONE, NOBODY),
+    "^open311/v2/requests/(?P<request_id>\\d+)\\.(?P<fmt>[A-Za-z0-9]+)$": (
         "/open311/v2/requests/{report}.json",
         EVERYONE,
         None,
     ),
-    "^open311/v2/tokens/(?P<token_id>[\\w-]+)\\.(?P<fmt>[a-z]+)$": (
+    "^open311/v2/tokens/(?P<token_id>[\\w-]+)\\.(?P<fmt>[A-Za-z0-9]+)$": (
         "/open311/v2/tokens/{tracking}.json",
         EVERYONE,
         None,
     ),
-    "^open311/v2/servicerequestupdates\\.(?P<fmt>[a-z]+)$": (
+    "^open311/v2/servicerequestupdates\\.(?P<fmt>[A-Za-z0-9]+)$": (
         "/open311/v2/servicerequestupdates.json",
         EVERYONE,
         NOBODY,
@@ -167,23 +167,25 @@ RULES: dict[str, tuple[str, set[str] | None, set[str] | None]] = {
         OPS,
     ),
     "dashboard/sensors/import/": ("/dashboard/sensors/import/", OPS, OPS),
-    "ngsi-ld/v1/entities": ("/ngsi-ld/v1/entities?type=RainGauge", STAFF, NOBODY),
-    "^ngsi-ld/v1/entities/(?P<entity_id>[^/]+)/attrs/(?P<name>[^/]+)$": (
+    "^ngsi-ld/v1/entities/?$": ("/ngsi-ld/v1/entities?type=RainGauge", STAFF, NOBODY),
+    "^ngsi-ld/v1/entities/(?P<entity_id>[^/]+)/attrs/(?P<name>[^/]+)/?$": (
         "/ngsi-ld/v1/entities/{urn}/attrs/rain",
         OPS,  # a write-only resource: its role check comes before the method's
         NOBODY,
     ),
     "^ngsi-ld/v1/entities/(?P<entity_id>[^/]+)/attrs/?$": ("/ngsi-ld/v1/entities/{urn}/attrs", OPS, NOBODY),
-    "^ngsi-ld/v1/entities/(?P<entity_id>[^/]+)$": ("/ngsi-ld/v1/entities/{urn}", STAFF, NOBODY),
-    "ngsi-ld/v1/entityOperations/<str:operation>": ("/ngsi-ld/v1/entityOperations/upsert", OPS, NOBODY),
-    "ngsi-ld/v1/subscriptions": ("/ngsi-ld/v1/subscriptions", STAFF, NOBODY),
-    "^ngsi-ld/v1/subscriptions/(?P<sub_id>[^/]+)$": (
+    "^ngsi-ld/v1/entities/(?P<entity_id>[^/]+)/?$": ("/ngsi-ld/v1/entities/{urn}", STAFF, NOBODY),
+    "^ngsi-ld/v1/entityOperations/(?P<operation>[^/]+)/?$": ("/ngsi-ld/v1/entityOperations/upsert", OPS, NOBODY),
+    "^ngsi-ld/v1/subscriptions/?$": ("/ngsi-ld/v1/subscriptions", STAFF, NOBODY),
+    "^ngsi-ld/v1/subscriptions/(?P<sub_id>[^/]+)/?$": (
         "/ngsi-ld/v1/subscriptions/{subscription}",
         {OPERATOR, ADMIN},  # a subscription is its owner's (the operator here) and the administrators'
         NOBODY,
     ),
-    "ngsi-ld/v1/temporal/entities": ("/ngsi-ld/v1/temporal/entities?type=RainGauge", STAFF, None),
-    "^ngsi-ld/v1/temporal/entities/(?P<entity_id>[^/]+)$": ("/ngsi-ld/v1/temporal/entities/{urn}", STAFF, None),
+    "^ngsi-ld/v1/temporal/entities/?$": ("/ngsi-ld/v1/temporal/entities?type=RainGauge", STAFF, None),
+    "^ngsi-ld/v1/temporal/entities/(?P<entity_id>[^/]+)/?$": ("/ngsi-ld/v1/temporal/entities/{urn}", STAFF, None),
+    # Any other path under /ngsi-ld/: a ProblemDetails 404 for everyone.
+    "^ngsi-ld/(?P<rest>.*)$": ("/ngsi-ld/v1/nothing-here", NOBODY, NOBODY),
     # cameras
     "dashboard/cameras/wall/": ("/dashboard/cameras/wall/", OPS, None),  # live pictures: operators only
     "dashboard/cameras/wall/status.json": ("/dashboard/cameras/wall/status.json?ids={camera}", OPS, None),

@@ -37,7 +37,9 @@ def get_xml(path, expect=200, **params):
 
 def test_discovery(categories):
     data = get_json("discovery", S.DISCOVERY)
-    assert data["endpoints"][0]["url"].endswith("/open311/v2/")
+    # No trailing slash: SeeClickFix's validator appends "/services.xml" itself (…/v2//services.xml was a 404).
+    url = data["endpoints"][0]["url"]
+    assert url.endswith("/open311/v2") and not url.endswith("/")
     root = get_xml("discovery")
     assert root.tag == "discovery" and [f.text for f in root.iter("format")] == ["text/xml", "application/json"]
 
@@ -333,3 +335,9 @@ def test_keys_from_the_command_line_and_the_admin(categories, users, client_for,
         check=True,
     ).stdout.strip()
     assert len(out) >= 30 and " " not in out
+
+
+def test_an_unknown_format_gets_an_open311_error_not_an_html_page(client, categories):
+    response = client.get("/open311/v2/requests.0")
+    assert response.status_code == 404 and response["Content-Type"].startswith("application/json")
+    assert "Unknown format" in response.json()[0]["description"]

@@ -335,3 +335,15 @@ def test_combined_rule_needs_rain_nearby(units):
     _ingest("urn:ngsi-ld:RainGauge:near", "precipitation", 40, 2)  # now heavy rain 150 m away
     _ingest("urn:ngsi-ld:SoilMoistureSensor:slope", "soilMoisture", 49, 3)
     assert Alert.objects.get(title__startswith="Nguy cơ sạt lở").severity == 4
+
+
+def test_resource_uris_with_a_trailing_slash_and_unknown_paths(api, units):
+    """ETSI's suite writes `…/entities/` and `…/subscriptions/`; a path that names nothing is a ProblemDetails."""
+    assert api.call("post", "/entities/", sensor()).status_code == 201
+    assert api.call("get", "/entities/?type=WaterLevelSensor").json()[0]["id"] == "urn:ngsi-ld:WaterLevelSensor:001"
+    assert api.call("get", "/entities/urn:ngsi-ld:WaterLevelSensor:001/").status_code == 200
+    assert api.call("get", "/subscriptions/").status_code == 200
+    assert api.call("get", "/temporal/entities/?type=WaterLevelSensor").status_code == 200
+    response = api.call("get", "/no-such-resource")
+    problem(response, "ResourceNotFound", 404)
+    assert response["Content-Type"].startswith("application/json")

@@ -160,7 +160,8 @@ def absolute(request, path: str) -> str:
 @open311_view()
 def discovery(request, fmt):
     city = City.objects.first()
-    base = absolute(request, "/open311/v2/")
+    # Without a trailing slash: validators and clients append "/services.xml" themselves.
+    base = absolute(request, "/open311/v2")
     data = {
         "changeset": CHANGESET,
         "contact": _("Operations center, %(city)s") % {"city": city.name} if city else _("Operations center"),

@@ -290,3 +290,9 @@ def temporal_entities(request):
         qs = qs.filter(entity_id__in=ids)
     limit = _int(request.GET.get("limit"), "limit", 20, 1, 100)
     return _json([temporal(e, request.GET) for e in qs.order_by("id")[:limit]], request)
+
+
+@csrf_exempt
+def unknown_resource(request, rest: str):
+    """A path under /ngsi-ld/ that names no resource: ProblemDetails, as clients of the standard expect."""
+    return NgsiError("ResourceNotFound", f"No NGSI-LD resource at /ngsi-ld/{rest}").response()
