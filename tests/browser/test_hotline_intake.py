@@ -28,6 +28,9 @@ def test_an_operator_records_a_call_that_becomes_a_report(
     login(page, "operator1", PASSWORD)
     page.goto(live_server.url + "/dashboard/hotline/")
     page.click("#take-call")
+    # htmx wires the phone field's lookup once the page has loaded: typing before that would send nothing.
+    page.wait_for_url("**/dashboard/hotline/call/")
+    page.wait_for_load_state("load")
     with page.expect_response(lambda r: "/dashboard/hotline/caller/" in r.url and "0912345678" in r.url):
         page.fill("#id_caller_phone", "0912345678")
     expect(page.locator("#caller-history")).to_contain_text(earlier.tracking_code, timeout=15000)
