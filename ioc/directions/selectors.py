@@ -46,9 +46,10 @@ def listing(user, tab: str):
     return qs.filter(status__in=(Direction.Status.ISSUED, Direction.Status.IN_PROGRESS)).order_by("due_at")
 
 
-def for_subject(kind: str, key) -> list[Direction]:
-    """The directions given on one incident, alert, report or file (shown on its page)."""
-    return list(Direction.objects.filter(subject_kind=kind, subject_id=str(key)).order_by("-issued_at")[:20])
+def for_subject(kind: str, key, user=None) -> list[Direction]:
+    """The directions given on one incident, alert, report or file (shown on its page), those the user sees."""
+    qs = visible_directions(user) if user is not None else Direction.objects.all()
+    return list(qs.filter(subject_kind=kind, subject_id=str(key)).order_by("-issued_at")[:20])
 
 
 def _scoped(user, unit=None):
@@ -80,7 +81,7 @@ def subject_panel(kind: str, key: str, user) -> str:
     """The directions given on a record, with "give a direction" for those who may, on that record's page."""
     from django.template.loader import render_to_string
 
-    directions = [d for d in for_subject(kind, key) if visible_directions(user).filter(pk=d.pk).exists()]
+    directions = for_subject(kind, key, user)  # one query, in the user's scope
     can_issue = has_role(user, *ISSUERS)
     if not directions and not can_issue:
         return ""

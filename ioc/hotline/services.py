@@ -111,21 +111,7 @@ def take_call(
 
     if not has_role(user, *OPERATORS):
         raise PermissionDenied(_("Only operators take calls."))
-    if as_report_category is None:
-        call = record_call(
-            channel=channel,
-            topic=topic,
-            summary=summary,
-            lat=lat,
-            lon=lon,
-            address=address,
-            caller_name=caller_name,
-            caller_phone=caller_phone,
-            taken_by=user,
-            urgent=urgent,
-        )
-        audit.record(user, "hotline.call", call, outcome="alert")
-        return call, None
+    as_report = as_report_category is not None
     call = record_call(
         channel=channel,
         topic=topic,
@@ -136,8 +122,12 @@ def take_call(
         caller_name=caller_name,
         caller_phone=caller_phone,
         taken_by=user,
-        as_alert=False,
+        urgent=urgent,
+        as_alert=not as_report,
     )
+    if not as_report:
+        audit.record(user, "hotline.call", call, outcome="alert")
+        return call, None
     report = submit_report(
         category=as_report_category,
         description=summary,
