@@ -39,7 +39,8 @@ def test_choosing_a_unit_zooms_filters_and_survives_a_reload(browser, live_serve
     expect(page.locator("[data-layer='core.incidents'] input")).not_to_be_checked()
     expect(page.locator("body")).to_have_attribute("data-layer_core_alerts", "1")
     lat, zoom = page.evaluate("[window.iocMap.getCenter().lat, window.iocMap.getZoom()]")
-    assert zoom == view[1] and abs(lat - view[0]) < 0.002  # the same view, to a pixel
+    # The same view: the same zoom, the centre within a few pixels (Leaflet snaps a restored centre to its grid).
+    assert zoom == view[1] and abs(lat - view[0]) < 0.005
     page.close()
 
 
