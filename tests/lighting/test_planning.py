@@ -7,7 +7,6 @@ import pytest
 from astral import Observer
 from astral.sun import sunrise, sunset
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from ioc.lighting import planning
 from ioc.lighting.models import ScheduleRule
@@ -85,9 +84,14 @@ def test_fog_raises_the_level_from_when_it_comes(network):
 def test_an_override_wins_until_it_expires(network, users):
     main = network["circuits"]["main"]
     override = set_override(main, 30, 45, users["operator"], "sự kiện")
-    plan = planning.plans(planning.night_of(timezone.now()), [main])[main.pk]
-    assert planning.level_at(plan, override.starts_at + timedelta(minutes=1)) == (30, "override: sự kiện")
-    after = planning.level_at(plan, override.expires_at + timedelta(minutes=1))
+
+    def level_at(moment):
+        # Each moment is read from its own night's plan: the override may straddle noon, where nights change.
+        plan = planning.plans(planning.night_of(moment), [main])[main.pk]
+        return planning.level_at(plan, moment)
+
+    assert level_at(override.starts_at + timedelta(minutes=1)) == (30, "override: sự kiện")
+    after = level_at(override.expires_at + timedelta(minutes=1))
     assert after[1] != "override: sự kiện"
     assert main.lamps.count() == sum(1 for lamp in main.lamps.all() if lamp.commands.filter(level=30).exists())
 
