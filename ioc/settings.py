@@ -217,6 +217,16 @@ else:
     }
 
 IOC = {
+    # NGSI-LD @context documents are fetched only from these hosts (and their subdomains), then cached in the data
+    # dir; an air-gapped city preloads them with `ioc load-context`. The core context is bundled.
+    "JSONLD_CONTEXT_HOSTS": [
+        h.strip()
+        for h in os.environ.get(
+            "IOC_JSONLD_HOSTS",
+            "uri.etsi.org,forge.etsi.org,smartdatamodels.org,raw.githubusercontent.com,fiware.github.io",
+        ).split(",")
+        if h.strip()
+    ],
     # Alerts of the same source and kind inside this window fold into one with a count.
     "ALERT_FOLD_MINUTES": int(os.environ.get("IOC_ALERT_FOLD_MINUTES", 30)),
     # The acknowledgement clock per priority (1 = answer first), in minutes: an alert nobody acknowledged by then

@@ -13,7 +13,7 @@ class Entity(models.Model):
     """An NGSI-LD entity (a device or anything with context). `attrs` holds its attributes in normalized form."""
 
     entity_id = models.CharField(_("id (URI)"), max_length=256, unique=True)
-    type = models.CharField(_("type"), max_length=100, db_index=True)
+    type = models.CharField(_("type"), max_length=256, db_index=True)
     attrs = models.JSONField(default=dict)
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
@@ -155,6 +155,9 @@ class Subscription(models.Model):
     last_success = models.DateTimeField(null=True, blank=True)
     last_failure = models.DateTimeField(null=True, blank=True)
     last_failure_reason = models.CharField(max_length=300, blank=True)
+    # The @context it was created with, and the members kept as given: notificationTrigger, jsonldContext,
+    # datasetId, lang, sysAttrs, showChanges.
+    extras = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("subscription")
@@ -162,3 +165,20 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return self.sub_id
+
+
+class AttributeInstance(models.Model):
+    """One instance of an attribute in an entity's temporal representation, written through the NGSI-LD temporal
+    API (any attribute type). Devices' numeric telemetry stays in `Reading`; the temporal API shows both."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="instances")
+    attr = models.CharField(max_length=256)
+    instance_id = models.CharField(max_length=80, unique=True)
+    dataset_id = models.CharField(max_length=256, blank=True)
+    observed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+    data = models.JSONField()  # the instance in normalized form (type, value/object/…, sub-attributes)
+
+    class Meta:
+        indexes = [models.Index(fields=["entity", "attr", "observed_at"])]

@@ -20,8 +20,9 @@ from ioc.core.geojson import gc_paused
 from ioc.core.services import audit
 from ioc.core.services.alerts import raise_alert, resolve_condition
 from ioc.core.services.geo import unit_at
+from ioc.sensors import jsonld, ngsild
 from ioc.sensors.models import Entity, Reading, Rule, RuleState
-from ioc.sensors.ngsild import NgsiError, normalize_attribute, observed, parse_entity
+from ioc.sensors.ngsild import NgsiError, location_of, normalize_attribute, observed, parse_entity
 from ioc.sensors.vocabulary import device_name, quantity_label
 
 
@@ -57,8 +58,8 @@ def _is_number(value) -> bool:
 def _readings(entity, attrs: dict, now: datetime) -> list[Sample]:
     return [
         Sample(entity, name, observed(value.get("observedAt"), name) or now, float(value["value"]))
-        for name, value in attrs.items()
-        if value.get("type") == "Property" and _is_number(value.get("value"))
+        for name, value in ((n, ngsild.default_instance(v)) for n, v in attrs.items() if v is not None)
+        if value and value.get("type") == "Property" and _is_number(value.get("value"))
     ]
 
 
@@ -79,29 +80,32 @@ def _insert_readings(samples: list[Sample]) -> None:
         cursor.executemany(sql, rows)
 
 
-def write_entities(bodies: list, mode: str) -> tuple[list[str], list[dict], list[str]]:
-    """Apply a batch. mode: create (refuse existing), upsert (create or replace attrs), update (existing attrs
-    only), append (add/overwrite attrs of existing). Returns (ids written, errors as {entityId, error}, created)."""
+MODES = ("create", "upsert", "upsert-replace", "update", "append", "append-keep", "merge", "replace")
+
+
+def write_entities(bodies: list, mode: str, ctx=None) -> tuple[list[str], list[dict], list[str]]:
+    """Apply a batch. mode: create (refuse existing); upsert (create, or add/overwrite attributes);
+    upsert-replace (create, or replace all attributes: NGSI-LD's default upsert); update (existing attributes
+    only); append (add/overwrite attributes of existing entities); append-keep (append without overwriting);
+    merge (NGSI-LD merge: attributes merged, "urn:ngsi-ld:null" deletes); replace (all attributes of an existing
+    entity). Returns (ids written, errors as {entityId, error}, created)."""
+    assert mode in MODES, mode
     parsed, errors = [], []
     for body in bodies:
         try:
-            parsed.append(parse_entity(body))
+            parsed.append(parse_entity(body, ctx, allow_null=mode == "merge"))
         except NgsiError as exc:
             errors.append({"entityId": body.get("id") if isinstance(body, dict) else None, "error": exc.problem()})
     seen: set[str] = set()
     unique = []
     for item in parsed:
         if item[0] in seen:
-            errors.append(
-                {
-                    "entityId": item[0],
-                    "error": NgsiError("BadRequestData", "the same entity id twice in one batch").problem(),
-                }
-            )
+            errors.append(_error(item[0], NgsiError("BadRequestData", "the same entity id twice in one batch")))
             continue
         seen.add(item[0])
         unique.append(item)
     now = timezone.now()
+    stamp = ngsild.stamp(now)
     written, created = [], []
     with one_writer(), transaction.atomic():
         existing = {e.entity_id: e for e in Entity.objects.select_for_update().filter(entity_id__in=seen)}
@@ -109,44 +113,31 @@ def write_entities(bodies: list, mode: str) -> tuple[list[str], list[dict], list
         for entity_id, kind, attrs, location in unique:
             current = existing.get(entity_id)
             if current is None:
-                if mode in ("update", "append"):
-                    errors.append(
-                        {
-                            "entityId": entity_id,
-                            "error": NgsiError("ResourceNotFound", f"{entity_id} does not exist").problem(),
-                        }
-                    )
+                if mode in ("update", "append", "append-keep", "merge", "replace"):
+                    errors.append(_error(entity_id, NgsiError("ResourceNotFound", f"{entity_id} does not exist")))
                     continue
-                entity = Entity(entity_id=entity_id, type=kind, attrs=attrs, last_seen_at=now)
+                attrs = {k: v for k, v in attrs.items() if v is not None}
+                entity = Entity(entity_id=entity_id, type=kind, attrs=_stamped(attrs, {}, stamp), last_seen_at=now)
                 _place(entity, location)
                 new_entities.append(entity)
                 created.append(entity_id)
             else:
                 if mode == "create":
-                    errors.append(
-                        {
-                            "entityId": entity_id,
-                            "error": NgsiError("AlreadyExists", f"{entity_id} already exists").problem(),
-                        }
-                    )
+                    errors.append(_error(entity_id, NgsiError("AlreadyExists", f"{entity_id} already exists")))
                     continue
                 if current.type != kind:
                     errors.append(
-                        {
-                            "entityId": entity_id,
-                            "error": NgsiError(
-                                "BadRequestData", f"{entity_id} is a {current.type}, not a {kind}"
-                            ).problem(),
-                        }
+                        _error(entity_id, NgsiError("BadRequestData", f"{entity_id} is a {current.type}, not a {kind}"))
                     )
                     continue
                 if mode == "update":
                     attrs = {k: v for k, v in attrs.items() if k in current.attrs}
-                current.attrs = {**current.attrs, **attrs}
+                elif mode == "append-keep":
+                    attrs = {k: v for k, v in attrs.items() if k not in current.attrs}
+                current.attrs = _combined(current.attrs, attrs, stamp, mode)
                 _reporting_again(current)
                 current.last_seen_at, current.stale_alerted, current.modified_at = now, False, now
-                if location:
-                    _place(current, location)
+                _place(current, location_of(current.attrs), clear=True)
                 entity = current
                 changed.append(entity)
             readings.append((entity, attrs))
@@ -158,6 +149,55 @@ def write_entities(bodies: list, mode: str) -> tuple[list[str], list[dict], list
         evaluate_rules(rows)
         _notify_after_commit({entity.pk: set(attrs) for entity, attrs in readings})
     return written, errors, created
+
+
+def _error(entity_id, exc: NgsiError) -> dict:
+    return {"entityId": entity_id, "error": exc.problem()}
+
+
+def _stamped(attrs: dict, before: dict, stamp: str) -> dict:
+    """System timestamps on each written instance: createdAt kept from the instance it replaces."""
+    out = {}
+    for key, attribute in attrs.items():
+        old = {i.get("datasetId"): i for i in ngsild.instances(before[key])} if key in before else {}
+        stamped = []
+        for item in ngsild.instances(attribute):
+            previous = old.get(item.get("datasetId"))
+            stamped.append(
+                {**item, "createdAt": previous.get("createdAt", stamp) if previous else stamp, "modifiedAt": stamp}
+            )
+        out[key] = stamped[0] if len(stamped) == 1 else stamped
+    return out
+
+
+def _combined(current: dict, attrs: dict, stamp: str, mode: str) -> dict:
+    """An entity's attributes after a write: whole attributes replaced by datasetId instance, or (replace modes)
+    everything replaced; a None attribute (merge's "urn:ngsi-ld:null") removes the attribute."""
+    if mode in ("upsert-replace", "replace"):
+        return _stamped({k: v for k, v in attrs.items() if v is not None}, current, stamp)
+    out = dict(current)
+    for key, attribute in attrs.items():
+        if attribute is None:
+            out.pop(key, None)
+            continue
+        written = _stamped({key: attribute}, current, stamp)[key]
+        if key not in current:
+            out[key] = written
+            continue
+        by_dataset = {i.get("datasetId"): i for i in ngsild.instances(current[key])}
+        for item in ngsild.instances(written):
+            if mode == "merge" and item.get("datasetId") in by_dataset:
+                item = _merged_instance(by_dataset[item.get("datasetId")], item)
+            by_dataset[item.get("datasetId")] = item
+        instances = list(by_dataset.values())
+        out[key] = instances[0] if len(instances) == 1 else instances
+    return out
+
+
+def _merged_instance(old: dict, new: dict) -> dict:
+    """Merge-patch of one instance: members and sub-attributes of `new` win, "urn:ngsi-ld:null" ones go."""
+    merged = {**old, **new}
+    return {k: v for k, v in merged.items() if v != ngsild.NULL}
 
 
 def _notify_after_commit(changes: dict[int, set[str]]) -> None:
@@ -235,23 +275,52 @@ def save_device(entity: Entity, *, moved: bool, by=None, request=None, before: d
     return entity
 
 
-def _place(entity: Entity, location) -> None:
+def _place(entity: Entity, location, *, clear: bool = False) -> None:
+    """lat/lon (and the unit) from a Point location; cleared when the location went or is not a point."""
     if location:
+        if (entity.lat, entity.lon) != tuple(location) or entity.unit_id is None:
+            entity.unit = unit_at(*location)
         entity.lat, entity.lon = location
-        entity.unit = unit_at(*location)
+    elif clear:
+        entity.lat = entity.lon = None
 
 
-def update_attributes(entity: Entity, payload: dict, *, only_existing: bool) -> list[str]:
-    """PATCH/POST on one entity's attrs; returns the names not updated (PATCH of unknown attrs)."""
+def update_attributes(entity: Entity, payload: dict, *, mode: str, ctx=None) -> list[str]:
+    """PATCH (mode update) or POST (append, append-keep) of one entity's attrs; returns the terms not updated."""
     if not isinstance(payload, dict):
         raise NgsiError("BadRequestData", "the attributes are a JSON object")
-    attrs = {name: normalize_attribute(name, value) for name, value in payload.items() if name != "@context"}
-    missing = [n for n in attrs if only_existing and n not in entity.attrs]
-    body = {"id": entity.entity_id, "type": entity.type, **{k: v for k, v in attrs.items() if k not in missing}}
-    _written, errors, _created = write_entities([body], "append")
-    if errors:
-        raise NgsiError(errors[0]["error"]["title"], errors[0]["error"]["detail"])
+    ctx = ctx or jsonld.core()
+    payload = {k: v for k, v in payload.items() if k not in ("@context", "id", "type")}
+    missing = [n for n in payload if mode == "update" and jsonld.to_storage(n, ctx) not in entity.attrs]
+    if not payload:
+        raise NgsiError("BadRequestData", "no attributes given")
+    body = {"id": entity.entity_id, "type": jsonld.from_storage(entity.type, ctx)}
+    body.update({k: v for k, v in payload.items() if k not in missing})
+    if len(body) > 2:
+        _written, errors, _created = write_entities([body], "append" if mode == "update" else mode, ctx)
+        if errors:
+            raise NgsiError(errors[0]["error"]["title"], errors[0]["error"]["detail"])
     return missing
+
+
+@transaction.atomic
+def delete_attribute(entity: Entity, key: str, dataset_id: str | None, delete_all: bool) -> None:
+    """Delete an attribute: its default instance, the instance of a datasetId, or (deleteAll) every instance."""
+    entity = Entity.objects.select_for_update().get(pk=entity.pk)
+    if key not in entity.attrs:
+        raise NgsiError("ResourceNotFound", f"{entity.entity_id} has no attribute {key}")
+    kept = [] if delete_all else [i for i in ngsild.instances(entity.attrs[key]) if i.get("datasetId") != dataset_id]
+    if len(kept) == len(ngsild.instances(entity.attrs[key])):
+        raise NgsiError("ResourceNotFound", f"{key} has no instance {dataset_id or 'without a datasetId'}")
+    attrs = dict(entity.attrs)
+    if kept:
+        attrs[key] = kept[0] if len(kept) == 1 else kept
+    else:
+        attrs.pop(key)
+    entity.attrs = attrs
+    _place(entity, location_of(attrs), clear=True)
+    entity.save(update_fields=["attrs", "lat", "lon", "unit", "modified_at"])
+    _notify_after_commit({entity.pk: {key}})
 
 
 def evaluate_rules(readings: list[Sample]) -> None:
@@ -418,6 +487,7 @@ def ingest_telemetry(messages: list[tuple[str, dict, datetime | None]]) -> list[
     the latest. One transaction per batch. Returns [(index, reason)] for the messages refused.
     """
     now = timezone.now()
+    modified = ngsild.stamp(now)
     refused: list[tuple[int, str]] = []
     with one_writer(), transaction.atomic():
         entities = _rows_for_update({m[0] for m in messages})
@@ -429,6 +499,8 @@ def ingest_telemetry(messages: list[tuple[str, dict, datetime | None]]) -> list[
                 continue
             try:
                 attrs = {name: normalize_attribute(name, value) for name, value in values.items()}
+                if any(isinstance(v, list) for v in attrs.values()):
+                    raise NgsiError("BadRequestData", "telemetry carries one instance per attribute")
                 moment = at or now
                 stamp, samples = moment.isoformat(), []
                 for name, value in attrs.items():
@@ -443,8 +515,11 @@ def ingest_telemetry(messages: list[tuple[str, dict, datetime | None]]) -> list[
                 continue
             rows.extend(samples)
             for name, value in attrs.items():
-                previous = entity.attrs.get(name, {}).get("observedAt")
+                before = ngsild.default_instance(entity.attrs.get(name)) or {}
+                previous = before.get("observedAt")
                 if previous is None or previous <= value["observedAt"]:
+                    value["createdAt"] = before.get("createdAt", modified)
+                    value["modifiedAt"] = modified
                     entity.attrs[name] = value
             _reporting_again(entity)
             entity.last_seen_at, entity.stale_alerted, entity.modified_at = now, False, now

@@ -24,9 +24,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from ioc.core.services import audit
-from ioc.sensors import ngsild
+from ioc.sensors import jsonld, ngsild
 from ioc.sensors.models import Entity, Subscription
 from ioc.sensors.ngsild import NgsiError
+from ioc.sensors.ngsild_query import geo_predicate, parse_q
+from ioc.sensors.ngsild_query import matches as q_matches
 
 log = logging.getLogger(__name__)
 TIMEOUT_S = 5
@@ -44,7 +46,22 @@ KNOWN = {
     "expiresAt",
     "throttling",
     "isActive",
+    "notificationTrigger",
+    "jsonldContext",
+    "datasetId",
+    "lang",
+    "scopeQ",
 }
+TRIGGERS = {
+    "entityCreated",
+    "entityUpdated",
+    "entityDeleted",
+    "attributeCreated",
+    "attributeUpdated",
+    "attributeDeleted",
+}
+CHANGE_TRIGGERS = TRIGGERS - {"entityDeleted", "attributeDeleted"}
+FORMATS = ("normalized", "keyValues", "simplified", "concise")
 
 
 def _bad(detail: str) -> NgsiError:
@@ -80,14 +97,14 @@ def _refuse_local(host: str, *, resolve: bool) -> None:
             raise _bad("notification.endpoint.uri may not point at a loopback or link-local address")
 
 
-def _entities(value) -> list[dict]:
+def _entities(value, ctx) -> list[dict]:
     if not isinstance(value, list) or len(value) > 100:
         raise _bad("entities must be a list of {type, id or idPattern}")
     out = []
     for item in value:
         if not isinstance(item, dict) or set(item) - {"type", "id", "idPattern"}:
             raise _bad("each of entities is an object with type and optionally id or idPattern")
-        clean = {"type": ngsild.check_type(item.get("type"))}
+        clean = {"type": ngsild.check_type(item.get("type"), ctx)}
         if "id" in item:
             clean["id"] = ngsild.check_id(item["id"], "entities.id")
         if "idPattern" in item:
@@ -100,10 +117,11 @@ def _entities(value) -> list[dict]:
     return out
 
 
-def _names(value, what: str) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(n, str) and ngsild.NAME.match(n) for n in value):
+def _names(value, what: str, ctx) -> list[str]:
+    """Attribute names as stored (expanded against the subscription's @context)."""
+    if not isinstance(value, list) or not all(isinstance(n, str) for n in value):
         raise _bad(f"{what} must be a list of attribute names")
-    return value
+    return [jsonld.to_storage(ngsild.check_name(n, what), ctx) for n in value]
 
 
 def _geo_q(value) -> dict:
@@ -115,17 +133,31 @@ def _geo_q(value) -> dict:
             coordinates = json.loads(coordinates)
         except ValueError:
             raise _bad("geoQ.coordinates must be GeoJSON coordinates") from None
-    ngsild.geo_predicate(value["georel"], value["geometry"], coordinates)  # raises when invalid
+    geo_predicate(value["georel"], value["geometry"], coordinates)  # raises when invalid
     return {"geometry": value["geometry"], "coordinates": coordinates, "georel": value["georel"]}
 
 
-def apply(subscription: Subscription, body, *, creating: bool) -> Subscription:
-    """Check a subscription payload (whole on create, a fragment on PATCH) and copy it onto the model."""
+def subscription_context(subscription: Subscription):
+    return jsonld.context(subscription.extras.get("context"))
+
+
+def apply(subscription: Subscription, body, *, creating: bool, ctx=None) -> Subscription:
+    """Check a subscription payload (whole on create, a fragment on PATCH) and copy it onto the model. Terms are
+    read in `ctx`, the request's @context (kept, so later reads and notifications speak the same terms)."""
     if not isinstance(body, dict):
         raise _bad("a subscription is a JSON object")
     unknown = set(body) - KNOWN
     if unknown:
-        raise _bad(f"unknown member(s) {', '.join(sorted(unknown))} (timeInterval and temporalQ are not supported)")
+        raise _bad(
+            f"unknown member(s) {', '.join(sorted(unknown))} (periodic timeInterval subscriptions and temporalQ "
+            "are not supported)"
+        )
+    ctx = ctx or jsonld.core()
+    extras = dict(subscription.extras or {})
+    if creating:
+        extras["context"] = ctx.value if ctx is not jsonld.core() else None
+    _extras(body, extras)
+    subscription.extras = extras
     if creating:
         if body.get("type") != "Subscription":
             raise _bad("type must be Subscription")
@@ -135,12 +167,12 @@ def apply(subscription: Subscription, body, *, creating: bool) -> Subscription:
     if "description" in body or "subscriptionName" in body:
         subscription.description = str(body.get("description") or body.get("subscriptionName") or "")[:500]
     if "entities" in body:
-        subscription.entities = _entities(body["entities"])
+        subscription.entities = _entities(body["entities"], ctx)
     if "watchedAttributes" in body:
-        subscription.watched_attributes = _names(body["watchedAttributes"], "watchedAttributes")
+        subscription.watched_attributes = _names(body["watchedAttributes"], "watchedAttributes", ctx)
     if "q" in body:
         if body["q"]:
-            ngsild.parse_q(str(body["q"]))
+            parse_q(str(body["q"]), ctx)
         subscription.q = str(body["q"] or "")
     if "geoQ" in body:
         subscription.geo_q = _geo_q(body["geoQ"]) if body["geoQ"] else None
@@ -153,9 +185,14 @@ def apply(subscription: Subscription, body, *, creating: bool) -> Subscription:
         if accept not in ("application/json", "application/ld+json"):
             raise _bad("notification.endpoint.accept must be application/json or application/ld+json")
         subscription.accept = accept
-        subscription.attributes = _names(note.get("attributes", []), "notification.attributes")
-        if note.get("format", "normalized") not in ("normalized", "keyValues"):
-            raise _bad("notification.format must be normalized or keyValues")
+        subscription.attributes = _names(note.get("attributes", []), "notification.attributes", ctx)
+        if note.get("format", "normalized") not in FORMATS:
+            raise _bad(f"notification.format must be one of {', '.join(FORMATS)}")
+        for member in ("sysAttrs", "showChanges"):
+            if member in note:
+                if not isinstance(note[member], bool):
+                    raise _bad(f"notification.{member} is true or false")
+                subscription.extras[member] = note[member]
         subscription.format = note.get("format", "normalized")
     elif creating:
         raise _bad("a subscription needs a notification with an endpoint")
@@ -180,6 +217,31 @@ def apply(subscription: Subscription, body, *, creating: bool) -> Subscription:
     return subscription
 
 
+def _extras(body: dict, extras: dict) -> None:
+    if "notificationTrigger" in body:
+        triggers = body["notificationTrigger"]
+        if not isinstance(triggers, list) or not triggers or not set(triggers) <= TRIGGERS:
+            raise _bad(f"notificationTrigger is a list of {', '.join(sorted(TRIGGERS))}")
+        extras["notificationTrigger"] = triggers
+    if "jsonldContext" in body:
+        value = body["jsonldContext"]
+        if not isinstance(value, str) or ":" not in value:
+            raise _bad("jsonldContext is the URI of an @context")
+        jsonld.context(value)  # raises LdContextNotAvailable when it cannot be had
+        extras["jsonldContext"] = value
+    if "datasetId" in body:
+        ids = body["datasetId"]
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise _bad("datasetId is a list of URIs")
+        extras["datasetId"] = ids
+    if "lang" in body:
+        if not isinstance(body["lang"], str):
+            raise _bad("lang is a language tag")
+        extras["lang"] = body["lang"]
+    if "scopeQ" in body:
+        extras["scopeQ"] = str(body["scopeQ"])[:500]
+
+
 def status(subscription: Subscription, now=None) -> str:
     now = now or timezone.now()
     if subscription.expires_at and subscription.expires_at <= now:
@@ -187,7 +249,11 @@ def status(subscription: Subscription, now=None) -> str:
     return "active" if subscription.is_active else "paused"
 
 
-def render(subscription: Subscription, with_context: bool = False) -> dict:
+def render(subscription: Subscription, with_context: bool = False, ctx=None) -> dict:
+    """A subscription in the terms of `ctx` (the reader's @context; by default the one it was created with)."""
+    ctx = ctx or subscription_context(subscription)
+    extras = subscription.extras or {}
+
     def stamp(moment):
         return moment.isoformat().replace("+00:00", "Z") if moment else None
 
@@ -201,7 +267,10 @@ def render(subscription: Subscription, with_context: bool = False) -> dict:
         else "ok",
     }
     if subscription.attributes:
-        notification["attributes"] = subscription.attributes
+        notification["attributes"] = [jsonld.from_storage(a, ctx) for a in subscription.attributes]
+    for member in ("sysAttrs", "showChanges"):
+        if member in extras:
+            notification[member] = extras[member]
     for key, value in (
         ("lastNotification", subscription.last_notification),
         ("lastSuccess", subscription.last_success),
@@ -213,9 +282,12 @@ def render(subscription: Subscription, with_context: bool = False) -> dict:
     if subscription.description:
         out["description"] = subscription.description
     if subscription.entities:
-        out["entities"] = subscription.entities
+        out["entities"] = [{**e, "type": jsonld.from_storage(e["type"], ctx)} for e in subscription.entities]
     if subscription.watched_attributes:
-        out["watchedAttributes"] = subscription.watched_attributes
+        out["watchedAttributes"] = [jsonld.from_storage(a, ctx) for a in subscription.watched_attributes]
+    for member in ("notificationTrigger", "jsonldContext", "datasetId", "lang", "scopeQ"):
+        if member in extras:
+            out[member] = extras[member]
     if subscription.q:
         out["q"] = subscription.q
     if subscription.geo_q:
@@ -228,7 +300,7 @@ def render(subscription: Subscription, with_context: bool = False) -> dict:
     out["isActive"] = subscription.is_active
     out["status"] = status(subscription)
     if with_context:
-        out["@context"] = ngsild.CORE_CONTEXT
+        out["@context"] = ctx.value
     return out
 
 
@@ -238,6 +310,9 @@ def render(subscription: Subscription, with_context: bool = False) -> dict:
 def matches(subscription: Subscription, entity: Entity, changed_attrs: set[str]) -> bool:
     if subscription.watched_attributes and not changed_attrs & set(subscription.watched_attributes):
         return False
+    triggers = (subscription.extras or {}).get("notificationTrigger")
+    if triggers and not set(triggers) & CHANGE_TRIGGERS:
+        return False  # only deletions wanted: a change is not one
     if subscription.entities and not any(
         item["type"] == entity.type
         and ("id" not in item or item["id"] == entity.entity_id)
@@ -246,7 +321,7 @@ def matches(subscription: Subscription, entity: Entity, changed_attrs: set[str])
     ):
         return False
     groups, near = _compiled(subscription)
-    if groups and not ngsild.matches(entity, groups):
+    if groups and not q_matches(entity, groups):
         return False
     return near is None or near(entity)
 
@@ -254,10 +329,10 @@ def matches(subscription: Subscription, entity: Entity, changed_attrs: set[str])
 def _compiled(subscription: Subscription):
     """The parsed q and the geo test, made once per subscription object (the cache keeps those objects)."""
     if not hasattr(subscription, "_compiled"):
-        groups = ngsild.parse_q(subscription.q) if subscription.q else None
+        groups = parse_q(subscription.q, subscription_context(subscription)) if subscription.q else None
         near = None
         if geo := subscription.geo_q:
-            near = ngsild.geo_predicate(geo["georel"], geo["geometry"], geo["coordinates"])[1]
+            near = geo_predicate(geo["georel"], geo["geometry"], geo["coordinates"])[1]
         subscription._compiled = (groups, near)
     return subscription._compiled
 
@@ -329,24 +404,35 @@ def deliver(subscription_pk: int, entity_pks: list[int]) -> str:
         return "throttled"
     ld = subscription.accept == "application/ld+json"
     wanted = set(subscription.attributes) or None
+    extras = subscription.extras or {}
+    context_value = extras.get("jsonldContext") or extras.get("context") or ngsild.CORE_CONTEXT
+    ctx = jsonld.context(context_value)
     data = [
-        ngsild.render(e, wanted, subscription.format == "keyValues")
+        ngsild.render(
+            e,
+            wanted,
+            subscription.format in ("keyValues", "simplified"),
+            ctx=ctx,
+            concise=subscription.format == "concise",
+            sys_attrs=bool(extras.get("sysAttrs")),
+            lang=extras.get("lang"),
+            dataset_ids=set(extras["datasetId"]) if extras.get("datasetId") else None,
+        )
         for e in Entity.objects.filter(pk__in=entity_pks).order_by("pk")
     ]
     body = {
         "id": f"urn:ngsi-ld:Notification:{uuid.uuid4()}",
         "type": "Notification",
         "subscriptionId": subscription.sub_id,
-        "notifiedAt": now.isoformat().replace("+00:00", "Z"),
+        "notifiedAt": ngsild.stamp(now),
         "data": data,
     }
     headers = {"Content-Type": subscription.accept}
     if ld:
-        body["@context"] = ngsild.CORE_CONTEXT
+        body["@context"] = context_value
     else:
-        headers["Link"] = (
-            f'<{ngsild.CORE_CONTEXT}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"'
-        )
+        link = context_value if isinstance(context_value, str) else ngsild.CORE_CONTEXT
+        headers["Link"] = f'<{link}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"'
     request = urllib.request.Request(  # noqa: S310 (http or https only, checked when stored)
         subscription.endpoint, data=json.dumps(body).encode(), headers=headers, method="POST"
     )
@@ -371,9 +457,9 @@ def deliver(subscription_pk: int, entity_pks: list[int]) -> str:
 
 
 @transaction.atomic
-def create_subscription(body: dict, *, by, request=None) -> Subscription:
+def create_subscription(body: dict, *, by, request=None, ctx=None) -> Subscription:
     """A new subscription owned by the token's user; refused if its id is taken."""
-    item = apply(Subscription(owner=by), body, creating=True)
+    item = apply(Subscription(owner=by), body, creating=True, ctx=ctx)
     if Subscription.objects.filter(sub_id=item.sub_id).exists():
         raise NgsiError("AlreadyExists", f"subscription {item.sub_id} already exists")
     item.save()
@@ -382,9 +468,9 @@ def create_subscription(body: dict, *, by, request=None) -> Subscription:
 
 
 @transaction.atomic
-def update_subscription(item: Subscription, body: dict, *, by, request=None) -> Subscription:
+def update_subscription(item: Subscription, body: dict, *, by, request=None, ctx=None) -> Subscription:
     item = Subscription.objects.select_for_update().get(pk=item.pk)
-    apply(item, body, creating=False)
+    apply(item, body, creating=False, ctx=ctx)
     item.save()
     audit.record(by, "subscription.update", item, request=request, endpoint=item.endpoint)
     return item

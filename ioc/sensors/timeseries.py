@@ -109,11 +109,14 @@ def time_window(params) -> tuple[datetime | None, datetime | None]:
     raise NgsiError("BadRequestData", "timerel must be before, after or between")
 
 
-def temporal(entity: Entity, params) -> dict:
-    """The entity's attributes over time, raw instances or aggregated per period."""
+def temporal(entity: Entity, params, ctx=None) -> dict:
+    """The entity's attributes over time, raw instances or aggregated per period; names as `ctx` gives them."""
+    from ioc.sensors import jsonld
+
+    ctx = ctx or jsonld.core()
     start, end = time_window(params)
-    attrs = [a for a in params.get("attrs", "").split(",") if a] or sorted(entity.attrs)
-    out = {"id": entity.entity_id, "type": entity.type}
+    attrs = [jsonld.to_storage(a, ctx) for a in params.get("attrs", "").split(",") if a] or sorted(entity.attrs)
+    out = {"id": entity.entity_id, "type": jsonld.from_storage(entity.type, ctx)}
     methods = [m for m in params.get("aggrMethods", "").split(",") if m]
     if methods:
         unknown = set(methods) - METHODS
@@ -123,7 +126,7 @@ def temporal(entity: Entity, params) -> dict:
         for attr in attrs:
             buckets = _aggregate(entity, attr, start, end, period)
             if buckets:
-                out[attr] = {
+                out[jsonld.from_storage(attr, ctx)] = {
                     "type": "Property",
                     **{m: [[b[m], b["start"], b["end"]] for b in buckets] for m in methods},
                 }
@@ -131,20 +134,47 @@ def temporal(entity: Entity, params) -> dict:
     last_n = params.get("lastN")
     if last_n is not None and (not last_n.isdigit() or not 1 <= int(last_n) <= 10_000):
         raise NgsiError("BadRequestData", "lastN must be a whole number from 1 to 10000")
+    options = params.get("options", "")
     for attr in attrs:
-        qs = Reading.objects.filter(entity=entity, attr=attr)
-        if start:
-            qs = qs.filter(observed_at__gte=start)
-        if end:
-            qs = qs.filter(observed_at__lt=end)
-        rows = list(qs.order_by("-observed_at").values_list("value", "observed_at")[: int(last_n or 1000)])[::-1]
-        if not rows:
+        found = _history(entity, attr, start, end, int(last_n or 1000), "sysAttrs" in options)
+        if not found:
             continue
-        if "temporalValues" in params.get("options", ""):
-            out[attr] = {"type": "Property", "values": [[v, t.isoformat()] for v, t in rows]}
+        name = jsonld.from_storage(attr, ctx)
+        if "temporalValues" in options or params.get("format") == "temporalValues":
+            by_type: dict[str, list] = {}
+            for item in found:
+                main = "object" if item["type"] == "Relationship" else "value"
+                by_type.setdefault(item["type"], []).append([item.get(main), item.get("observedAt")])
+            shown = [{"type": t, ("objects" if t == "Relationship" else "values"): v} for t, v in by_type.items()]
+            out[name] = shown[0] if len(shown) == 1 else shown
         else:
-            out[attr] = [{"type": "Property", "value": v, "observedAt": t.isoformat()} for v, t in rows]
+            out[name] = found
     return out
+
+
+def _history(entity, attr, start, end, last_n: int, sys_attrs: bool) -> list[dict]:
+    """An attribute's instances in the window, oldest first: device readings and instances written through the
+    temporal API together, the latest `last_n` of them."""
+    from ioc.sensors.ngsild import stamp
+
+    readings = Reading.objects.filter(entity=entity, attr=attr)
+    written = entity.instances.filter(attr=attr)
+    if start:
+        readings, written = readings.filter(observed_at__gte=start), written.filter(observed_at__gte=start)
+    if end:
+        readings, written = readings.filter(observed_at__lt=end), written.filter(observed_at__lt=end)
+    rows = [
+        (t, {"type": "Property", "value": v, "observedAt": stamp(t)})
+        for v, t in readings.order_by("-observed_at").values_list("value", "observed_at")[:last_n]
+    ]
+    for row in written.order_by("-observed_at")[:last_n]:
+        item = {k: v for k, v in row.data.items() if k not in ("createdAt", "modifiedAt")}
+        item["instanceId"] = row.instance_id
+        if sys_attrs:
+            item["createdAt"], item["modifiedAt"] = stamp(row.created_at), stamp(row.modified_at)
+        rows.append((row.observed_at or row.created_at, item))
+    rows.sort(key=lambda pair: pair[0])
+    return [item for _moment, item in rows[-last_n:]]
 
 
 def _aggregate(entity, attr, start, end, period: timedelta) -> list[dict]:

@@ -1,7 +1,9 @@
 from django.urls import include, path, re_path
 
 from ioc.sensors.api import ngsild as views
+from ioc.sensors.api import ngsild_discovery as views_discovery
 from ioc.sensors.api import ngsild_subscriptions as views_subscriptions
+from ioc.sensors.api import ngsild_temporal as views_temporal
 from ioc.sensors.views import staff as views_ui
 
 ENTITY = r"(?P<entity_id>[^/]+)"
@@ -23,8 +25,23 @@ urlpatterns = [
     re_path(
         r"^ngsi-ld/v1/subscriptions/(?P<sub_id>[^/]+)/?$", views_subscriptions.subscription_detail, name="subscription"
     ),
-    re_path(r"^ngsi-ld/v1/temporal/entities/?$", views.temporal_entities, name="temporal_entities"),
-    re_path(rf"^ngsi-ld/v1/temporal/entities/{ENTITY}/?$", views.temporal_entity, name="temporal_entity"),
+    re_path(r"^ngsi-ld/v1/temporal/entities/?$", views_temporal.temporal_entities, name="temporal_entities"),
+    re_path(rf"^ngsi-ld/v1/temporal/entities/{ENTITY}/?$", views_temporal.temporal_entity, name="temporal_entity"),
+    re_path(rf"^ngsi-ld/v1/temporal/entities/{ENTITY}/attrs/?$", views_temporal.temporal_attrs, name="temporal_attrs"),
+    re_path(
+        rf"^ngsi-ld/v1/temporal/entities/{ENTITY}/attrs/(?P<name>[^/]+)/?$",
+        views_temporal.temporal_attr,
+        name="temporal_attr",
+    ),
+    re_path(
+        rf"^ngsi-ld/v1/temporal/entities/{ENTITY}/attrs/(?P<name>[^/]+)/(?P<instance_id>[^/]+)/?$",
+        views_temporal.temporal_instance,
+        name="temporal_instance",
+    ),
+    re_path(r"^ngsi-ld/v1/types/?$", views_discovery.types, name="types"),
+    re_path(r"^ngsi-ld/v1/types/(?P<name>[^/]+)/?$", views_discovery.type_detail, name="type"),
+    re_path(r"^ngsi-ld/v1/attributes/?$", views_discovery.attributes, name="attributes"),
+    re_path(r"^ngsi-ld/v1/attributes/(?P<name>[^/]+)/?$", views_discovery.attribute_detail, name="attribute"),
     # Anything else under /ngsi-ld/ is an NGSI-LD error, not the site's HTML 404.
     re_path(r"^ngsi-ld/(?P<rest>.*)$", views.unknown_resource, name="unknown"),
 ]

@@ -184,6 +184,26 @@ RULES: dict[str, tuple[str, set[str] | None, set[str] | None]] = {
     ),
     "^ngsi-ld/v1/temporal/entities/?$": ("/ngsi-ld/v1/temporal/entities?type=RainGauge", STAFF, None),
     "^ngsi-ld/v1/temporal/entities/(?P<entity_id>[^/]+)/?$": ("/ngsi-ld/v1/temporal/entities/{urn}", STAFF, None),
+    # The temporal provision resources are write-only: their role check comes before the method's.
+    "^ngsi-ld/v1/temporal/entities/(?P<entity_id>[^/]+)/attrs/?$": (
+        "/ngsi-ld/v1/temporal/entities/{urn}/attrs",
+        OPS,
+        NOBODY,
+    ),
+    "^ngsi-ld/v1/temporal/entities/(?P<entity_id>[^/]+)/attrs/(?P<name>[^/]+)/?$": (
+        "/ngsi-ld/v1/temporal/entities/{urn}/attrs/rain",
+        OPS,
+        NOBODY,
+    ),
+    "^ngsi-ld/v1/temporal/entities/(?P<entity_id>[^/]+)/attrs/(?P<name>[^/]+)/(?P<instance_id>[^/]+)/?$": (
+        "/ngsi-ld/v1/temporal/entities/{urn}/attrs/rain/urn:ngsi-ld:Instance:1",
+        OPS,
+        NOBODY,
+    ),
+    "^ngsi-ld/v1/types/?$": ("/ngsi-ld/v1/types", STAFF, NOBODY),
+    "^ngsi-ld/v1/types/(?P<name>[^/]+)/?$": ("/ngsi-ld/v1/types/RainGauge", STAFF, NOBODY),
+    "^ngsi-ld/v1/attributes/?$": ("/ngsi-ld/v1/attributes", STAFF, NOBODY),
+    "^ngsi-ld/v1/attributes/(?P<name>[^/]+)/?$": ("/ngsi-ld/v1/attributes/rain", STAFF, NOBODY),
     # Any other path under /ngsi-ld/: a ProblemDetails 404 for everyone.
     "^ngsi-ld/(?P<rest>.*)$": ("/ngsi-ld/v1/nothing-here", NOBODY, NOBODY),
     # cameras
@@ -357,7 +377,12 @@ def world(users, units, django_capture_on_commit_callbacks):
     ensure_defaults()
     import_files(export([row("DK-9", status=4), row("QL-9", status=4, DonViXuLy=department.name, MaDonVi="")]), "x.csv")
     entity = Entity.objects.create(
-        entity_id="urn:ngsi-ld:RainGauge:m1", type="RainGauge", lat=lat, lon=lon, unit=units["Đoàn Kết"]
+        entity_id="urn:ngsi-ld:RainGauge:m1",
+        type="RainGauge",
+        lat=lat,
+        lon=lon,
+        unit=units["Đoàn Kết"],
+        attrs={"rain": {"type": "Property", "value": 1.5}},
     )
     entity.department = department
     entity.save()

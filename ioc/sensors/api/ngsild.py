@@ -1,141 +1,95 @@
-"""NGSI-LD HTTP endpoints at /ngsi-ld/v1/: entities, attributes and batch operations, with ProblemDetails errors.
-
-Machine clients authenticate with `Authorization: Bearer <token>` (core API tokens); reads are open to staff,
-writes to operators and administrators (gateways are issued operator tokens).
-"""
+"""NGSI-LD HTTP endpoints at /ngsi-ld/v1/: entities (query, create, retrieve, replace, merge, delete), their
+attributes, and batch operations, with ProblemDetails errors (see common.py)."""
 
 from __future__ import annotations
 
 import json
 
-from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.db.models import Q
+from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from ioc.core.payloads import PayloadError, load_json
-from ioc.core.permissions import OPERATORS, STAFF_ROLES, role_of
-from ioc.core.services.accounts import user_for_token
-from ioc.sensors import ngsild, services
+from ioc.sensors import jsonld, ngsild, services
+from ioc.sensors.api.common import MAX_LIMIT, answer, body_of, endpoint, request_context, whole_number
 from ioc.sensors.models import Entity
 from ioc.sensors.ngsild import NgsiError
+from ioc.sensors.ngsild_query import geo_predicate, matches, parse_q
 
-MAX_LIMIT = 1000
 MAX_BATCH = 1000
-JSON_TYPES = ("application/json", "application/ld+json")
-
-
-def endpoint(write: bool = False):
-    """Authentication, content negotiation and ProblemDetails for every endpoint."""
-
-    def decorate(view):
-        @csrf_exempt
-        def wrapped(request, *args, **kwargs):
-            try:
-                # A browser session may read; writes need a bearer token (a session write would need CSRF, and a
-                # standard API's clients are machines).
-                safe = request.method in ("GET", "HEAD", "OPTIONS")
-                user = request.user if request.user.is_authenticated and safe else None
-                header = request.headers.get("Authorization", "")
-                if header.startswith("Bearer "):
-                    user = user_for_token(header[7:].strip())
-                if user is None:
-                    raise NgsiError("Unauthorized", "Send 'Authorization: Bearer <token>'")
-                allowed = OPERATORS if write or request.method not in ("GET", "HEAD") else STAFF_ROLES
-                if role_of(user) not in allowed:
-                    raise NgsiError("Forbidden", "This token may not do this")
-                request.ngsi_user = user
-                return view(request, *args, **kwargs)
-            except NgsiError as exc:
-                return exc.response()
-
-        return wrapped
-
-    return decorate
-
-
-def _body(request):
-    content_type = (request.content_type or "").split(";")[0].strip()
-    if content_type not in JSON_TYPES:
-        raise NgsiError("UnsupportedMediaType", "Content-Type must be application/json or application/ld+json")
-    if len(request.body) > settings.MAX_BODY_BYTES:
-        raise NgsiError("RequestEntityTooLarge", "the payload is too large")
-    try:
-        body = load_json(request.body)
-    except PayloadError as exc:
-        invalid = "invalid JSON" in str(exc)
-        raise NgsiError("InvalidRequest" if invalid else "BadRequestData", str(exc)) from None
-    items = body if isinstance(body, list) else [body]
-    for item in items:
-        if isinstance(item, dict):
-            ngsild.check_context(item, content_type)
-    return body
-
-
-def _wants_ld(request) -> bool:
-    return "application/ld+json" in request.headers.get("Accept", "")
-
-
-def _json(data, request, status=200, headers=None) -> JsonResponse:
-    response = JsonResponse(
-        data,
-        status=status,
-        safe=False,
-        content_type="application/ld+json" if _wants_ld(request) else "application/json",
-    )
-    if not _wants_ld(request):
-        response["Link"] = (
-            f'<{ngsild.CORE_CONTEXT}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"'
-        )
-    for key, value in (headers or {}).items():
-        response[key] = value
-    return response
+RENDER_PARAMS = {"attrs", "pick", "omit", "options", "lang", "datasetId", "format", "geometryProperty", "local"}
+RENDER_PARAMS |= {"join", "joinLevel", "containedBy", "entityMap", "expandValues", "jsonKeys", "collect"}
+QUERY_PARAMS = RENDER_PARAMS | {"id", "type", "idPattern", "q", "csf", "georel", "geometry", "coordinates"}
+QUERY_PARAMS |= {"geoproperty", "scopeQ", "limit", "offset", "count"}
+OPTIONS = {"keyValues", "simplified", "concise", "normalized", "sysAttrs"}
 
 
 def _entity(entity_id: str) -> Entity:
+    ngsild.check_id(entity_id, "the entity id")
     entity = Entity.objects.filter(entity_id=entity_id).first()
     if entity is None:
         raise NgsiError("ResourceNotFound", f"{entity_id} does not exist")
     return entity
 
 
-def _int(value, name, default, low, high) -> int:
-    if value in (None, ""):
-        return default
-    if not value.isdigit() or not low <= int(value) <= high:
-        raise NgsiError("BadRequestData", f"{name} must be a whole number from {low} to {high}")
-    return int(value)
+def _terms(raw: str | None, ctx) -> set[str] | None:
+    names = [n.strip() for n in (raw or "").split(",") if n.strip()]
+    return {n if n in ("id", "type") else jsonld.to_storage(n, ctx) for n in names} or None
 
 
-@endpoint()
+def _render_options(request, ctx) -> dict:
+    """The rendering a GET asks for: options, attrs/pick, omit, lang, datasetId, format."""
+    params = request.GET
+    options = {o.strip() for o in params.get("options", "").split(",") if o.strip()}
+    if options - OPTIONS - {"noOverwrite", "replace", "update"}:
+        raise NgsiError("BadRequestData", f"unknown options: {', '.join(sorted(options - OPTIONS))}")
+    output_format = params.get("format") or ""
+    if output_format and output_format not in ("keyValues", "simplified", "concise", "normalized"):
+        raise NgsiError("BadRequestData", "format must be normalized, concise, keyValues or simplified")
+    key_values = bool(options & {"keyValues", "simplified"}) or output_format in ("keyValues", "simplified")
+    concise = "concise" in options or output_format == "concise"
+    if params.get("attrs") and params.get("pick"):
+        raise NgsiError("BadRequestData", "attrs and pick cannot be used together")
+    wanted = _terms(params.get("pick") or params.get("attrs"), ctx)
+    omit = _terms(params.get("omit"), ctx)
+    if wanted and omit:
+        raise NgsiError("BadRequestData", "pick and omit cannot be used together")
+    dataset_ids = {d.strip() for d in params.get("datasetId", "").split(",") if d.strip()} or None
+    return {
+        "attrs_wanted": {w for w in wanted if w not in ("id", "type")} if wanted else None,
+        "key_values": key_values,
+        "concise": concise,
+        "sys_attrs": "sysAttrs" in options,
+        "lang": params.get("lang") or None,
+        "dataset_ids": dataset_ids,
+        "omit": omit or ({"id", "type"} - wanted if wanted and wanted & {"id", "type"} else None),
+        "ctx": ctx,
+    }
+
+
+@endpoint(params=QUERY_PARAMS | {"options"})
 def entities(request):
     if request.method == "POST":
-        body = _body(request)
+        body = body_of(request)
         if isinstance(body, list):
             raise NgsiError("BadRequestData", "POST /entities takes one entity; use /entityOperations for batches")
-        written, errors, _created = services.write_entities([body], "create")
+        ctx = request_context(request, body)
+        written, errors, _created = services.write_entities([body], "create", ctx)
         if errors:
             raise NgsiError(errors[0]["error"]["title"], errors[0]["error"]["detail"])
         return HttpResponse(status=201, headers={"Location": f"/ngsi-ld/v1/entities/{written[0]}"})
     if request.method != "GET":
         raise NgsiError("OperationNotSupported", f"{request.method} is not supported here")
-    return _query(request)
+    return query(request, request.GET, request_context(request))
 
 
-def _query(request):
-    params = request.GET
+def query(request, params, ctx, status=200):
+    """GET /entities and POST /entityOperations/query: the entities matching, rendered as asked."""
     qs = Entity.objects.all().order_by("id")
     if ids := params.get("id"):
-        qs = qs.filter(entity_id__in=[i.strip() for i in ids.split(",")])
+        qs = qs.filter(entity_id__in=[ngsild.check_id(i.strip()) for i in ids.split(",")])
     if types := params.get("type"):
-        qs = qs.filter(type__in=[t.strip() for t in types.split(",")])
-    if not (
-        params.get("id")
-        or params.get("type")
-        or params.get("idPattern")
-        or params.get("q")
-        or params.get("georel")
-        or params.get("attrs")
-    ):
+        qs = qs.filter(type__in=[jsonld.to_storage(t.strip(), ctx) for t in types.replace("|", ",").split(",")])
+    if not any(params.get(k) for k in ("id", "type", "idPattern", "q", "georel", "attrs", "pick")):
         raise NgsiError("BadRequestData", "give at least one of type, id, idPattern, attrs, q or georel")
     pattern = None
     if raw := params.get("idPattern"):
@@ -143,153 +97,228 @@ def _query(request):
             pattern = ngsild.id_pattern(raw)
         except ValueError as exc:
             raise NgsiError("BadRequestData", str(exc)) from None
-    groups = ngsild.parse_q(params["q"]) if params.get("q") else None
-    attrs = {a.strip() for a in params.get("attrs", "").split(",") if a.strip()} or None
-    geo = _georel(params, qs)
-    qs, near = geo if geo else (qs, None)
-    limit = _int(params.get("limit"), "limit", 20, 0, MAX_LIMIT)
-    offset = _int(params.get("offset"), "offset", 0, 0, 10_000_000)
+    tree = parse_q(params["q"], ctx) if params.get("q") else None
+    options = _render_options(request, ctx) if request.method == "GET" else _post_options(params, ctx)
+    filter_attrs = options["attrs_wanted"]
+    geo = _georel(params, ctx)
+    near = None
+    if geo:
+        box, near = geo
+        if box:
+            qs = qs.filter(Q(lat__range=box[0], lon__range=box[1]) | Q(lat__isnull=True))
+    limit = whole_number(params.get("limit"), "limit", 20, 0, MAX_LIMIT)
+    offset = whole_number(params.get("offset"), "offset", 0, 0, 10_000_000)
     found = []
     for entity in qs.iterator(chunk_size=2000):
         if pattern and not pattern.search(entity.entity_id):
             continue
-        if groups and not ngsild.matches(entity, groups):
+        if tree and not matches(entity, tree):
             continue
-        if attrs and not attrs & set(entity.attrs):
+        if filter_attrs and not filter_attrs & set(entity.attrs):
+            continue
+        if options["dataset_ids"] and not _has_dataset(entity, options["dataset_ids"], filter_attrs):
             continue
         if near and not near(entity):
             continue
         found.append(entity)
-    key_values = "keyValues" in params.get("options", "")
-    page = [ngsild.render(e, attrs, key_values, _wants_ld(request)) for e in found[offset : offset + limit]]
+    page = [ngsild.render(e, **options) for e in found[offset : offset + limit]]
     headers = {"NGSILD-Results-Count": str(len(found))} if params.get("count") == "true" else None
-    return _json(page, request, headers=headers)
+    return answer(page, request, status=status, headers=headers, ctx=ctx)
 
 
-def _georel(params, qs):
-    """The georel filter: a bounding box narrows the rows in the database, the exact test runs on each."""
+def _has_dataset(entity, dataset_ids: set[str], attrs) -> bool:
+    return any(
+        i.get("datasetId", "@none") in dataset_ids
+        for key, value in entity.attrs.items()
+        if not attrs or key in attrs
+        for i in ngsild.instances(value)
+    )
+
+
+def _post_options(params, ctx) -> dict:
+    return {
+        "attrs_wanted": _terms(",".join(params["attrs"]), ctx) if isinstance(params.get("attrs"), list) else None,
+        "key_values": False,
+        "concise": False,
+        "sys_attrs": False,
+        "lang": params.get("lang"),
+        "dataset_ids": None,
+        "omit": None,
+        "ctx": ctx,
+    }
+
+
+def _georel(params, ctx):
+    """(box or None, test) for georel; the box narrows rows in the database, the exact test runs on each."""
     rel = params.get("georel")
     if not rel:
+        if params.get("geometry") or params.get("coordinates"):
+            raise NgsiError("BadRequestData", "geometry and coordinates need a georel")
         return None
-    try:
-        coordinates = json.loads(params.get("coordinates", ""))
-    except ValueError:
-        raise NgsiError("BadRequestData", "coordinates must be JSON (GeoJSON coordinates)") from None
-    box, test = ngsild.geo_predicate(rel, params.get("geometry"), coordinates)
-    if box:
-        qs = qs.filter(lat__range=box[0], lon__range=box[1])
-    return qs, test
+    coordinates = params.get("coordinates", "")
+    if isinstance(coordinates, str):
+        try:
+            coordinates = json.loads(coordinates)
+        except ValueError:
+            raise NgsiError("BadRequestData", "coordinates must be JSON (GeoJSON coordinates)") from None
+    geoproperty = jsonld.to_storage(params.get("geoproperty") or "location", ctx)
+    return geo_predicate(rel, params.get("geometry"), coordinates, geoproperty)
 
 
-@endpoint()
+@endpoint(params=RENDER_PARAMS | {"type", "options"})
 def entity(request, entity_id):
     if request.method == "GET":
+        ctx = request_context(request)
         item = _entity(entity_id)
-        attrs = {a for a in request.GET.get("attrs", "").split(",") if a} or None
-        return _json(
-            ngsild.render(item, attrs, "keyValues" in request.GET.get("options", ""), _wants_ld(request)), request
-        )
+        if types := request.GET.get("type"):
+            if item.type not in {jsonld.to_storage(t.strip(), ctx) for t in types.split(",")}:
+                raise NgsiError("ResourceNotFound", f"{entity_id} is not of type {types}")
+        return answer(ngsild.render(item, **_render_options(request, ctx)), request, ctx=ctx)
     if request.method == "DELETE":
         services.delete_entities([_entity(entity_id).entity_id])
         return HttpResponse(status=204)
+    if request.method in ("PUT", "PATCH"):
+        return _replace_or_merge(request, entity_id)
     raise NgsiError("OperationNotSupported", f"{request.method} is not supported on an entity")
 
 
-@endpoint(write=True)
+def _replace_or_merge(request, entity_id):
+    """PUT replaces every attribute of an entity; PATCH merges (clause 5.6.17): "urn:ngsi-ld:null" deletes."""
+    body = body_of(request)
+    if not isinstance(body, dict):
+        raise NgsiError("BadRequestData", "an entity fragment is a JSON object")
+    ctx = request_context(request, body)
+    item = _entity(entity_id)
+    if body.get("id", entity_id) != entity_id:
+        raise NgsiError("BadRequestData", "the id in the body is not the entity's")
+    body = {**body, "id": entity_id, "type": body.get("type") or jsonld.from_storage(item.type, ctx)}
+    _written, errors, _ = services.write_entities([body], "replace" if request.method == "PUT" else "merge", ctx)
+    if errors:
+        raise NgsiError(errors[0]["error"]["title"], errors[0]["error"]["detail"])
+    return HttpResponse(status=204)
+
+
+@endpoint(write=True, params={"options"})
 def attrs(request, entity_id):
     item = _entity(entity_id)
-    body = _body(request)
+    body = body_of(request)
+    ctx = request_context(request, body)
     if request.method == "POST":  # append (overwrite unless options=noOverwrite)
-        if "noOverwrite" in request.GET.get("options", ""):
-            body = {k: v for k, v in body.items() if k not in item.attrs}
-        services.update_attributes(item, body, only_existing=False)
+        keep = "noOverwrite" in request.GET.get("options", "")
+        services.update_attributes(item, body, mode="append-keep" if keep else "append", ctx=ctx)
         return HttpResponse(status=204)
     if request.method == "PATCH":
-        missing = services.update_attributes(item, body, only_existing=True)
+        missing = services.update_attributes(item, body, mode="update", ctx=ctx)
         if missing:
-            return _json(
+            return answer(
                 {
                     "updated": [k for k in body if k not in missing and k != "@context"],
                     "notUpdated": [{"attributeName": m, "reason": "not found"} for m in missing],
                 },
                 request,
                 status=207,
+                ctx=ctx,
             )
         return HttpResponse(status=204)
     raise NgsiError("OperationNotSupported", f"{request.method} is not supported on attrs")
 
 
-@endpoint(write=True)
+@endpoint(write=True, params={"datasetId", "deleteAll"})
 def attr(request, entity_id, name):
     item = _entity(entity_id)
-    if request.method != "PATCH":
+    ctx = request_context(request) if request.method == "DELETE" else None
+    if request.method == "DELETE":
+        services.delete_attribute(
+            item, jsonld.to_storage(name, ctx), request.GET.get("datasetId"), request.GET.get("deleteAll") == "true"
+        )
+        return HttpResponse(status=204)
+    if request.method not in ("PATCH", "PUT"):
         raise NgsiError("OperationNotSupported", f"{request.method} is not supported on one attribute")
-    if name not in item.attrs:
+    body = body_of(request)
+    ctx = request_context(request, body)
+    key = jsonld.to_storage(name, ctx)
+    if key not in item.attrs:
         raise NgsiError("ResourceNotFound", f"{entity_id} has no attribute {name}")
-    body = _body(request)
-    body.pop("@context", None)
-    merged = {**item.attrs[name], **body}
-    services.update_attributes(item, {name: merged}, only_existing=True)
+    body = {k: v for k, v in body.items() if k != "@context"} if isinstance(body, dict) else body
+    if request.method == "PATCH":  # partial update: the given members change, the others stay
+        current = ngsild.default_instance(item.attrs[key]) or {}
+        if isinstance(body, dict) and body.get("datasetId"):
+            current = next(
+                (i for i in ngsild.instances(item.attrs[key]) if i.get("datasetId") == body["datasetId"]), None
+            )
+            if current is None:
+                raise NgsiError("ResourceNotFound", f"{name} has no instance {body['datasetId']}")
+        body = {**{k: v for k, v in current.items() if k not in ("createdAt", "modifiedAt")}, **body}
+    services.update_attributes(item, {name: body}, mode="append", ctx=ctx)
     return HttpResponse(status=204)
 
 
-@endpoint(write=True)
+@endpoint(write=True, params={"options"})
 def batch(request, operation):
     if request.method != "POST":
         raise NgsiError("OperationNotSupported", "batch operations are POSTs")
-    body = _body(request)
+    body = body_of(request)
+    if operation == "query":
+        return _batch_query(request, body)
     if not isinstance(body, list):
         raise NgsiError("BadRequestData", "a batch is a JSON array")
+    if not body:
+        raise NgsiError("BadRequestData", "a batch holds at least one entity")
     if len(body) > MAX_BATCH:
         raise NgsiError("RequestEntityTooLarge", f"at most {MAX_BATCH} entities per batch")
+    options = request.GET.get("options", "")
     if operation == "delete":
-        ids = [i for i in body if isinstance(i, str)]
-        existing = services.delete_entities(ids)
+        if not all(isinstance(i, str) for i in body):
+            raise NgsiError("BadRequestData", "a batch delete is an array of entity ids")
+        existing = services.delete_entities(body)
         errors = [
             {"entityId": i, "error": NgsiError("ResourceNotFound", f"{i} does not exist").problem()}
-            for i in ids
+            for i in body
             if i not in existing
         ]
         written, created = sorted(existing), []
-    elif operation in ("create", "upsert", "update"):
-        written, errors, created = services.write_entities(body, operation)
+    elif operation in ("create", "upsert", "update", "merge"):
+        mode = {
+            "create": "create",
+            "upsert": "upsert" if "update" in options else "upsert-replace",
+            "update": "append-keep" if "noOverwrite" in options else "append",
+            "merge": "merge",
+        }[operation]
+        first = next((b for b in body if isinstance(b, dict)), {})
+        ctx = request_context(request, first)
+        written, errors, created = services.write_entities(body, mode, ctx)
     else:
-        raise NgsiError("BadRequestData", f"unknown batch operation {operation!r}")
+        raise NgsiError("ResourceNotFound", f"unknown batch operation {operation!r}")
     if errors:
-        return _json({"success": written, "errors": errors}, request, status=207)
+        return answer({"success": written, "errors": errors}, request, status=207)
     if operation == "create" or (operation == "upsert" and created):
-        return _json(created if operation == "upsert" else written, request, status=201)
+        return answer(created if operation == "upsert" else written, request, status=201)
     return HttpResponse(status=204)
 
 
-@endpoint()
-def temporal_entity(request, entity_id):
-    """GET /temporal/entities/{id}: timerel/timeAt/endTimeAt, lastN, attrs, aggrMethods/aggrPeriodDuration."""
-    from ioc.sensors.timeseries import temporal
-
-    if request.method != "GET":
-        raise NgsiError("OperationNotSupported", "only GET is supported on temporal entities")
-    return _json(temporal(_entity(entity_id), request.GET), request)
-
-
-@endpoint()
-def temporal_entities(request):
-    """GET /temporal/entities?type=…: the temporal representation of every matching entity (at most 100)."""
-    from ioc.sensors.timeseries import temporal
-
-    if request.method != "GET":
-        raise NgsiError("OperationNotSupported", "only GET is supported on temporal entities")
-    types = [t for t in request.GET.get("type", "").split(",") if t]
-    ids = [i for i in request.GET.get("id", "").split(",") if i]
-    if not (types or ids):
-        raise NgsiError("BadRequestData", "give type or id")
-    qs = Entity.objects.all()
-    if types:
-        qs = qs.filter(type__in=types)
-    if ids:
-        qs = qs.filter(entity_id__in=ids)
-    limit = _int(request.GET.get("limit"), "limit", 20, 1, 100)
-    return _json([temporal(e, request.GET) for e in qs.order_by("id")[:limit]], request)
+def _batch_query(request, body):
+    """POST /entityOperations/query: a Query object (clause 5.2.23) in the body."""
+    if not isinstance(body, dict) or body.get("type") != "Query":
+        raise NgsiError("BadRequestData", "the body is a Query object (type Query)")
+    ctx = request_context(request, body)
+    params = {}
+    entities = body.get("entities") or []
+    if entities:
+        if not isinstance(entities, list) or not all(isinstance(e, dict) for e in entities):
+            raise NgsiError("BadRequestData", "entities is a list of {type, id or idPattern}")
+        params["type"] = ",".join(e["type"] for e in entities if e.get("type"))
+        params["id"] = ",".join(e["id"] for e in entities if e.get("id"))
+        params["idPattern"] = next((e["idPattern"] for e in entities if e.get("idPattern")), "")
+    if body.get("attrs"):
+        params["attrs"] = body["attrs"]
+    if body.get("q"):
+        params["q"] = body["q"]
+    if geo := body.get("geoQ"):
+        params.update({k: geo.get(k) for k in ("georel", "geometry", "coordinates", "geoproperty")})
+    for key in ("limit", "offset", "count"):
+        if request.GET.get(key):
+            params[key] = request.GET[key]
+    return query(request, {k: v for k, v in params.items() if v}, ctx)
 
 
 @csrf_exempt

@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from ioc.core.models import Role
 from ioc.core.permissions import role_of
 from ioc.sensors import subscriptions
-from ioc.sensors.api.ngsild import MAX_LIMIT, _body, _int, _json, _wants_ld, endpoint
+from ioc.sensors.api.common import MAX_LIMIT, answer, body_of, endpoint, request_context, wants_ld, whole_number
 from ioc.sensors.models import Subscription
 from ioc.sensors.ngsild import NgsiError
 
@@ -31,23 +31,26 @@ def _one(request, sub_id) -> Subscription:
 @endpoint()
 def subscription_list(request):
     if request.method == "POST":
-        body = _body(request)
-        item = subscriptions.create_subscription(body, by=request.ngsi_user, request=request)
+        body = body_of(request)
+        ctx = request_context(request, body)
+        item = subscriptions.create_subscription(body, by=request.ngsi_user, request=request, ctx=ctx)
         return HttpResponse(status=201, headers={"Location": f"/ngsi-ld/v1/subscriptions/{item.sub_id}"})
     if request.method != "GET":
         raise NgsiError("OperationNotSupported", f"{request.method} is not supported here")
-    limit = _int(request.GET.get("limit"), "limit", 20, 0, MAX_LIMIT)
-    offset = _int(request.GET.get("offset"), "offset", 0, 0, 10_000_000)
+    limit = whole_number(request.GET.get("limit"), "limit", 20, 0, MAX_LIMIT)
+    offset = whole_number(request.GET.get("offset"), "offset", 0, 0, 10_000_000)
     qs = _visible(request.ngsi_user)
-    page = [subscriptions.render(s, _wants_ld(request)) for s in qs[offset : offset + limit]]
+    ctx = request_context(request) if request.ngsi_context else None
+    page = [subscriptions.render(s, wants_ld(request), ctx) for s in qs[offset : offset + limit]]
     headers = {"NGSILD-Results-Count": str(qs.count())} if request.GET.get("count") == "true" else None
-    return _json(page, request, headers=headers)
+    return answer(page, request, headers=headers)
 
 
 @endpoint()
 def subscription_detail(request, sub_id):
     if request.method == "GET":
-        return _json(subscriptions.render(_one(request, sub_id), _wants_ld(request)), request)
+        ctx = request_context(request) if request.ngsi_context else None
+        return answer(subscriptions.render(_one(request, sub_id), wants_ld(request), ctx), request)
     if request.method not in ("PATCH", "DELETE"):
         raise NgsiError("OperationNotSupported", f"{request.method} is not supported on a subscription")
     if role_of(request.ngsi_user) not in (Role.ADMIN, Role.OPERATOR):
@@ -56,5 +59,7 @@ def subscription_detail(request, sub_id):
     if request.method == "DELETE":
         subscriptions.delete_subscription(item, by=request.ngsi_user, request=request)
     else:
-        subscriptions.update_subscription(item, _body(request), by=request.ngsi_user, request=request)
+        body = body_of(request)
+        ctx = request_context(request, body)
+        subscriptions.update_subscription(item, body, by=request.ngsi_user, request=request, ctx=ctx)
     return HttpResponse(status=204)

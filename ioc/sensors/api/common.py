@@ -1,0 +1,148 @@
+"""What every NGSI-LD endpoint shares: authentication, the request's @context (Link header or body), content
+negotiation, unknown-parameter refusal and ProblemDetails errors.
+
+Machine clients authenticate with `Authorization: Bearer <token>` (core API tokens); reads are open to staff,
+writes to operators and administrators (gateways are issued operator tokens).
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from ioc.core.payloads import PayloadError, load_json
+from ioc.core.permissions import OPERATORS, STAFF_ROLES, role_of
+from ioc.core.services.accounts import user_for_token
+from ioc.sensors import jsonld, ngsild
+from ioc.sensors.jsonld import ContextError
+from ioc.sensors.ngsild import NgsiError
+
+MAX_LIMIT = 1000
+JSON_TYPES = ("application/json", "application/ld+json")
+CONTEXT_REL = "http://www.w3.org/ns/json-ld#context"
+LINK = re.compile(r"<([^>]*)>\s*((?:;\s*[^;,]+)*)")
+
+
+def endpoint(write: bool = False, params: set[str] | None = None):
+    """Authentication, the @context, content negotiation and ProblemDetails for every endpoint. `params`: the
+    query parameters the endpoint knows (others are refused, as clause 6.3.2 asks)."""
+
+    def decorate(view):
+        @csrf_exempt
+        def wrapped(request, *args, **kwargs):
+            try:
+                # A browser session may read; writes need a bearer token (a session write would need CSRF, and a
+                # standard API's clients are machines).
+                safe = request.method in ("GET", "HEAD", "OPTIONS")
+                user = request.user if request.user.is_authenticated and safe else None
+                header = request.headers.get("Authorization", "")
+                if header.startswith("Bearer "):
+                    user = user_for_token(header[7:].strip())
+                if user is None:
+                    raise NgsiError("Unauthorized", "Send 'Authorization: Bearer <token>'")
+                allowed = OPERATORS if write or request.method not in ("GET", "HEAD") else STAFF_ROLES
+                if role_of(user) not in allowed:
+                    raise NgsiError("Forbidden", "This token may not do this")
+                if request.headers.get("NGSILD-Tenant"):
+                    raise NgsiError("NoMultiTenantSupport", "this broker has one tenant: send no NGSILD-Tenant")
+                if params is not None:
+                    unknown = set(request.GET) - params
+                    if unknown:
+                        raise NgsiError("BadRequestData", f"unknown parameter(s): {', '.join(sorted(unknown))}")
+                _check_accept(request)
+                request.ngsi_user = user
+                request.ngsi_context = _link_context(request)
+                return view(request, *args, **kwargs)
+            except NgsiError as exc:
+                return exc.response()
+            except ContextError as exc:
+                return NgsiError(exc.kind, str(exc)).response()
+
+        return wrapped
+
+    return decorate
+
+
+def _check_accept(request) -> None:
+    accept = request.headers.get("Accept", "")
+    if not accept:
+        return
+    kinds = [part.split(";")[0].strip() for part in accept.split(",")]
+    usable = ("application/json", "application/ld+json", "application/geo+json", "application/*", "*/*")
+    if not any(k in usable for k in kinds):
+        raise NgsiError("NotAcceptable", "this API answers application/json, application/ld+json or geo+json")
+
+
+def _link_context(request):
+    """The @context URL of a Link header (GET, and JSON bodies); None for the core context."""
+    header = request.headers.get("Link", "")
+    if not header:
+        return None
+    for url, attributes in LINK.findall(header):
+        if CONTEXT_REL in attributes:
+            return url
+    return None
+
+
+def request_context(request, body=None) -> jsonld.Context:
+    """The processed @context of a request: the body's (application/ld+json) or the Link header's."""
+    value = body.get("@context") if isinstance(body, dict) and "@context" in body else request.ngsi_context
+    try:
+        return jsonld.context(value)
+    except ContextError as exc:
+        raise NgsiError(exc.kind, str(exc)) from None
+
+
+def body_of(request):
+    content_type = (request.content_type or "").split(";")[0].strip()
+    if content_type not in JSON_TYPES and content_type != "application/merge-patch+json":
+        raise NgsiError("UnsupportedMediaType", "Content-Type must be application/json or application/ld+json")
+    if len(request.body) > settings.MAX_BODY_BYTES:
+        raise NgsiError("RequestEntityTooLarge", "the payload is too large")
+    try:
+        body = load_json(request.body)
+    except PayloadError as exc:
+        invalid = "invalid JSON" in str(exc)
+        raise NgsiError("InvalidRequest" if invalid else "BadRequestData", str(exc)) from None
+    if content_type == "application/ld+json" and request.headers.get("Link") and _link_context(request):
+        raise NgsiError("BadRequestData", "application/ld+json carries its @context in the body, not a Link header")
+    items = body if isinstance(body, list) else [body]
+    for item in items:
+        if isinstance(item, dict):
+            ngsild.check_context(item, "application/json" if content_type != "application/ld+json" else content_type)
+    return body
+
+
+def wants_ld(request) -> bool:
+    return "application/ld+json" in request.headers.get("Accept", "")
+
+
+def answer(data, request, status=200, headers=None, ctx: jsonld.Context | None = None) -> JsonResponse:
+    """JSON or JSON-LD as the client accepts; the context goes in the body (ld+json) or a Link header."""
+    ld = wants_ld(request)
+    context_value = ctx.value if ctx is not None else (request.ngsi_context or ngsild.CORE_CONTEXT)
+    if ld:
+        items = data if isinstance(data, list) else [data]
+        for item in items:
+            if isinstance(item, dict) and "@context" not in item:
+                item["@context"] = context_value
+    response = JsonResponse(
+        data, status=status, safe=False, content_type="application/ld+json" if ld else "application/json"
+    )
+    if not ld:
+        link = context_value if isinstance(context_value, str) else ngsild.CORE_CONTEXT
+        response["Link"] = f'<{link}>; rel="{CONTEXT_REL}"; type="application/ld+json"'
+    for key, value in (headers or {}).items():
+        response[key] = value
+    return response
+
+
+def whole_number(value, name, default, low, high) -> int:
+    if value in (None, ""):
+        return default
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise NgsiError("BadRequestData", f"{name} must be a whole number from {low} to {high}")
+    return int(value)
