@@ -1,0 +1,163 @@
+"""A fast subset of ETSI's NGSI-LD conformance cases (the whole suite runs in scripts/conformance/etsi.sh):
+@context expansion and compaction, multi-attributes with datasetId, typed q, attribute types, merge and replace,
+discovery, the temporal provision API and unknown parameters."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ioc.sensors.jsonld import store_context
+from ioc.sensors.models import Entity
+from tests.sensors.test_ngsild import api, problem  # noqa: F401 (fixtures)
+
+CONTEXT = "https://forge.etsi.org/rep/cim/ngsi-ld-test-suite/-/raw/develop/resources/jsonld-contexts/test.jsonld"
+TERMS = {"Building": "https://ngsi-ld-test-suite/context#Building", "name": "https://ngsi-ld-test-suite/context#name"}
+LINK = {"HTTP_LINK": f'<{CONTEXT}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"'}
+
+
+@pytest.fixture
+def suite_context(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    store_context(CONTEXT, json.dumps({"@context": TERMS}).encode())
+
+
+def building(n=1, **attrs):
+    return {"id": f"urn:ngsi-ld:Building:{n}", "type": "Building", "@context": [CONTEXT], **attrs}
+
+
+def test_terms_are_expanded_against_the_request_context_and_compacted_back(api, suite_context):  # noqa: F811
+    name = {"type": "Property", "value": "Nhà văn hoá"}
+    assert api.call("post", "/entities", building(name=name), ctype="application/ld+json").status_code == 201
+    stored = Entity.objects.get()
+    assert stored.type == TERMS["Building"] and TERMS["name"] in stored.attrs
+    same_context = api.call("get", "/entities/urn:ngsi-ld:Building:1", **LINK).json()
+    assert same_context["type"] == "Building" and same_context["name"]["value"] == "Nhà văn hoá"
+    core_only = api.call("get", "/entities/urn:ngsi-ld:Building:1").json()
+    assert core_only["type"] == TERMS["Building"] and TERMS["name"] in core_only
+    # Under the core context alone, "Building" is another type (the default vocabulary's): no match.
+    assert api.call("get", "/entities?type=Building").json() == []
+    assert len(api.call("get", "/entities?type=Building", **LINK).json()) == 1
+
+
+def test_a_context_that_cannot_be_had_is_a_503(api, units):  # noqa: F811
+    missing = {"HTTP_LINK": '<https://example.invalid/ctx.jsonld>; rel="http://www.w3.org/ns/json-ld#context"'}
+    problem(api.call("get", "/entities?type=X", **missing), "LdContextNotAvailable", 503)
+
+
+def test_multi_attribute_instances_keep_their_dataset_ids(api, units):  # noqa: F811
+    body = {
+        "id": "urn:ngsi-ld:Building:m",
+        "type": "Building",
+        "name": [
+            {"type": "Property", "value": "Trường học"},
+            {"type": "Property", "value": "School", "datasetId": "urn:ngsi-ld:Dataset:en"},
+        ],
+    }
+    assert api.call("post", "/entities", body).status_code == 201
+    shown = api.call("get", "/entities/urn:ngsi-ld:Building:m").json()["name"]
+    assert sorted(i["value"] for i in shown) == ["School", "Trường học"]
+    english = api.call("get", "/entities/urn:ngsi-ld:Building:m?datasetId=urn:ngsi-ld:Dataset:en").json()
+    assert english["name"]["value"] == "School"
+    deleted = api.call("delete", "/entities/urn:ngsi-ld:Building:m/attrs/name?datasetId=urn:ngsi-ld:Dataset:en")
+    assert deleted.status_code == 204
+    assert api.call("get", "/entities/urn:ngsi-ld:Building:m").json()["name"]["value"] == "Trường học"
+
+
+def test_q_compares_only_values_of_the_same_type(api, units):  # noqa: F811
+    for n, name, floors in ((1, "Nhà A", 3), (2, "Nhà B", 12)):
+        body = {"id": f"urn:ngsi-ld:Building:q{n}", "type": "Building", "name": name, "floors": floors}
+        assert api.call("post", "/entities", body).status_code == 201
+    # A number never compares with a text: before, "name>5" matched every entity as strings.
+    assert api.call("get", "/entities?type=Building&q=name>5").json() == []
+    found = api.call("get", '/entities?type=Building&q=(floors>5|name=="Nhà A");floors<100').json()
+    assert sorted(e["id"] for e in found) == ["urn:ngsi-ld:Building:q1", "urn:ngsi-ld:Building:q2"]
+    assert [e["id"] for e in api.call("get", "/entities?type=Building&q=floors==10..20").json()] == [
+        "urn:ngsi-ld:Building:q2"
+    ]
+
+
+def test_every_attribute_type_and_sub_attributes_round_trip(api, units):  # noqa: F811
+    body = {
+        "id": "urn:ngsi-ld:Building:t",
+        "type": "Building",
+        "label": {"type": "LanguageProperty", "languageMap": {"vi": "Chợ", "en": "Market"}},
+        "category": {"type": "VocabProperty", "vocab": "commercial"},
+        "opening": {"type": "JsonProperty", "json": {"mon": "06:00-18:00"}},
+        "floors": {"type": "ListProperty", "valueList": [1, 2]},
+        "area": {
+            "type": "GeoProperty",
+            "value": {
+                "type": "Polygon",
+                "coordinates": [[[103.4, 22.4], [103.41, 22.4], [103.41, 22.41], [103.4, 22.4]]],
+            },
+        },
+        "height": {"type": "Property", "value": 9, "providedBy": {"type": "Relationship", "object": "urn:x:survey"}},
+    }
+    assert api.call("post", "/entities", body).status_code == 201
+    shown = api.call("get", "/entities/urn:ngsi-ld:Building:t").json()
+    assert {k: shown[k] for k in body if k not in ("id", "type")} == {
+        k: v for k, v in body.items() if k not in ("id", "type")
+    }
+    english = api.call("get", "/entities/urn:ngsi-ld:Building:t?lang=en").json()["label"]
+    assert english == {"type": "Property", "value": "Market", "lang": "en"}
+    assert api.call("get", "/entities/urn:ngsi-ld:Building:t?options=keyValues").json()["floors"] == [1, 2]
+    inside = api.call(
+        "get", "/entities?type=Building&georel=intersects&geometry=Point&coordinates=[103.405,22.402]&geoproperty=area"
+    ).json()
+    assert [e["id"] for e in inside] == ["urn:ngsi-ld:Building:t"]
+
+
+def test_merge_and_replace_an_entity(api, units):  # noqa: F811
+    body = {"id": "urn:ngsi-ld:Building:p", "type": "Building", "name": "Cũ", "floors": 3}
+    assert api.call("post", "/entities", body).status_code == 201
+    merged = api.call("patch", "/entities/urn:ngsi-ld:Building:p", {"name": "Mới", "floors": "urn:ngsi-ld:null"})
+    assert merged.status_code == 204
+    shown = api.call("get", "/entities/urn:ngsi-ld:Building:p?options=keyValues").json()
+    assert shown == {"id": "urn:ngsi-ld:Building:p", "type": "Building", "name": "Mới"}
+    assert api.call("put", "/entities/urn:ngsi-ld:Building:p", {"type": "Building", "colour": "đỏ"}).status_code == 204
+    shown = api.call("get", "/entities/urn:ngsi-ld:Building:p?options=keyValues").json()
+    assert shown == {"id": "urn:ngsi-ld:Building:p", "type": "Building", "colour": "đỏ"}
+    with_times = api.call("get", "/entities/urn:ngsi-ld:Building:p?options=sysAttrs").json()
+    assert with_times["createdAt"].endswith("Z") and with_times["colour"]["modifiedAt"].endswith("Z")
+
+
+def test_discovery_lists_types_and_attributes(api, units):  # noqa: F811
+    api.call("post", "/entities", {"id": "urn:ngsi-ld:Building:d", "type": "Building", "name": "A"})
+    assert "Building" in api.call("get", "/types").json()["typeList"]
+    info = api.call("get", "/types/Building").json()
+    assert info["entityCount"] == 1 and info["attributeDetails"][0]["attributeName"] == "name"
+    assert api.call("get", "/attributes/name").json()["typeNames"] == ["Building"]
+
+
+def test_temporal_provision_keeps_every_instance(api, units):  # noqa: F811
+    body = {
+        "id": "urn:ngsi-ld:Building:h",
+        "type": "Building",
+        "status": [
+            {"type": "Property", "value": "open", "observedAt": "2026-11-20T08:00:00Z"},
+            {"type": "Property", "value": "closed", "observedAt": "2026-11-20T18:00:00Z"},
+        ],
+    }
+    assert api.call("post", "/temporal/entities", body).status_code == 201
+    history = api.call("get", "/temporal/entities/urn:ngsi-ld:Building:h").json()["status"]
+    assert [i["value"] for i in history] == ["open", "closed"]
+    # The current state is the latest instance.
+    assert api.call("get", "/entities/urn:ngsi-ld:Building:h?options=keyValues").json()["status"] == "closed"
+    first = history[0]["instanceId"]
+    path = f"/temporal/entities/urn:ngsi-ld:Building:h/attrs/status/{first}"
+    assert api.call("patch", path, {"value": "opening"}).status_code == 204
+    assert api.call("delete", path).status_code == 204
+    left = api.call("get", "/temporal/entities/urn:ngsi-ld:Building:h").json()["status"]
+    assert [i["value"] for i in left] == ["closed"]
+
+
+def test_unknown_parameters_are_refused(api, units):  # noqa: F811
+    problem(api.call("get", "/entities?type=X&colour=red"), "BadRequestData", 400)
+
+
+def test_the_core_context_is_bundled():
+    document = json.loads(
+        (Path(__file__).parents[2] / "ioc/sensors/contexts/ngsi-ld-core-context-v1.8.jsonld").read_text()
+    )
+    assert document["@context"]["@vocab"] == "https://uri.etsi.org/ngsi-ld/default-context/"
