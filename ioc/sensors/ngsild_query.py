@@ -264,9 +264,13 @@ def geo_predicate(rel: str, geometry, coordinates, geoproperty: str = "location"
     if geometry not in ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"):
         raise bad("geometry must be a GeoJSON geometry type such as Point or Polygon")
     try:
+        import shapely
+
         area = shape({"type": geometry, "coordinates": coordinates})
-        if area.is_empty or not area.is_valid:
+        if area.is_empty:
             raise ValueError
+        # A self-touching polygon (clients draw them) is repaired rather than refused.
+        area = area if area.is_valid else shapely.make_valid(area)
     except Exception:
         raise bad(f"the {geometry} coordinates are not a valid geometry") from None
     kind = rel.split(";")[0]
@@ -322,3 +326,63 @@ def _entity_shape(geoproperty: str):
             return None
 
     return shape_of
+
+
+# --- orderBy -------------------------------------------------------------------------------------------------------
+
+
+def parse_order(text: str, ctx: Context | None = None) -> list[tuple[list[str], bool]]:
+    """`orderBy=name;desc,floors` → [(path, descending)]: id, type, createdAt, modifiedAt, attributes and their
+    sub-attributes or members (`name.observedAt`)."""
+    ctx = ctx or jsonld.core()
+    keys = []
+    for part in text.split(","):
+        name, _, direction = part.strip().partition(";")
+        if not name or direction not in ("", "asc", "desc") or ngsild_forbidden(name):
+            raise bad(f"orderBy: cannot read {part!r} (attribute[;asc|;desc], comma-separated)")
+        steps = name.split(".")
+        if steps[0] in ("id", "type", "createdAt", "modifiedAt") and len(steps) == 1:
+            path = steps
+        else:
+            path = [jsonld.to_storage(steps[0], ctx)] + [
+                s if s in MEMBERS else jsonld.to_storage(s, ctx) for s in steps[1:]
+            ]
+        keys.append((path, direction == "desc"))
+    return keys
+
+
+def ngsild_forbidden(name: str) -> bool:
+    return any(c in name for c in "<>\"'=()[]{} ")
+
+
+def _order_value(entity, path: list[str]):
+    if path == ["id"]:
+        return entity.entity_id
+    if path == ["type"]:
+        return entity.type
+    if path in (["createdAt"], ["modifiedAt"]):
+        return getattr(entity, "created_at" if path == ["createdAt"] else "modified_at").isoformat()
+    found = _targets(entity, Term(path, [], None, []))
+    return found[0] if found else None
+
+
+def _rank(value):
+    """Values of different types sort by type first (numbers, texts, booleans, others), missing ones last."""
+    if value is None:
+        return (4, "")
+    if isinstance(value, bool):
+        return (2, value)
+    if isinstance(value, int | float):
+        return (0, value)
+    if isinstance(value, str):
+        return (1, value)
+    return (3, str(value))
+
+
+def order(entities: list, keys: list[tuple[list[str], bool]]) -> list:
+    for path, descending in reversed(keys):  # stable sorts, last key first
+        present = [e for e in entities if _order_value(e, path) is not None]
+        missing = [e for e in entities if _order_value(e, path) is None]
+        present.sort(key=lambda e: _rank(_order_value(e, path)), reverse=descending)
+        entities = present + missing
+    return entities

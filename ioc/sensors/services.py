@@ -83,34 +83,35 @@ def _insert_readings(samples: list[Sample]) -> None:
 MODES = ("create", "upsert", "upsert-replace", "update", "append", "append-keep", "merge", "replace")
 
 
-def write_entities(bodies: list, mode: str, ctx=None) -> tuple[list[str], list[dict], list[str]]:
+def write_entities(
+    bodies: list, mode: str, ctx=None, *, allow_null: bool = False
+) -> tuple[list[str], list[dict], list[str]]:
     """Apply a batch. mode: create (refuse existing); upsert (create, or add/overwrite attributes);
     upsert-replace (create, or replace all attributes: NGSI-LD's default upsert); update (existing attributes
     only); append (add/overwrite attributes of existing entities); append-keep (append without overwriting);
     merge (NGSI-LD merge: attributes merged, "urn:ngsi-ld:null" deletes); replace (all attributes of an existing
-    entity). Returns (ids written, errors as {entityId, error}, created)."""
+    entity). `ctx` is the request's @context, or one per body (an NgsiError where it could not be had);
+    allow_null lets "urn:ngsi-ld:null" delete attributes. Returns (ids written, errors as {entityId, error},
+    created)."""
     assert mode in MODES, mode
+    contexts = ctx if isinstance(ctx, list) else [ctx] * len(bodies)
     parsed, errors = [], []
-    for body in bodies:
+    for body, context in zip(bodies, contexts, strict=True):
         try:
-            parsed.append(parse_entity(body, ctx, allow_null=mode == "merge"))
+            if isinstance(context, NgsiError):
+                raise context
+            parsed.append(parse_entity(body, context, allow_null=allow_null or mode == "merge"))
         except NgsiError as exc:
             errors.append({"entityId": body.get("id") if isinstance(body, dict) else None, "error": exc.problem()})
-    seen: set[str] = set()
-    unique = []
-    for item in parsed:
-        if item[0] in seen:
-            errors.append(_error(item[0], NgsiError("BadRequestData", "the same entity id twice in one batch")))
-            continue
-        seen.add(item[0])
-        unique.append(item)
+    seen = {item[0] for item in parsed}
     now = timezone.now()
     stamp = ngsild.stamp(now)
     written, created = [], []
     with one_writer(), transaction.atomic():
         existing = {e.entity_id: e for e in Entity.objects.select_for_update().filter(entity_id__in=seen)}
-        new_entities, changed, readings = [], [], []
-        for entity_id, kind, attrs, location in unique:
+        new_entities, changed, readings, fresh = [], [], [], set()
+        # The same id twice in one batch: applied in order (a create's second one is refused as existing).
+        for entity_id, kind, attrs, location in parsed:
             current = existing.get(entity_id)
             if current is None:
                 if mode in ("update", "append", "append-keep", "merge", "replace"):
@@ -121,6 +122,8 @@ def write_entities(bodies: list, mode: str, ctx=None) -> tuple[list[str], list[d
                 _place(entity, location)
                 new_entities.append(entity)
                 created.append(entity_id)
+                existing[entity_id] = entity
+                fresh.add(entity_id)
             else:
                 if mode == "create":
                     errors.append(_error(entity_id, NgsiError("AlreadyExists", f"{entity_id} already exists")))
@@ -139,9 +142,11 @@ def write_entities(bodies: list, mode: str, ctx=None) -> tuple[list[str], list[d
                 current.last_seen_at, current.stale_alerted, current.modified_at = now, False, now
                 _place(current, location_of(current.attrs), clear=True)
                 entity = current
-                changed.append(entity)
+                if entity_id not in fresh and entity not in changed:
+                    changed.append(entity)
             readings.append((entity, attrs))
-            written.append(entity_id)
+            if entity_id not in written:
+                written.append(entity_id)
         Entity.objects.bulk_create(new_entities)
         _save_entities(changed, with_place=True)
         rows = [r for entity, attrs in readings for r in _readings(entity, attrs, now)]
@@ -285,7 +290,7 @@ def _place(entity: Entity, location, *, clear: bool = False) -> None:
         entity.lat = entity.lon = None
 
 
-def update_attributes(entity: Entity, payload: dict, *, mode: str, ctx=None) -> list[str]:
+def update_attributes(entity: Entity, payload: dict, *, mode: str, ctx=None, allow_null: bool = False) -> list[str]:
     """PATCH (mode update) or POST (append, append-keep) of one entity's attrs; returns the terms not updated."""
     if not isinstance(payload, dict):
         raise NgsiError("BadRequestData", "the attributes are a JSON object")
@@ -297,7 +302,9 @@ def update_attributes(entity: Entity, payload: dict, *, mode: str, ctx=None) -> 
     body = {"id": entity.entity_id, "type": jsonld.from_storage(entity.type, ctx)}
     body.update({k: v for k, v in payload.items() if k not in missing})
     if len(body) > 2:
-        _written, errors, _created = write_entities([body], "append" if mode == "update" else mode, ctx)
+        _written, errors, _created = write_entities(
+            [body], "append" if mode == "update" else mode, ctx, allow_null=allow_null or mode == "update"
+        )
         if errors:
             raise NgsiError(errors[0]["error"]["title"], errors[0]["error"]["detail"])
     return missing

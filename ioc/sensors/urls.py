@@ -39,9 +39,9 @@ urlpatterns = [
         name="temporal_instance",
     ),
     re_path(r"^ngsi-ld/v1/types/?$", views_discovery.types, name="types"),
-    re_path(r"^ngsi-ld/v1/types/(?P<name>[^/]+)/?$", views_discovery.type_detail, name="type"),
+    re_path(r"^ngsi-ld/v1/types/(?P<name>.+?)/?$", views_discovery.type_detail, name="type"),
     re_path(r"^ngsi-ld/v1/attributes/?$", views_discovery.attributes, name="attributes"),
-    re_path(r"^ngsi-ld/v1/attributes/(?P<name>[^/]+)/?$", views_discovery.attribute_detail, name="attribute"),
+    re_path(r"^ngsi-ld/v1/attributes/(?P<name>.+?)/?$", views_discovery.attribute_detail, name="attribute"),
     # Anything else under /ngsi-ld/ is an NGSI-LD error, not the site's HTML 404.
     re_path(r"^ngsi-ld/(?P<rest>.*)$", views.unknown_resource, name="unknown"),
 ]

@@ -201,9 +201,9 @@ RULES: dict[str, tuple[str, set[str] | None, set[str] | None]] = {
         NOBODY,
     ),
     "^ngsi-ld/v1/types/?$": ("/ngsi-ld/v1/types", STAFF, NOBODY),
-    "^ngsi-ld/v1/types/(?P<name>[^/]+)/?$": ("/ngsi-ld/v1/types/RainGauge", STAFF, NOBODY),
+    "^ngsi-ld/v1/types/(?P<name>.+?)/?$": ("/ngsi-ld/v1/types/RainGauge", STAFF, NOBODY),
     "^ngsi-ld/v1/attributes/?$": ("/ngsi-ld/v1/attributes", STAFF, NOBODY),
-    "^ngsi-ld/v1/attributes/(?P<name>[^/]+)/?$": ("/ngsi-ld/v1/attributes/rain", STAFF, NOBODY),
+    "^ngsi-ld/v1/attributes/(?P<name>.+?)/?$": ("/ngsi-ld/v1/attributes/rain", STAFF, NOBODY),
     # Any other path under /ngsi-ld/: a ProblemDetails 404 for everyone.
     "^ngsi-ld/(?P<rest>.*)$": ("/ngsi-ld/v1/nothing-here", NOBODY, NOBODY),
     # cameras

@@ -139,8 +139,12 @@ def test_batch_operations_report_207(api, units):
     upsert = api.call("post", "/entityOperations/upsert", [sensor(1, level=2.0), sensor(4)])
     assert upsert.status_code == 201 and upsert.json() == ["urn:ngsi-ld:WaterLevelSensor:004"]
     assert api.call("post", "/entityOperations/update", [sensor(1, level=2.5)]).status_code == 204
-    twice = api.call("post", "/entityOperations/upsert", [sensor(5), sensor(5)])
-    assert twice.status_code == 207 and "twice" in twice.json()["errors"][0]["error"]["detail"]
+    # The same id twice: applied in order (ETSI 004_07_01); a create's second one already exists.
+    twice = api.call("post", "/entityOperations/upsert", [sensor(5), sensor(5, level=3.5)])
+    assert twice.status_code == 201 and twice.json() == ["urn:ngsi-ld:WaterLevelSensor:005"]
+    assert Entity.objects.get(entity_id="urn:ngsi-ld:WaterLevelSensor:005").attrs["waterLevel"]["value"] == 3.5
+    created_twice = api.call("post", "/entityOperations/create", [sensor(6), sensor(6)])
+    assert created_twice.status_code == 207 and created_twice.json()["success"] == ["urn:ngsi-ld:WaterLevelSensor:006"]
     gone = api.call("post", "/entityOperations/delete", ["urn:ngsi-ld:WaterLevelSensor:004", "urn:ngsi-ld:X:9"])
     assert gone.status_code == 207 and gone.json()["success"] == ["urn:ngsi-ld:WaterLevelSensor:004"]
     assert Entity.objects.get(entity_id="urn:ngsi-ld:WaterLevelSensor:001").attrs["waterLevel"]["value"] == 2.5

@@ -109,10 +109,8 @@ def body_of(request):
         raise NgsiError("InvalidRequest" if invalid else "BadRequestData", str(exc)) from None
     if content_type == "application/ld+json" and request.headers.get("Link") and _link_context(request):
         raise NgsiError("BadRequestData", "application/ld+json carries its @context in the body, not a Link header")
-    items = body if isinstance(body, list) else [body]
-    for item in items:
-        if isinstance(item, dict):
-            ngsild.check_context(item, "application/json" if content_type != "application/ld+json" else content_type)
+    if isinstance(body, dict):  # a batch's entities are checked one by one (an error is theirs alone)
+        ngsild.check_context(body, "application/json" if content_type != "application/ld+json" else content_type)
     return body
 
 

@@ -13,14 +13,17 @@ from ioc.sensors import jsonld, ngsild, services
 from ioc.sensors.api.common import MAX_LIMIT, answer, body_of, endpoint, request_context, whole_number
 from ioc.sensors.models import Entity
 from ioc.sensors.ngsild import NgsiError
-from ioc.sensors.ngsild_query import geo_predicate, matches, parse_q
+from ioc.sensors.ngsild_query import geo_predicate, matches, ngsild_forbidden, order, parse_order, parse_q
 
 MAX_BATCH = 1000
 RENDER_PARAMS = {"attrs", "pick", "omit", "options", "lang", "datasetId", "format", "geometryProperty", "local"}
 RENDER_PARAMS |= {"join", "joinLevel", "containedBy", "entityMap", "expandValues", "jsonKeys", "collect"}
 QUERY_PARAMS = RENDER_PARAMS | {"id", "type", "idPattern", "q", "csf", "georel", "geometry", "coordinates"}
-QUERY_PARAMS |= {"geoproperty", "scopeQ", "limit", "offset", "count"}
+QUERY_PARAMS |= {"geoproperty", "scopeQ", "limit", "offset", "count", "orderBy"}
 OPTIONS = {"keyValues", "simplified", "concise", "normalized", "sysAttrs"}
+FORMATS = ("normalized", "concise", "keyValues", "simplified")
+TEMPORAL_OPTIONS = {"temporalValues", "aggregatedValues", "sysAttrs", "simplified", "keyValues", "concise"}
+TEMPORAL_FORMATS = ("normalized", "temporalValues", "aggregatedValues", "simplified", "concise", "keyValues")
 
 
 def _entity(entity_id: str) -> Entity:
@@ -31,39 +34,53 @@ def _entity(entity_id: str) -> Entity:
     return entity
 
 
-def _terms(raw: str | None, ctx) -> set[str] | None:
-    names = [n.strip() for n in (raw or "").split(",") if n.strip()]
-    return {n if n in ("id", "type") else jsonld.to_storage(n, ctx) for n in names} or None
+def _names(raw: str | None, what: str, ctx, *, id_and_type: bool) -> set[str] | None:
+    """A comma-separated list of attribute names (pick/omit may also name id and type), as storage keys."""
+    if raw is None:
+        return None
+    names = [n.strip() for n in raw.split(",")]
+    if not all(names) or any(ngsild_forbidden(n) or ";" in n for n in names):
+        raise NgsiError("BadRequestData", f"{what} is a comma-separated list of attribute names")
+    if not id_and_type and {"id", "type"} & set(names):
+        raise NgsiError("BadRequestData", f"{what} names attributes, not id or type (use pick)")
+    return {n if n in ("id", "type") and id_and_type else jsonld.to_storage(n, ctx) for n in names}
 
 
-def _render_options(request, ctx) -> dict:
-    """The rendering a GET asks for: options, attrs/pick, omit, lang, datasetId, format."""
-    params = request.GET
-    options = {o.strip() for o in params.get("options", "").split(",") if o.strip()}
-    if options - OPTIONS - {"noOverwrite", "replace", "update"}:
-        raise NgsiError("BadRequestData", f"unknown options: {', '.join(sorted(options - OPTIONS))}")
-    output_format = params.get("format") or ""
-    if output_format and output_format not in ("keyValues", "simplified", "concise", "normalized"):
-        raise NgsiError("BadRequestData", "format must be normalized, concise, keyValues or simplified")
-    key_values = bool(options & {"keyValues", "simplified"}) or output_format in ("keyValues", "simplified")
-    concise = "concise" in options or output_format == "concise"
-    if params.get("attrs") and params.get("pick"):
-        raise NgsiError("BadRequestData", "attrs and pick cannot be used together")
-    wanted = _terms(params.get("pick") or params.get("attrs"), ctx)
-    omit = _terms(params.get("omit"), ctx)
-    if wanted and omit:
-        raise NgsiError("BadRequestData", "pick and omit cannot be used together")
+def rendering(params, ctx, *, temporal: bool = False) -> dict:
+    """The rendering a GET asks for: options/format, attrs or pick, omit, lang, datasetId (checked)."""
+    allowed = TEMPORAL_OPTIONS if temporal else OPTIONS
+    options = {o.strip() for o in params.get("options", "").split(",")} if "options" in params else set()
+    if options - allowed:
+        raise NgsiError("BadRequestData", f"unknown options: {', '.join(sorted(options - allowed))}")
+    output_format = params.get("format")
+    formats = TEMPORAL_FORMATS if temporal else FORMATS
+    if output_format is not None and output_format not in formats:
+        raise NgsiError("BadRequestData", f"format must be one of {', '.join(formats)}")
+    output_format = output_format or ""
+    given = [p for p in ("attrs", "pick", "omit") if p in params]
+    if "attrs" in given and len(given) > 1:
+        raise NgsiError("BadRequestData", "attrs cannot be used with pick or omit")
+    attrs = _names(params.get("attrs"), "attrs", ctx, id_and_type=False)
+    pick = _names(params.get("pick"), "pick", ctx, id_and_type=True)
+    omit = _names(params.get("omit"), "omit", ctx, id_and_type=True)
+    if pick and omit and pick & omit:
+        raise NgsiError("BadRequestData", "the same member cannot be both picked and omitted")
+    wanted = attrs or pick
     dataset_ids = {d.strip() for d in params.get("datasetId", "").split(",") if d.strip()} or None
     return {
-        "attrs_wanted": {w for w in wanted if w not in ("id", "type")} if wanted else None,
-        "key_values": key_values,
-        "concise": concise,
+        "attrs_wanted": {w for w in wanted if w not in ("id", "type")} or None if wanted else None,
+        "key_values": bool(options & {"keyValues", "simplified"}) or output_format in ("keyValues", "simplified"),
+        "concise": "concise" in options or output_format == "concise",
         "sys_attrs": "sysAttrs" in options,
         "lang": params.get("lang") or None,
         "dataset_ids": dataset_ids,
-        "omit": omit or ({"id", "type"} - wanted if wanted and wanted & {"id", "type"} else None),
+        "omit": omit or ({"id", "type"} - pick if pick else None),
         "ctx": ctx,
     }
+
+
+def _render_options(request, ctx) -> dict:
+    return rendering(request.GET, ctx)
 
 
 @endpoint(params=QUERY_PARAMS | {"options"})
@@ -89,8 +106,11 @@ def query(request, params, ctx, status=200):
         qs = qs.filter(entity_id__in=[ngsild.check_id(i.strip()) for i in ids.split(",")])
     if types := params.get("type"):
         qs = qs.filter(type__in=[jsonld.to_storage(t.strip(), ctx) for t in types.replace("|", ",").split(",")])
-    if not any(params.get(k) for k in ("id", "type", "idPattern", "q", "georel", "attrs", "pick")):
-        raise NgsiError("BadRequestData", "give at least one of type, id, idPattern, attrs, q or georel")
+    # An id list alone is not a query (clause 5.7.2); an idPattern is accepted on its own.
+    if not any(params.get(k) for k in ("type", "q", "georel", "attrs", "pick", "idPattern")) and (
+        params.get("local") != "true"
+    ):
+        raise NgsiError("BadRequestData", "give at least one of type, attrs, q, georel, idPattern or local=true")
     pattern = None
     if raw := params.get("idPattern"):
         try:
@@ -121,6 +141,8 @@ def query(request, params, ctx, status=200):
         if near and not near(entity):
             continue
         found.append(entity)
+    if params.get("orderBy"):
+        found = order(found, parse_order(params["orderBy"], ctx))
     page = [ngsild.render(e, **options) for e in found[offset : offset + limit]]
     headers = {"NGSILD-Results-Count": str(len(found))} if params.get("count") == "true" else None
     return answer(page, request, status=status, headers=headers, ctx=ctx)
@@ -137,7 +159,9 @@ def _has_dataset(entity, dataset_ids: set[str], attrs) -> bool:
 
 def _post_options(params, ctx) -> dict:
     return {
-        "attrs_wanted": _terms(",".join(params["attrs"]), ctx) if isinstance(params.get("attrs"), list) else None,
+        "attrs_wanted": _names(",".join(params["attrs"]), "attrs", ctx, id_and_type=False)
+        if isinstance(params.get("attrs"), list)
+        else None,
         "key_values": False,
         "concise": False,
         "sys_attrs": False,
@@ -249,7 +273,7 @@ def attr(request, entity_id, name):
             if current is None:
                 raise NgsiError("ResourceNotFound", f"{name} has no instance {body['datasetId']}")
         body = {**{k: v for k, v in current.items() if k not in ("createdAt", "modifiedAt")}, **body}
-    services.update_attributes(item, {name: body}, mode="append", ctx=ctx)
+    services.update_attributes(item, {name: body}, mode="append", ctx=ctx, allow_null=True)
     return HttpResponse(status=204)
 
 
@@ -271,11 +295,11 @@ def batch(request, operation):
         if not all(isinstance(i, str) for i in body):
             raise NgsiError("BadRequestData", "a batch delete is an array of entity ids")
         existing = services.delete_entities(body)
-        errors = [
-            {"entityId": i, "error": NgsiError("ResourceNotFound", f"{i} does not exist").problem()}
-            for i in body
-            if i not in existing
-        ]
+        errors, reported = [], set()
+        for i in body:
+            if i not in existing or i in reported:
+                errors.append({"entityId": i, "error": NgsiError("ResourceNotFound", f"{i} does not exist").problem()})
+            reported.add(i)
         written, created = sorted(existing), []
     elif operation in ("create", "upsert", "update", "merge"):
         mode = {
@@ -284,9 +308,7 @@ def batch(request, operation):
             "update": "append-keep" if "noOverwrite" in options else "append",
             "merge": "merge",
         }[operation]
-        first = next((b for b in body if isinstance(b, dict)), {})
-        ctx = request_context(request, first)
-        written, errors, created = services.write_entities(body, mode, ctx)
+        written, errors, created = services.write_entities(body, mode, [_entity_context(request, b) for b in body])
     else:
         raise NgsiError("ResourceNotFound", f"unknown batch operation {operation!r}")
     if errors:
@@ -294,6 +316,20 @@ def batch(request, operation):
     if operation == "create" or (operation == "upsert" and created):
         return answer(created if operation == "upsert" else written, request, status=201)
     return HttpResponse(status=204)
+
+
+def _entity_context(request, body):
+    """One batch entity's @context, or the NgsiError that refuses this entity alone."""
+    ld = (request.content_type or "").startswith("application/ld+json")
+    if isinstance(body, dict):
+        if ld and "@context" not in body:
+            return NgsiError("BadRequestData", "application/ld+json requires an @context member")
+        if not ld and "@context" in body:
+            return NgsiError("BadRequestData", "with application/json the @context goes in a Link header")
+    try:
+        return request_context(request, body)
+    except NgsiError as exc:
+        return exc
 
 
 def _batch_query(request, body):

@@ -28,7 +28,7 @@ def _one(request, sub_id) -> Subscription:
     return found
 
 
-@endpoint()
+@endpoint(params={"limit", "offset", "count", "local"})
 def subscription_list(request):
     if request.method == "POST":
         body = body_of(request)
@@ -46,7 +46,7 @@ def subscription_list(request):
     return answer(page, request, headers=headers)
 
 
-@endpoint()
+@endpoint(params={"local"})
 def subscription_detail(request, sub_id):
     if request.method == "GET":
         ctx = request_context(request) if request.ngsi_context else None

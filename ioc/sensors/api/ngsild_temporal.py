@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 
-from ioc.sensors import jsonld
+from ioc.sensors import jsonld, ngsild
 from ioc.sensors.api.common import answer, body_of, endpoint, request_context, whole_number
-from ioc.sensors.api.ngsild import _entity
+from ioc.sensors.api.ngsild import _entity, _georel, rendering
 from ioc.sensors.models import Entity
 from ioc.sensors.ngsild import NgsiError
+from ioc.sensors.ngsild_query import matches, order, parse_order, parse_q
 
 TEMPORAL_PARAMS = {"attrs", "timerel", "timeAt", "endTimeAt", "lastN", "options", "aggrMethods"}
 TEMPORAL_PARAMS |= {"aggrPeriodDuration", "timeproperty", "lang", "datasetId", "format", "local", "pick", "omit"}
+TEMPORAL_PARAMS |= {"join", "joinLevel", "expandValues", "entityMap", "geometryProperty"}
 
 
 @endpoint(params=TEMPORAL_PARAMS)
@@ -26,10 +28,15 @@ def temporal_entity(request, entity_id):
     if request.method != "GET":
         raise NgsiError("OperationNotSupported", f"{request.method} is not supported on a temporal entity")
     ctx = request_context(request)
+    rendering(request.GET, ctx, temporal=True)
     return answer(temporal(_entity(entity_id), request.GET, ctx), request, ctx=ctx)
 
 
-@endpoint(params=TEMPORAL_PARAMS | {"type", "id", "idPattern", "q", "limit", "offset", "count", "georel"})
+@endpoint(
+    params=TEMPORAL_PARAMS
+    | {"type", "id", "idPattern", "q", "limit", "offset", "count", "georel", "geometry", "coordinates"}
+    | {"geoproperty", "orderBy", "scopeQ", "csf"}
+)
 def temporal_entities(request):
     """GET /temporal/entities?type=…: the temporal representation of every matching entity (at most 100)."""
     from ioc.sensors import temporal as provision
@@ -43,17 +50,35 @@ def temporal_entities(request):
     if request.method != "GET":
         raise NgsiError("OperationNotSupported", f"{request.method} is not supported here")
     ctx = request_context(request)
-    types = [jsonld.to_storage(t, ctx) for t in request.GET.get("type", "").split(",") if t]
-    ids = [i for i in request.GET.get("id", "").split(",") if i]
-    if not (types or ids):
-        raise NgsiError("BadRequestData", "give type or id")
-    qs = Entity.objects.all()
-    if types:
+    params = request.GET
+    rendering(params, ctx, temporal=True)
+    if not any(params.get(k) for k in ("type", "attrs", "q", "georel")) and params.get("local") != "true":
+        raise NgsiError("BadRequestData", "give at least one of type, attrs, q, georel or local=true")
+    qs = Entity.objects.all().order_by("id")
+    if types := [jsonld.to_storage(t, ctx) for t in params.get("type", "").replace("|", ",").split(",") if t]:
         qs = qs.filter(type__in=types)
-    if ids:
+    if ids := [i for i in params.get("id", "").split(",") if i]:
         qs = qs.filter(entity_id__in=ids)
-    limit = whole_number(request.GET.get("limit"), "limit", 20, 1, 100)
-    return answer([temporal(e, request.GET, ctx) for e in qs.order_by("id")[:limit]], request, ctx=ctx)
+    found = list(qs[:10_000])
+    if raw := params.get("idPattern"):
+        try:
+            pattern = ngsild.id_pattern(raw)
+        except ValueError as exc:
+            raise NgsiError("BadRequestData", str(exc)) from None
+        found = [e for e in found if pattern.search(e.entity_id)]
+    if params.get("q"):
+        tree = parse_q(params["q"], ctx)
+        found = [e for e in found if matches(e, tree)]
+    if params.get("georel"):
+        _box, near = _georel(params, ctx)
+        found = [e for e in found if near(e)]
+    if params.get("orderBy"):
+        found = order(found, parse_order(params["orderBy"], ctx))
+    limit = whole_number(params.get("limit"), "limit", 20, 1, 100)
+    offset = whole_number(params.get("offset"), "offset", 0, 0, 10_000_000)
+    headers = {"NGSILD-Results-Count": str(len(found))} if params.get("count") == "true" else None
+    page = [temporal(e, params, ctx) for e in found[offset : offset + limit]]
+    return answer(page, request, ctx=ctx, headers=headers)
 
 
 @endpoint(write=True)
