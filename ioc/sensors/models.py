@@ -14,6 +14,8 @@ class Entity(models.Model):
 
     entity_id = models.CharField(_("id (URI)"), max_length=256, unique=True)
     type = models.CharField(_("type"), max_length=256, db_index=True)
+    extra_types = models.JSONField(default=list, blank=True)  # NGSI-LD lets an entity have several types
+    scopes = models.JSONField(default=list, blank=True)  # NGSI-LD scopes, such as /LaiChau/DoanKet
     attrs = models.JSONField(default=dict)
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
@@ -36,6 +38,10 @@ class Entity(models.Model):
 
     def __str__(self) -> str:
         return self.entity_id
+
+    @property
+    def types(self) -> list[str]:
+        return [self.type, *(self.extra_types or [])]
 
     @property
     def label(self) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 import re2
 from django.http import JsonResponse
@@ -310,23 +311,41 @@ def check_context(body: dict, content_type: str) -> None:
         raise bad("with application/json the @context goes in a Link header, not the body")
 
 
-def parse_entity(body, ctx: Context | None = None, allow_null: bool = False) -> tuple[str, str, dict, tuple | None]:
-    """(id, stored type, attributes by storage key, (lat, lon) of a Point location or None)."""
+class Parsed(NamedTuple):
+    entity_id: str
+    types: list[str]  # stored forms; the first is the entity's main type
+    attrs: dict
+    location: tuple | None
+    scopes: list[str] | None  # None: not given
+
+
+SCOPE = re.compile(r"^(/[\w.-]+)+$")
+
+
+def check_scopes(value) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    if not items or not all(isinstance(i, str) and SCOPE.match(i) for i in items):
+        raise bad("scope is a path such as /LaiChau/DoanKet, or a list of them")
+    return list(dict.fromkeys(items))
+
+
+def parse_entity(body, ctx: Context | None = None, allow_null: bool = False) -> Parsed:
+    """The entity's id, types, attributes by storage key, the (lat, lon) of a Point location, and its scopes."""
     ctx = ctx or jsonld.core()
     if not isinstance(body, dict):
         raise bad("an entity is a JSON object")
     entity_id = check_id(body.get("id"))
-    kind = body.get("type")
-    if isinstance(kind, list) and len(kind) == 1:
-        kind = kind[0]
-    kind = check_type(kind, ctx)
+    kinds = body.get("type")
+    kinds = kinds if isinstance(kinds, list) and kinds else [kinds]
+    types = list(dict.fromkeys(check_type(k, ctx) for k in kinds))
+    scopes = check_scopes(body["scope"]) if body.get("scope") not in (None, NULL) else None
     attrs = {}
     for name, value in body.items():
         if name in RESERVED:
             continue
         key = jsonld.to_storage(check_name(name, "attribute name"), ctx)
         attrs[key] = normalize_attribute(name, value, ctx, allow_null=allow_null)
-    return entity_id, kind, attrs, location_of(attrs)
+    return Parsed(entity_id, types, attrs, location_of(attrs), scopes)
 
 
 def location_of(attrs: dict) -> tuple[float, float] | None:
@@ -359,7 +378,10 @@ def render(
     if not omit or "id" not in omit:
         out["id"] = entity.entity_id
     if not omit or "type" not in omit:
-        out["type"] = jsonld.from_storage(entity.type, ctx)
+        types = [jsonld.from_storage(t, ctx) for t in getattr(entity, "types", [entity.type])]
+        out["type"] = types[0] if len(types) == 1 else types
+    if getattr(entity, "scopes", None) and not (omit and "scope" in omit):
+        out["scope"] = entity.scopes[0] if len(entity.scopes) == 1 else list(entity.scopes)
     if sys_attrs and not key_values and getattr(entity, "created_at", None):
         out["createdAt"] = stamp(entity.created_at)
         out["modifiedAt"] = stamp(entity.modified_at)

@@ -386,3 +386,44 @@ def order(entities: list, keys: list[tuple[list[str], bool]]) -> list:
         present.sort(key=lambda e: _rank(_order_value(e, path)), reverse=descending)
         entities = present + missing
     return entities
+
+
+# --- type and scope expressions ------------------------------------------------------------------------------------
+
+
+def parse_types(text: str, ctx: Context | None = None) -> list[set[str]]:
+    """`A,B` or `A|B` (either), `A;B` (both), parentheses grouping one level: an OR of AND-sets of stored types."""
+    ctx = ctx or jsonld.core()
+    groups = []
+    for alternative in re.split(r"[|,](?![^()]*\))", text.replace(" ", "")):
+        alternative = alternative.strip("()")
+        names = [n for n in re.split(r"[;]", alternative) if n]
+        if not names or any(ngsild_forbidden(n.strip("()")) for n in names):
+            raise bad(f"type: cannot read {text!r}")
+        if any("|" in n or "," in n for n in names):  # (A|B);C: distribute
+            raise bad("type: nested expressions are not supported")
+        groups.append({jsonld.to_storage(n.strip("()"), ctx) for n in names})
+    return groups
+
+
+def types_match(entity_types, groups: list[set[str]]) -> bool:
+    have = set(entity_types)
+    return any(group <= have for group in groups)
+
+
+def scope_match(scopes, expression: str) -> bool:
+    """scopeQ: `/a/b` (exactly), `/a/+` (one level below), `/a/#` (the scope and all below), `/#` (any scope);
+    `,` or `|` either, `;` both."""
+
+    def one(pattern: str) -> bool:
+        if pattern == "/#":
+            return bool(scopes)
+        if pattern.endswith("/#"):
+            base = pattern[:-2]
+            return any(s == base or s.startswith(base + "/") for s in scopes)
+        if "+" in pattern:
+            regex = re.compile("^" + re.escape(pattern).replace("\\+", "[^/]+") + "$")
+            return any(regex.match(s) for s in scopes)
+        return pattern in scopes
+
+    return any(all(one(p) for p in alternative.split(";")) for alternative in re.split(r"[,|]", expression))

@@ -80,6 +80,7 @@ def _insert_readings(samples: list[Sample]) -> None:
         cursor.executemany(sql, rows)
 
 
+JSON_COLUMNS = ("attrs", "extra_types", "scopes")
 MODES = ("create", "upsert", "upsert-replace", "update", "append", "append-keep", "merge", "replace")
 
 
@@ -111,14 +112,15 @@ def write_entities(
         existing = {e.entity_id: e for e in Entity.objects.select_for_update().filter(entity_id__in=seen)}
         new_entities, changed, readings, fresh = [], [], [], set()
         # The same id twice in one batch: applied in order (a create's second one is refused as existing).
-        for entity_id, kind, attrs, location in parsed:
+        for entity_id, types, attrs, location, scopes in parsed:
             current = existing.get(entity_id)
             if current is None:
                 if mode in ("update", "append", "append-keep", "merge", "replace"):
                     errors.append(_error(entity_id, NgsiError("ResourceNotFound", f"{entity_id} does not exist")))
                     continue
                 attrs = {k: v for k, v in attrs.items() if v is not None}
-                entity = Entity(entity_id=entity_id, type=kind, attrs=_stamped(attrs, {}, stamp), last_seen_at=now)
+                entity = Entity(entity_id=entity_id, type=types[0], attrs=_stamped(attrs, {}, stamp), last_seen_at=now)
+                entity.extra_types, entity.scopes = types[1:], scopes or []
                 _place(entity, location)
                 new_entities.append(entity)
                 created.append(entity_id)
@@ -128,11 +130,7 @@ def write_entities(
                 if mode == "create":
                     errors.append(_error(entity_id, NgsiError("AlreadyExists", f"{entity_id} already exists")))
                     continue
-                if current.type != kind:
-                    errors.append(
-                        _error(entity_id, NgsiError("BadRequestData", f"{entity_id} is a {current.type}, not a {kind}"))
-                    )
-                    continue
+                _retype(current, types, scopes, mode)
                 if mode == "update":
                     attrs = {k: v for k, v in attrs.items() if k in current.attrs}
                 elif mode == "append-keep":
@@ -154,6 +152,18 @@ def write_entities(
         evaluate_rules(rows)
         _notify_after_commit({entity.pk: set(attrs) for entity, attrs in readings})
     return written, errors, created
+
+
+def _retype(entity: Entity, types: list[str], scopes: list[str] | None, mode: str) -> None:
+    """Types and scopes after a write: replaced by a replace, added to otherwise (an entity gains types);
+    an update or merge replaces the scopes it names."""
+    if mode in ("replace", "upsert-replace"):
+        entity.type, entity.extra_types = types[0], types[1:]
+        entity.scopes = scopes or []
+        return
+    entity.extra_types = [t for t in dict.fromkeys([*entity.types, *types]) if t != entity.type]
+    if scopes is not None:
+        entity.scopes = list(dict.fromkeys([*entity.scopes, *scopes])) if mode.startswith("append") else scopes
 
 
 def _error(entity_id, exc: NgsiError) -> dict:
@@ -219,22 +229,27 @@ def _save_entities(entities: list[Entity], *, with_place: bool) -> None:
     if not entities:
         return
 
+    # The telemetry path (with_place False) writes only what readings change: never types, scopes or place.
     columns = ["attrs", "last_seen_at", "stale_alerted", "modified_at"] + (
-        ["lat", "lon", "unit_id"] if with_place else []
+        ["lat", "lon", "unit_id", "extra_types", "scopes"] if with_place else []
     )
     ops = connection.ops
     # Values are adapted here rather than through each field's get_db_prep_save, which was a fifth of a batch.
     json_slot = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
     sql = (
         f"UPDATE {ops.quote_name(Entity._meta.db_table)} SET "  # noqa: S608 (our own column names)
-        + ", ".join(f"{ops.quote_name(c)} = {json_slot if c == 'attrs' else '%s'}" for c in columns)
+        + ", ".join(f"{ops.quote_name(c)} = {json_slot if c in JSON_COLUMNS else '%s'}" for c in columns)
         + " WHERE id = %s"
     )
     adapt = ops.adapt_datetimefield_value
     with gc_paused():
         rows = [
             [orjson.dumps(e.attrs).decode(), adapt(e.last_seen_at), e.stale_alerted, adapt(e.modified_at)]
-            + ([e.lat, e.lon, e.unit_id] if with_place else [])
+            + (
+                [e.lat, e.lon, e.unit_id, orjson.dumps(e.extra_types).decode(), orjson.dumps(e.scopes).decode()]
+                if with_place
+                else []
+            )
             + [e.pk]
             for e in entities
         ]
@@ -314,6 +329,10 @@ def update_attributes(entity: Entity, payload: dict, *, mode: str, ctx=None, all
 def delete_attribute(entity: Entity, key: str, dataset_id: str | None, delete_all: bool) -> None:
     """Delete an attribute: its default instance, the instance of a datasetId, or (deleteAll) every instance."""
     entity = Entity.objects.select_for_update().get(pk=entity.pk)
+    if key == "scope" and entity.scopes:
+        entity.scopes = []
+        entity.save(update_fields=["scopes", "modified_at"])
+        return
     if key not in entity.attrs:
         raise NgsiError("ResourceNotFound", f"{entity.entity_id} has no attribute {key}")
     kept = [] if delete_all else [i for i in ngsild.instances(entity.attrs[key]) if i.get("datasetId") != dataset_id]

@@ -314,7 +314,7 @@ def matches(subscription: Subscription, entity: Entity, changed_attrs: set[str])
     if triggers and not set(triggers) & CHANGE_TRIGGERS:
         return False  # only deletions wanted: a change is not one
     if subscription.entities and not any(
-        item["type"] == entity.type
+        item["type"] in entity.types
         and ("id" not in item or item["id"] == entity.entity_id)
         and ("idPattern" not in item or ngsild.id_pattern(item["idPattern"]).search(entity.entity_id))
         for item in subscription.entities

@@ -80,15 +80,16 @@ def create_or_append(body, ctx) -> bool:
     if not isinstance(body, dict):
         raise bad("a temporal entity is a JSON object")
     entity_id = ngsild.check_id(body.get("id"))
-    kind = body.get("type")
-    kind = ngsild.check_type(kind[0] if isinstance(kind, list) and len(kind) == 1 else kind, ctx)
+    kinds = body.get("type") if isinstance(body.get("type"), list) and body.get("type") else [body.get("type")]
+    types = [ngsild.check_type(k, ctx) for k in kinds]
+    kind = types[0]
     instances = _instances_of(body, ctx)
     entity = Entity.objects.select_for_update().filter(entity_id=entity_id).first()
     created = entity is None
     if created:
-        entity = Entity.objects.create(entity_id=entity_id, type=kind, attrs={})
-    elif entity.type != kind:
-        raise bad(f"{entity_id} is a {entity.type}, not a {kind}")
+        entity = Entity.objects.create(entity_id=entity_id, type=kind, extra_types=types[1:], attrs={})
+    elif not set(types) <= set(entity.types):
+        entity.extra_types = [t for t in dict.fromkeys([*entity.types, *types]) if t != entity.type]
     _store(entity, instances)
     return created
 

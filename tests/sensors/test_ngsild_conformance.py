@@ -161,3 +161,27 @@ def test_the_core_context_is_bundled():
         (Path(__file__).parents[2] / "ioc/sensors/contexts/ngsi-ld-core-context-v1.8.jsonld").read_text()
     )
     assert document["@context"]["@vocab"] == "https://uri.etsi.org/ngsi-ld/default-context/"
+
+
+def test_types_scopes_and_order(api, units):  # noqa: F811
+    for n, types, scope, floors in (
+        (1, ["Building", "Market"], "/LaiChau/DoanKet", 2),
+        (2, "Building", "/LaiChau/TanPhong/Ward1", 9),
+        (3, "Market", None, 5),
+    ):
+        body = {"id": f"urn:ngsi-ld:Building:s{n}", "type": types, "floors": floors}
+        if scope:
+            body["scope"] = scope
+        assert api.call("post", "/entities", body).status_code == 201
+
+    def ids(query):
+        return [e["id"][-2:] for e in api.call("get", f"/entities?{query}").json()]
+
+    assert ids("type=Building;Market") == ["s1"]
+    assert ids("type=Market&orderBy=floors;desc") == ["s3", "s1"]
+    assert ids("type=Building,Market&scopeQ=/LaiChau/%23&orderBy=floors") == ["s1", "s2"]
+    assert ids("type=Building&scopeQ=/LaiChau/%2B") == ["s1"]
+    shown = api.call("get", "/entities/urn:ngsi-ld:Building:s1").json()
+    assert shown["type"] == ["Building", "Market"] and shown["scope"] == "/LaiChau/DoanKet"
+    assert api.call("delete", "/entities/urn:ngsi-ld:Building:s1/attrs/scope").status_code == 204
+    assert "scope" not in api.call("get", "/entities/urn:ngsi-ld:Building:s1").json()

@@ -4,6 +4,7 @@ attributes, and batch operations, with ProblemDetails errors (see common.py)."""
 from __future__ import annotations
 
 import json
+import re
 
 from django.db.models import Q
 from django.http import HttpResponse
@@ -13,7 +14,17 @@ from ioc.sensors import jsonld, ngsild, services
 from ioc.sensors.api.common import MAX_LIMIT, answer, body_of, endpoint, request_context, whole_number
 from ioc.sensors.models import Entity
 from ioc.sensors.ngsild import NgsiError
-from ioc.sensors.ngsild_query import geo_predicate, matches, ngsild_forbidden, order, parse_order, parse_q
+from ioc.sensors.ngsild_query import (
+    geo_predicate,
+    matches,
+    ngsild_forbidden,
+    order,
+    parse_order,
+    parse_q,
+    parse_types,
+    scope_match,
+    types_match,
+)
 
 MAX_BATCH = 1000
 RENDER_PARAMS = {"attrs", "pick", "omit", "options", "lang", "datasetId", "format", "geometryProperty", "local"}
@@ -104,8 +115,13 @@ def query(request, params, ctx, status=200):
     qs = Entity.objects.all().order_by("id")
     if ids := params.get("id"):
         qs = qs.filter(entity_id__in=[ngsild.check_id(i.strip()) for i in ids.split(",")])
-    if types := params.get("type"):
-        qs = qs.filter(type__in=[jsonld.to_storage(t.strip(), ctx) for t in types.replace("|", ",").split(",")])
+    type_groups = parse_types(params["type"], ctx) if params.get("type") else None
+    if type_groups:
+        # The main type narrows rows in the database; entities with more types are checked one by one.
+        qs = qs.filter(Q(type__in=set().union(*type_groups)) | ~Q(extra_types=[]))
+    scope_q = params.get("scopeQ")
+    if scope_q and not re.match(r"^[/\w.+#;,|-]+$", scope_q):
+        raise NgsiError("BadRequestData", "scopeQ is a scope such as /LaiChau/#")
     # An id list alone is not a query (clause 5.7.2); an idPattern is accepted on its own.
     if not any(params.get(k) for k in ("type", "q", "georel", "attrs", "pick", "idPattern")) and (
         params.get("local") != "true"
@@ -130,6 +146,10 @@ def query(request, params, ctx, status=200):
     offset = whole_number(params.get("offset"), "offset", 0, 0, 10_000_000)
     found = []
     for entity in qs.iterator(chunk_size=2000):
+        if type_groups and not types_match(entity.types, type_groups):
+            continue
+        if scope_q and not scope_match(entity.scopes, scope_q):
+            continue
         if pattern and not pattern.search(entity.entity_id):
             continue
         if tree and not matches(entity, tree):
@@ -195,7 +215,7 @@ def entity(request, entity_id):
         ctx = request_context(request)
         item = _entity(entity_id)
         if types := request.GET.get("type"):
-            if item.type not in {jsonld.to_storage(t.strip(), ctx) for t in types.split(",")}:
+            if not types_match(item.types, parse_types(types, ctx)):
                 raise NgsiError("ResourceNotFound", f"{entity_id} is not of type {types}")
         return answer(ngsild.render(item, **_render_options(request, ctx)), request, ctx=ctx)
     if request.method == "DELETE":

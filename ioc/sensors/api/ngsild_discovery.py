@@ -14,11 +14,12 @@ from ioc.sensors.ngsild import NgsiError
 def _inventory():
     """{type: (entity count, {attribute: {attribute types}})} over every entity."""
     found: dict[str, list] = {}
-    for kind, attrs in Entity.objects.values_list("type", "attrs").iterator(chunk_size=2000):
-        entry = found.setdefault(kind, [0, defaultdict(set)])
-        entry[0] += 1
-        for key, value in attrs.items():
-            entry[1][key].update(i.get("type", "Property") for i in ngsild.instances(value))
+    for kind, extra, attrs in Entity.objects.values_list("type", "extra_types", "attrs").iterator(chunk_size=2000):
+        for each in [kind, *(extra or [])]:
+            entry = found.setdefault(each, [0, defaultdict(set)])
+            entry[0] += 1
+            for key, value in attrs.items():
+                entry[1][key].update(i.get("type", "Property") for i in ngsild.instances(value))
     return found
 
 
@@ -81,12 +82,12 @@ def type_detail(request, name):
 def _attributes():
     """{attribute: [count, {attribute types}, {entity types}]}."""
     found: dict[str, list] = {}
-    for kind, attrs in Entity.objects.values_list("type", "attrs").iterator(chunk_size=2000):
+    for kind, extra, attrs in Entity.objects.values_list("type", "extra_types", "attrs").iterator(chunk_size=2000):
         for key, value in attrs.items():
             entry = found.setdefault(key, [0, set(), set()])
             entry[0] += 1
             entry[1].update(i.get("type", "Property") for i in ngsild.instances(value))
-            entry[2].add(kind)
+            entry[2].update([kind, *(extra or [])])
     return found
 
 
