@@ -110,7 +110,7 @@ def write_entities(
     written, created = [], []
     with one_writer(), transaction.atomic():
         existing = {e.entity_id: e for e in Entity.objects.select_for_update().filter(entity_id__in=seen)}
-        new_entities, changed, readings, fresh = [], [], [], set()
+        new_entities, changed, readings, fresh, deleted_snapshots = [], [], [], set(), []
         # The same id twice in one batch: applied in order (a create's second one is refused as existing).
         for entity_id, types, attrs, location, scopes in parsed:
             current = existing.get(entity_id)
@@ -135,6 +135,11 @@ def write_entities(
                     attrs = {k: v for k, v in attrs.items() if k in current.attrs}
                 elif mode == "append-keep":
                     attrs = {k: v for k, v in attrs.items() if k not in current.attrs}
+                gone = {k for k, v in attrs.items() if v is None and k in current.attrs}
+                if gone:
+                    from ioc.sensors.subscriptions import snapshot
+
+                    deleted_snapshots.append(snapshot(current, gone))
                 current.attrs = _combined(current.attrs, attrs, stamp, mode)
                 _reporting_again(current)
                 current.last_seen_at, current.stale_alerted, current.modified_at = now, False, now
@@ -151,6 +156,7 @@ def write_entities(
         _insert_readings(rows)
         evaluate_rules(rows)
         _notify_after_commit({entity.pk: set(attrs) for entity, attrs in readings})
+        _notify_deleted_after_commit(deleted_snapshots, "attributeDeleted")
     return written, errors, created
 
 
@@ -272,10 +278,22 @@ def delete_rule(rule: Rule, *, by, request=None) -> None:
 
 @transaction.atomic
 def delete_entities(entity_ids: list[str]) -> set[str]:
-    """Delete entities (their readings go with them); returns the ids that existed."""
-    existing = set(Entity.objects.filter(entity_id__in=entity_ids).values_list("entity_id", flat=True))
-    Entity.objects.filter(entity_id__in=existing).delete()
-    return existing
+    """Delete entities (their readings go with them); returns the ids that existed. Subscriptions asking for
+    entityDeleted hear of it once committed."""
+    from ioc.sensors.subscriptions import snapshot
+
+    entities = list(Entity.objects.filter(entity_id__in=entity_ids))
+    snapshots = [snapshot(e, set(e.attrs), entity_deleted=True) for e in entities]
+    Entity.objects.filter(pk__in=[e.pk for e in entities]).delete()
+    _notify_deleted_after_commit(snapshots, "entityDeleted")
+    return {e.entity_id for e in entities}
+
+
+def _notify_deleted_after_commit(snapshots: list[dict], trigger: str) -> None:
+    from ioc.sensors.subscriptions import deletions
+
+    if snapshots:
+        transaction.on_commit(lambda: deletions(snapshots, trigger))
 
 
 @transaction.atomic
@@ -343,10 +361,18 @@ def delete_attribute(entity: Entity, key: str, dataset_id: str | None, delete_al
         attrs[key] = kept[0] if len(kept) == 1 else kept
     else:
         attrs.pop(key)
+    before = entity.attrs
     entity.attrs = attrs
     _place(entity, location_of(attrs), clear=True)
     entity.save(update_fields=["attrs", "lat", "lon", "unit", "modified_at"])
     _notify_after_commit({entity.pk: {key}})
+    if key not in attrs:
+        from ioc.sensors.subscriptions import snapshot
+
+        entity.attrs = before  # the snapshot shows the deleted attribute's type
+        shown = snapshot(entity, {key})
+        entity.attrs = attrs
+        _notify_deleted_after_commit([shown], "attributeDeleted")
 
 
 def evaluate_rules(readings: list[Sample]) -> None:

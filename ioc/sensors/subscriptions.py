@@ -374,6 +374,56 @@ def entities_changed(changes: dict[int, set[str]]) -> int:
     return queued
 
 
+def snapshot(entity, deleted: set[str], *, entity_deleted: bool = False) -> dict:
+    """What a deletion notification shows of an entity: its state with the deleted attributes set to
+    "urn:ngsi-ld:null" (all of them when the entity itself went, with its deletedAt)."""
+    attrs = dict(entity.attrs) if not entity_deleted else {}
+    for key in deleted:
+        kind = (ngsild.default_instance(entity.attrs.get(key)) or {}).get("type", "Property")
+        attrs[key] = {"type": kind, ngsild.MAIN_MEMBER.get(kind, "value"): ngsild.NULL}
+    return {
+        "entity_id": entity.entity_id,
+        "type": entity.type,
+        "extra_types": list(entity.extra_types or []),
+        "scopes": list(entity.scopes or []),
+        "attrs": attrs,
+        "deleted": sorted(deleted),
+        "deleted_at": ngsild.stamp(timezone.now()) if entity_deleted else None,
+    }
+
+
+def deletions(snapshots: list[dict], trigger: str) -> int:
+    """After a deletion commits: notify the subscriptions whose notificationTrigger asks for it (entityDeleted,
+    attributeDeleted); deletions are never notified by default (clause 5.8.6)."""
+    queued = 0
+    from ioc.sensors.tasks import send_notification
+
+    for subscription in active_subscriptions():
+        triggers = set((subscription.extras or {}).get("notificationTrigger") or [])
+        if trigger not in triggers and not (trigger == "entityDeleted" and "attributeDeleted" in triggers):
+            continue
+        hits = [
+            item
+            for item in snapshots
+            if _snapshot_matches(subscription, item)
+            and (not subscription.watched_attributes or set(item["deleted"]) & set(subscription.watched_attributes))
+        ]
+        if hits:
+            send_notification(subscription.pk, [], hits)
+            queued += 1
+    return queued
+
+
+def _snapshot_matches(subscription: Subscription, item: dict) -> bool:
+    types = [item["type"], *item["extra_types"]]
+    return not subscription.entities or any(
+        entry["type"] in types
+        and ("id" not in entry or entry["id"] == item["entity_id"])
+        and ("idPattern" not in entry or ngsild.id_pattern(entry["idPattern"]).search(item["entity_id"]))
+        for entry in subscription.entities
+    )
+
+
 post_save.connect(forget_subscriptions, sender=Subscription)
 post_delete.connect(forget_subscriptions, sender=Subscription)
 
@@ -381,12 +431,21 @@ post_delete.connect(forget_subscriptions, sender=Subscription)
 # --- delivery -------------------------------------------------------------------------------------------------
 
 
+class _Snapshot:
+    """A deleted entity (or one that lost attributes) as the notification shows it."""
+
+    def __init__(self, item: dict):
+        self.entity_id, self.type, self.attrs = item["entity_id"], item["type"], item["attrs"]
+        self.extra_types, self.scopes, self.deleted_at = item["extra_types"], item["scopes"], item["deleted_at"]
+        self.types = [self.type, *self.extra_types]
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):  # a redirect could lead anywhere: treat it as a failure
         return None
 
 
-def deliver(subscription_pk: int, entity_pks: list[int]) -> str:
+def deliver(subscription_pk: int, entity_pks: list[int], snapshots: list[dict] | None = None) -> str:
     """POST one notification. Returns 'sent', 'failed', 'throttled' or 'inactive'."""
     now = timezone.now()
     subscription = Subscription.objects.filter(pk=subscription_pk).first()
@@ -407,8 +466,11 @@ def deliver(subscription_pk: int, entity_pks: list[int]) -> str:
     extras = subscription.extras or {}
     context_value = extras.get("jsonldContext") or extras.get("context") or ngsild.CORE_CONTEXT
     ctx = jsonld.context(context_value)
-    data = [
-        ngsild.render(
+    entities = list(Entity.objects.filter(pk__in=entity_pks).order_by("pk"))
+    entities += [_Snapshot(item) for item in snapshots or []]
+    data = []
+    for e in entities:
+        shown = ngsild.render(
             e,
             wanted,
             subscription.format in ("keyValues", "simplified"),
@@ -418,8 +480,9 @@ def deliver(subscription_pk: int, entity_pks: list[int]) -> str:
             lang=extras.get("lang"),
             dataset_ids=set(extras["datasetId"]) if extras.get("datasetId") else None,
         )
-        for e in Entity.objects.filter(pk__in=entity_pks).order_by("pk")
-    ]
+        if getattr(e, "deleted_at", None):
+            shown = {"id": shown["id"], "type": shown["type"], "deletedAt": e.deleted_at, **shown}
+        data.append(shown)
     body = {
         "id": f"urn:ngsi-ld:Notification:{uuid.uuid4()}",
         "type": "Notification",

@@ -209,3 +209,28 @@ def test_unreachable_endpoint_is_recorded_and_the_write_stands(
     got = ngsi("get", "/subscriptions").json()[0]["notification"]
     assert got["status"] == "failed" and got["lastFailure"]
     assert ngsi("get", f"/entities/{ENTITY}?options=keyValues").json()["waterLevel"] == 2.0
+
+
+def test_deletions_notify_only_subscriptions_that_ask(ngsi, receiver, units, django_capture_on_commit_callbacks):
+    asks = {**subscription(receiver.url), "notificationTrigger": ["attributeDeleted", "entityDeleted"]}
+    asks["notification"] = {"endpoint": {"uri": receiver.url}, "format": "normalized"}
+    del asks["watchedAttributes"]
+    assert ngsi("post", "/subscriptions", asks).status_code == 201
+    quiet = Receiver()
+    try:
+        assert ngsi("post", "/subscriptions", subscription(quiet.url)).status_code == 201
+        with django_capture_on_commit_callbacks(execute=True):
+            assert ngsi("post", "/entities", sensor()).status_code == 201
+        receiver.received.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            assert ngsi("delete", f"/entities/{ENTITY}/attrs/refRiver").status_code == 204
+        _headers, body = receiver.received[-1]
+        assert body["data"][0]["refRiver"] == {"type": "Relationship", "object": "urn:ngsi-ld:null"}
+        with django_capture_on_commit_callbacks(execute=True):
+            assert ngsi("delete", f"/entities/{ENTITY}").status_code == 204
+        _headers, body = receiver.received[-1]
+        assert body["data"][0]["id"] == ENTITY and body["data"][0]["deletedAt"].endswith("Z")
+        # The subscription without a deletion trigger heard only the creation.
+        assert len(quiet.received) == 1
+    finally:
+        quiet.close()
