@@ -111,9 +111,12 @@ class Context:
         self.vocab = active.get("@vocab") or DEFAULT_VOCAB
         self.terms: dict[str, str] = {}
         self.prefixes: dict[str, str] = {}
+        self.keywords = {"@id", "@type", "@context", "@value", "@graph"}  # and the terms aliasing them
         reverse: dict[str, str] = {}
         for term, definition in active["mappings"].items():
             iri = (definition or {}).get("@id")
+            if iri and iri.startswith("@"):
+                self.keywords.add(term)
             if not iri or iri.startswith("@"):
                 continue
             self.terms[term] = iri

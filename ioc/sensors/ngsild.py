@@ -73,6 +73,7 @@ class NgsiError(Exception):
         "Unauthorized": 401,
         "Forbidden": 403,
         "LdContextNotAvailable": 503,
+        "MethodNotAllowed": 405,
         "NoMultiTenantSupport": 501,
     }
 
@@ -111,9 +112,12 @@ def check_name(value, what: str = "name") -> str:
 
 def check_type(value, ctx: Context | None = None) -> str:
     """An entity type as stored (expanded against the request's context, compacted under the core one)."""
+    ctx = ctx or jsonld.core()
     if not isinstance(value, str) or not value or len(value) > 256 or FORBIDDEN.search(value):
         raise bad("type must be a name such as WaterLevelSensor")
-    return jsonld.to_storage(value, ctx or jsonld.core())
+    if value in ctx.keywords:
+        raise bad(f"{value!r} is a JSON-LD keyword, not a type")
+    return jsonld.to_storage(value, ctx)
 
 
 def stamp(moment: datetime) -> str:

@@ -6,7 +6,7 @@ from ioc.sensors.api import ngsild_subscriptions as views_subscriptions
 from ioc.sensors.api import ngsild_temporal as views_temporal
 from ioc.sensors.views import staff as views_ui
 
-ENTITY = r"(?P<entity_id>[^/]+)"
+ENTITY = r"(?P<entity_id>[^/]*)"  # an empty id reaches the view, which reports it (400), not a 404
 app_name = "sensors"
 urlpatterns = [
     path("dashboard/sensors/", views_ui.device_list, name="devices"),

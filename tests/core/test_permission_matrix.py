@@ -168,13 +168,13 @@ RULES: dict[str, tuple[str, set[str] | None, set[str] | None]] = {
     ),
     "dashboard/sensors/import/": ("/dashboard/sensors/import/", OPS, OPS),
     "^ngsi-ld/v1/entities/?$": ("/ngsi-ld/v1/entities?type=RainGauge", STAFF, NOBODY),
-    "^ngsi-ld/v1/entities/(?P<entity_id>[^/]+)/attrs/(?P<name>[^/]+)/?$": (
+    "^ngsi-ld/v1/entities/(?P<entity_id>[^/]*)/attrs/(?P<name>[^/]+)/?$": (
         "/ngsi-ld/v1/entities/{urn}/attrs/rain",
         OPS,  # a write-only resource: its role check comes before the method's
         NOBODY,
     ),
-    "^ngsi-ld/v1/entities/(?P<entity_id>[^/]+)/attrs/?$": ("/ngsi-ld/v1/entities/{urn}/attrs", OPS, NOBODY),
-    "^ngsi-ld/v1/entities/(?P<entity_id>[^/]+)/?$": ("/ngsi-ld/v1/entities/{urn}", STAFF, NOBODY),
+    "^ngsi-ld/v1/entities/(?P<entity_id>[^/]*)/attrs/?$": ("/ngsi-ld/v1/entities/{urn}/attrs", OPS, NOBODY),
+    "^ngsi-ld/v1/entities/(?P<entity_id>[^/]*)/?$": ("/ngsi-ld/v1/entities/{urn}", STAFF, NOBODY),
     "^ngsi-ld/v1/entityOperations/(?P<operation>[^/]+)/?$": ("/ngsi-ld/v1/entityOperations/upsert", OPS, NOBODY),
     "^ngsi-ld/v1/subscriptions/?$": ("/ngsi-ld/v1/subscriptions", STAFF, NOBODY),
     "^ngsi-ld/v1/subscriptions/(?P<sub_id>[^/]+)/?$": (
@@ -183,19 +183,19 @@ RULES: dict[str, tuple[str, set[str] | None, set[str] | None]] = {
         NOBODY,
     ),
     "^ngsi-ld/v1/temporal/entities/?$": ("/ngsi-ld/v1/temporal/entities?type=RainGauge", STAFF, None),
-    "^ngsi-ld/v1/temporal/entities/(?P<entity_id>[^/]+)/?$": ("/ngsi-ld/v1/temporal/entities/{urn}", STAFF, None),
+    "^ngsi-ld/v1/temporal/entities/(?P<entity_id>[^/]*)/?$": ("/ngsi-ld/v1/temporal/entities/{urn}", STAFF, None),
     # The temporal provision resources are write-only: their role check comes before the method's.
-    "^ngsi-ld/v1/temporal/entities/(?P<entity_id>[^/]+)/attrs/?$": (
+    "^ngsi-ld/v1/temporal/entities/(?P<entity_id>[^/]*)/attrs/?$": (
         "/ngsi-ld/v1/temporal/entities/{urn}/attrs",
         OPS,
         NOBODY,
     ),
-    "^ngsi-ld/v1/temporal/entities/(?P<entity_id>[^/]+)/attrs/(?P<name>[^/]+)/?$": (
+    "^ngsi-ld/v1/temporal/entities/(?P<entity_id>[^/]*)/attrs/(?P<name>[^/]+)/?$": (
         "/ngsi-ld/v1/temporal/entities/{urn}/attrs/rain",
         OPS,
         NOBODY,
     ),
-    "^ngsi-ld/v1/temporal/entities/(?P<entity_id>[^/]+)/attrs/(?P<name>[^/]+)/(?P<instance_id>[^/]+)/?$": (
+    "^ngsi-ld/v1/temporal/entities/(?P<entity_id>[^/]*)/attrs/(?P<name>[^/]+)/(?P<instance_id>[^/]+)/?$": (
         "/ngsi-ld/v1/temporal/entities/{urn}/attrs/rain/urn:ngsi-ld:Instance:1",
         OPS,
         NOBODY,

@@ -153,7 +153,7 @@ def test_temporal_provision_keeps_every_instance(api, units):  # noqa: F811
 
 
 def test_unknown_parameters_are_refused(api, units):  # noqa: F811
-    problem(api.call("get", "/entities?type=X&colour=red"), "BadRequestData", 400)
+    problem(api.call("get", "/entities?type=X&colour=red"), "InvalidRequest", 400)
 
 
 def test_the_core_context_is_bundled():
@@ -185,3 +185,24 @@ def test_types_scopes_and_order(api, units):  # noqa: F811
     assert shown["type"] == ["Building", "Market"] and shown["scope"] == "/LaiChau/DoanKet"
     assert api.call("delete", "/entities/urn:ngsi-ld:Building:s1/attrs/scope").status_code == 204
     assert "scope" not in api.call("get", "/entities/urn:ngsi-ld:Building:s1").json()
+
+
+def test_purge_geojson_and_method_errors(api, units):  # noqa: F811
+    for n in (1, 2):
+        body = {
+            "id": f"urn:ngsi-ld:Building:g{n}",
+            "type": "Building",
+            "location": {"type": "Point", "coordinates": [103.4, 22.4]},
+        }
+        assert api.call("post", "/entities", body).status_code == 201
+    collection = api.call("get", "/entities?type=Building", HTTP_ACCEPT="application/geo+json")
+    assert collection["Content-Type"] == "application/geo+json"
+    features = collection.json()["features"]
+    assert [f["geometry"]["coordinates"] for f in features] == [[103.4, 22.4], [103.4, 22.4]]
+    # geo+json is for entities only; a method a resource lacks is a 405; an empty id is a bad request.
+    problem(api.call("get", "/subscriptions", HTTP_ACCEPT="application/geo+json"), "NotAcceptable", 406)
+    problem(api.call("put", "/temporal/entities"), "MethodNotAllowed", 405)
+    problem(api.call("post", "/entities//attrs", {"a": 1}), "BadRequestData", 400)
+    problem(api.call("delete", "/entities"), "BadRequestData", 400)
+    assert api.call("delete", "/entities?type=Building&idPattern=g1$").status_code == 204
+    assert [e["id"] for e in api.call("get", "/entities?type=Building").json()] == ["urn:ngsi-ld:Building:g2"]

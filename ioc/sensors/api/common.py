@@ -26,9 +26,10 @@ CONTEXT_REL = "http://www.w3.org/ns/json-ld#context"
 LINK = re.compile(r"<([^>]*)>\s*((?:;\s*[^;,]+)*)")
 
 
-def endpoint(write: bool = False, params: set[str] | None = None):
+def endpoint(write: bool = False, params: set[str] | None = None, geojson: bool = False):
     """Authentication, the @context, content negotiation and ProblemDetails for every endpoint. `params`: the
-    query parameters the endpoint knows (others are refused, as clause 6.3.2 asks)."""
+    query parameters the endpoint knows (others are refused, as clause 6.3.2 asks); geojson: whether the
+    endpoint answers application/geo+json."""
 
     def decorate(view):
         @csrf_exempt
@@ -51,8 +52,8 @@ def endpoint(write: bool = False, params: set[str] | None = None):
                 if params is not None:
                     unknown = set(request.GET) - params
                     if unknown:
-                        raise NgsiError("BadRequestData", f"unknown parameter(s): {', '.join(sorted(unknown))}")
-                _check_accept(request)
+                        raise NgsiError("InvalidRequest", f"unknown parameter(s): {', '.join(sorted(unknown))}")
+                _check_accept(request, geojson)
                 request.ngsi_user = user
                 request.ngsi_context = _link_context(request)
                 return view(request, *args, **kwargs)
@@ -66,14 +67,21 @@ def endpoint(write: bool = False, params: set[str] | None = None):
     return decorate
 
 
-def _check_accept(request) -> None:
+def _check_accept(request, geojson: bool) -> None:
     accept = request.headers.get("Accept", "")
     if not accept:
         return
     kinds = [part.split(";")[0].strip() for part in accept.split(",")]
-    usable = ("application/json", "application/ld+json", "application/geo+json", "application/*", "*/*")
+    usable = ["application/json", "application/ld+json", "application/*", "*/*"]
+    if geojson:
+        usable.append("application/geo+json")
     if not any(k in usable for k in kinds):
-        raise NgsiError("NotAcceptable", "this API answers application/json, application/ld+json or geo+json")
+        raise NgsiError("NotAcceptable", f"this resource answers {', '.join(usable[:-2])}")
+
+
+def wants_geojson(request) -> bool:
+    kinds = [part.split(";")[0].strip() for part in request.headers.get("Accept", "").split(",")]
+    return "application/geo+json" in kinds and not {"application/json", "application/ld+json"} & set(kinds)
 
 
 def _link_context(request):
@@ -144,3 +152,26 @@ def whole_number(value, name, default, low, high) -> int:
     if not value.isdigit() or not low <= int(value) <= high:
         raise NgsiError("BadRequestData", f"{name} must be a whole number from {low} to {high}")
     return int(value)
+
+
+def geojson_answer(data, params, ctx: jsonld.Context, headers=None) -> JsonResponse:
+    """application/geo+json (clause 4.5.16): a Feature per entity, its geometry from `geometryProperty`
+    (location by default), the rest of the entity in its properties."""
+    geometry_key = params.get("geometryProperty") or "location"
+
+    def feature(entity: dict) -> dict:
+        geometry = entity.get(geometry_key)
+        if isinstance(geometry, dict) and geometry.get("type") == "GeoProperty":
+            geometry = geometry.get("value")
+        properties = {k: v for k, v in entity.items() if k != "id"}
+        return {"id": entity.get("id"), "type": "Feature", "geometry": geometry, "properties": properties}
+
+    if isinstance(data, list):
+        body = {"type": "FeatureCollection", "features": [feature(e) for e in data]}
+    else:
+        body = feature(data)
+    body["@context"] = ctx.value
+    response = JsonResponse(body, content_type="application/geo+json")
+    for key, value in (headers or {}).items():
+        response[key] = value
+    return response

@@ -11,7 +11,16 @@ from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from ioc.sensors import jsonld, ngsild, services
-from ioc.sensors.api.common import MAX_LIMIT, answer, body_of, endpoint, request_context, whole_number
+from ioc.sensors.api.common import (
+    MAX_LIMIT,
+    answer,
+    body_of,
+    endpoint,
+    geojson_answer,
+    request_context,
+    wants_geojson,
+    whole_number,
+)
 from ioc.sensors.models import Entity
 from ioc.sensors.ngsild import NgsiError
 from ioc.sensors.ngsild_query import (
@@ -38,7 +47,7 @@ TEMPORAL_FORMATS = ("normalized", "temporalValues", "aggregatedValues", "simplif
 
 
 def _entity(entity_id: str) -> Entity:
-    ngsild.check_id(entity_id, "the entity id")
+    ngsild.check_id(entity_id or None, "the entity id")
     entity = Entity.objects.filter(entity_id=entity_id).first()
     if entity is None:
         raise NgsiError("ResourceNotFound", f"{entity_id} does not exist")
@@ -62,11 +71,11 @@ def rendering(params, ctx, *, temporal: bool = False) -> dict:
     allowed = TEMPORAL_OPTIONS if temporal else OPTIONS
     options = {o.strip() for o in params.get("options", "").split(",")} if "options" in params else set()
     if options - allowed:
-        raise NgsiError("BadRequestData", f"unknown options: {', '.join(sorted(options - allowed))}")
+        raise NgsiError("InvalidRequest", f"unknown options: {', '.join(sorted(options - allowed))}")
     output_format = params.get("format")
     formats = TEMPORAL_FORMATS if temporal else FORMATS
     if output_format is not None and output_format not in formats:
-        raise NgsiError("BadRequestData", f"format must be one of {', '.join(formats)}")
+        raise NgsiError("InvalidRequest", f"format must be one of {', '.join(formats)}")
     output_format = output_format or ""
     given = [p for p in ("attrs", "pick", "omit") if p in params]
     if "attrs" in given and len(given) > 1:
@@ -94,24 +103,57 @@ def _render_options(request, ctx) -> dict:
     return rendering(request.GET, ctx)
 
 
-@endpoint(params=QUERY_PARAMS | {"options"})
+@endpoint(params=QUERY_PARAMS | {"options"}, geojson=True)
 def entities(request):
     if request.method == "POST":
         body = body_of(request)
         if isinstance(body, list):
-            raise NgsiError("BadRequestData", "POST /entities takes one entity; use /entityOperations for batches")
+            raise NgsiError("InvalidRequest", "POST /entities takes one entity; use /entityOperations for batches")
         ctx = request_context(request, body)
         written, errors, _created = services.write_entities([body], "create", ctx)
         if errors:
             raise NgsiError(errors[0]["error"]["title"], errors[0]["error"]["detail"])
         return HttpResponse(status=201, headers={"Location": f"/ngsi-ld/v1/entities/{written[0]}"})
+    if request.method == "DELETE":
+        return _purge(request)
+    if request.method in ("PATCH", "PUT"):
+        raise NgsiError("BadRequestData", "name the entity in the path: /entities/{entityId}")
     if request.method != "GET":
-        raise NgsiError("OperationNotSupported", f"{request.method} is not supported here")
+        raise NgsiError("MethodNotAllowed", f"{request.method} is not supported here")
     return query(request, request.GET, request_context(request))
+
+
+def _purge(request):
+    """DELETE /entities?type=…: purge the matching entities (clause 5.6.21); at least one filter is required."""
+    from ioc.core.permissions import OPERATORS, role_of
+
+    params = request.GET
+    if not any(params.get(k) for k in ("type", "id", "idPattern", "q", "scopeQ")):
+        raise NgsiError("BadRequestData", "a purge needs type, id, idPattern, q or scopeQ")
+    if role_of(request.ngsi_user) not in OPERATORS:
+        raise NgsiError("Forbidden", "This token may not do this")
+    ctx = request_context(request)
+    found, _options = matching(request, {**params.dict(), "local": "true"}, ctx)
+    if not found:
+        raise NgsiError("ResourceNotFound", "no entity matches")
+    services.delete_entities([e.entity_id for e in found])
+    return HttpResponse(status=204)
 
 
 def query(request, params, ctx, status=200):
     """GET /entities and POST /entityOperations/query: the entities matching, rendered as asked."""
+    found, options = matching(request, params, ctx)
+    limit = whole_number(params.get("limit"), "limit", 20, 0, MAX_LIMIT)
+    offset = whole_number(params.get("offset"), "offset", 0, 0, 10_000_000)
+    page = [ngsild.render(e, **options) for e in found[offset : offset + limit]]
+    headers = {"NGSILD-Results-Count": str(len(found))} if params.get("count") == "true" else None
+    if wants_geojson(request):
+        return geojson_answer(page, params, ctx, headers)
+    return answer(page, request, status=status, headers=headers, ctx=ctx)
+
+
+def matching(request, params, ctx) -> tuple[list, dict]:
+    """The entities a query's parameters select (ordered), and how to render them."""
     qs = Entity.objects.all().order_by("id")
     if ids := params.get("id"):
         qs = qs.filter(entity_id__in=[ngsild.check_id(i.strip()) for i in ids.split(",")])
@@ -142,8 +184,6 @@ def query(request, params, ctx, status=200):
         box, near = geo
         if box:
             qs = qs.filter(Q(lat__range=box[0], lon__range=box[1]) | Q(lat__isnull=True))
-    limit = whole_number(params.get("limit"), "limit", 20, 0, MAX_LIMIT)
-    offset = whole_number(params.get("offset"), "offset", 0, 0, 10_000_000)
     found = []
     for entity in qs.iterator(chunk_size=2000):
         if type_groups and not types_match(entity.types, type_groups):
@@ -163,9 +203,7 @@ def query(request, params, ctx, status=200):
         found.append(entity)
     if params.get("orderBy"):
         found = order(found, parse_order(params["orderBy"], ctx))
-    page = [ngsild.render(e, **options) for e in found[offset : offset + limit]]
-    headers = {"NGSILD-Results-Count": str(len(found))} if params.get("count") == "true" else None
-    return answer(page, request, status=status, headers=headers, ctx=ctx)
+    return found, options
 
 
 def _has_dataset(entity, dataset_ids: set[str], attrs) -> bool:
@@ -209,21 +247,25 @@ def _georel(params, ctx):
     return geo_predicate(rel, params.get("geometry"), coordinates, geoproperty)
 
 
-@endpoint(params=RENDER_PARAMS | {"type", "options"})
+@endpoint(params=RENDER_PARAMS | {"type", "options"}, geojson=True)
 def entity(request, entity_id):
     if request.method == "GET":
         ctx = request_context(request)
+        options = _render_options(request, ctx)  # a bad parameter is reported before a missing entity
         item = _entity(entity_id)
         if types := request.GET.get("type"):
             if not types_match(item.types, parse_types(types, ctx)):
                 raise NgsiError("ResourceNotFound", f"{entity_id} is not of type {types}")
-        return answer(ngsild.render(item, **_render_options(request, ctx)), request, ctx=ctx)
+        shown = ngsild.render(item, **options)
+        if wants_geojson(request):
+            return geojson_answer(shown, request.GET, ctx)
+        return answer(shown, request, ctx=ctx)
     if request.method == "DELETE":
         services.delete_entities([_entity(entity_id).entity_id])
         return HttpResponse(status=204)
     if request.method in ("PUT", "PATCH"):
         return _replace_or_merge(request, entity_id)
-    raise NgsiError("OperationNotSupported", f"{request.method} is not supported on an entity")
+    raise NgsiError("MethodNotAllowed", f"{request.method} is not supported on an entity")
 
 
 def _replace_or_merge(request, entity_id):
@@ -264,7 +306,7 @@ def attrs(request, entity_id):
                 ctx=ctx,
             )
         return HttpResponse(status=204)
-    raise NgsiError("OperationNotSupported", f"{request.method} is not supported on attrs")
+    raise NgsiError("MethodNotAllowed", f"{request.method} is not supported on attrs")
 
 
 @endpoint(write=True, params={"datasetId", "deleteAll"})
@@ -277,7 +319,7 @@ def attr(request, entity_id, name):
         )
         return HttpResponse(status=204)
     if request.method not in ("PATCH", "PUT"):
-        raise NgsiError("OperationNotSupported", f"{request.method} is not supported on one attribute")
+        raise NgsiError("MethodNotAllowed", f"{request.method} is not supported on one attribute")
     body = body_of(request)
     ctx = request_context(request, body)
     key = jsonld.to_storage(name, ctx)
@@ -300,7 +342,7 @@ def attr(request, entity_id, name):
 @endpoint(write=True, params={"options"})
 def batch(request, operation):
     if request.method != "POST":
-        raise NgsiError("OperationNotSupported", "batch operations are POSTs")
+        raise NgsiError("MethodNotAllowed", "batch operations are POSTs")
     body = body_of(request)
     if operation == "query":
         return _batch_query(request, body)

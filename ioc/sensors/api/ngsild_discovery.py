@@ -25,7 +25,7 @@ def _inventory():
 
 def _only_get(request):
     if request.method != "GET":
-        raise NgsiError("OperationNotSupported", f"{request.method} is not supported here")
+        raise NgsiError("MethodNotAllowed", f"{request.method} is not supported here")
 
 
 @endpoint(params={"details", "local"})

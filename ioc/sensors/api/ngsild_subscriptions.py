@@ -36,7 +36,7 @@ def subscription_list(request):
         item = subscriptions.create_subscription(body, by=request.ngsi_user, request=request, ctx=ctx)
         return HttpResponse(status=201, headers={"Location": f"/ngsi-ld/v1/subscriptions/{item.sub_id}"})
     if request.method != "GET":
-        raise NgsiError("OperationNotSupported", f"{request.method} is not supported here")
+        raise NgsiError("MethodNotAllowed", f"{request.method} is not supported here")
     limit = whole_number(request.GET.get("limit"), "limit", 20, 0, MAX_LIMIT)
     offset = whole_number(request.GET.get("offset"), "offset", 0, 0, 10_000_000)
     qs = _visible(request.ngsi_user)
@@ -52,7 +52,7 @@ def subscription_detail(request, sub_id):
         ctx = request_context(request) if request.ngsi_context else None
         return answer(subscriptions.render(_one(request, sub_id), wants_ld(request), ctx), request)
     if request.method not in ("PATCH", "DELETE"):
-        raise NgsiError("OperationNotSupported", f"{request.method} is not supported on a subscription")
+        raise NgsiError("MethodNotAllowed", f"{request.method} is not supported on a subscription")
     if role_of(request.ngsi_user) not in (Role.ADMIN, Role.OPERATOR):
         raise NgsiError("Forbidden", "This token may not do this")
     item = _one(request, sub_id)

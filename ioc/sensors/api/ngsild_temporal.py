@@ -26,7 +26,7 @@ def temporal_entity(request, entity_id):
         provision.delete_temporal(_entity(entity_id))
         return HttpResponse(status=204)
     if request.method != "GET":
-        raise NgsiError("OperationNotSupported", f"{request.method} is not supported on a temporal entity")
+        raise NgsiError("MethodNotAllowed", f"{request.method} is not supported on a temporal entity")
     ctx = request_context(request)
     rendering(request.GET, ctx, temporal=True)
     return answer(temporal(_entity(entity_id), request.GET, ctx), request, ctx=ctx)
@@ -48,7 +48,7 @@ def temporal_entities(request):
         location = {"Location": f"/ngsi-ld/v1/temporal/entities/{body['id']}"} if created else {}
         return HttpResponse(status=201 if created else 204, headers=location)
     if request.method != "GET":
-        raise NgsiError("OperationNotSupported", f"{request.method} is not supported here")
+        raise NgsiError("MethodNotAllowed", f"{request.method} is not supported here")
     ctx = request_context(request)
     params = request.GET
     rendering(params, ctx, temporal=True)
@@ -87,7 +87,7 @@ def temporal_attrs(request, entity_id):
     from ioc.sensors import temporal
 
     if request.method != "POST":
-        raise NgsiError("OperationNotSupported", f"{request.method} is not supported here")
+        raise NgsiError("MethodNotAllowed", f"{request.method} is not supported here")
     body = body_of(request)
     temporal.add_attributes(_entity(entity_id), body, request_context(request, body))
     return HttpResponse(status=204)
@@ -99,7 +99,7 @@ def temporal_attr(request, entity_id, name):
     from ioc.sensors import temporal
 
     if request.method != "DELETE":
-        raise NgsiError("OperationNotSupported", f"{request.method} is not supported here")
+        raise NgsiError("MethodNotAllowed", f"{request.method} is not supported here")
     key = jsonld.to_storage(name, request_context(request))
     temporal.delete_attribute(
         _entity(entity_id), key, request.GET.get("datasetId"), request.GET.get("deleteAll") == "true"
@@ -117,7 +117,7 @@ def temporal_instance(request, entity_id, name, instance_id):
         temporal.delete_instance(entity, jsonld.to_storage(name, request_context(request)), instance_id)
         return HttpResponse(status=204)
     if request.method != "PATCH":
-        raise NgsiError("OperationNotSupported", f"{request.method} is not supported here")
+        raise NgsiError("MethodNotAllowed", f"{request.method} is not supported here")
     body = body_of(request)
     ctx = request_context(request, body)
     temporal.update_instance(entity, jsonld.to_storage(name, ctx), instance_id, body, ctx)
