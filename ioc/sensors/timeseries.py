@@ -8,7 +8,7 @@ TimescaleDB can take over `Reading` at scale without changing these functions' c
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Count, Max, Min, Sum
@@ -20,7 +20,7 @@ from ioc.sensors.ngsild import NgsiError
 
 PERIODS = {"1m": TruncMinute, "1h": TruncHour, "1d": TruncDay}
 DURATIONS = {"PT1M": "1m", "PT1H": "1h", "P1D": "1d"}
-METHODS = {"totalCount", "sum", "avg", "min", "max"}
+METHODS = {"totalCount", "distinctCount", "sum", "avg", "min", "max", "stddev", "sumsq"}
 
 
 def roll_up(since: datetime | None = None) -> int:
@@ -109,56 +109,136 @@ def time_window(params) -> tuple[datetime | None, datetime | None]:
     raise NgsiError("BadRequestData", "timerel must be before, after or between")
 
 
+# temporalValues (clause 4.5.9): each attribute type's list of [value, observedAt] pairs.
+VALUES_KEY = {
+    "Property": "values",
+    "GeoProperty": "values",
+    "Relationship": "objects",
+    "LanguageProperty": "languageMaps",
+    "VocabProperty": "vocabs",
+    "JsonProperty": "jsons",
+    "ListProperty": "valueLists",
+    "ListRelationship": "objectLists",
+}
+
+
 def temporal(entity: Entity, params, ctx=None) -> dict:
     """The entity's attributes over time, raw instances or aggregated per period; names as `ctx` gives them."""
     from ioc.sensors import jsonld
+    from ioc.sensors.ngsild import MAIN_MEMBER
 
     ctx = ctx or jsonld.core()
     start, end = time_window(params)
-    attrs = [jsonld.to_storage(a, ctx) for a in params.get("attrs", "").split(",") if a] or sorted(entity.attrs)
-    out = {"id": entity.entity_id, "type": jsonld.from_storage(entity.type, ctx)}
+    attrs = [jsonld.to_storage(a, ctx) for a in params.get("attrs", "").split(",") if a] or _temporal_attrs(entity)
+    types = [jsonld.from_storage(t, ctx) for t in entity.types]
+    out = {"id": entity.entity_id, "type": types[0] if len(types) == 1 else types}
+    options = {o.strip() for o in params.get("options", "").split(",")}
+    output_format = params.get("format", "")
+    dataset_ids = {d.strip() for d in params.get("datasetId", "").split(",") if d.strip()} or None
     methods = [m for m in params.get("aggrMethods", "").split(",") if m]
-    if methods:
+    if methods or "aggregatedValues" in options or output_format == "aggregatedValues":
         unknown = set(methods) - METHODS
-        if unknown:
-            raise NgsiError("BadRequestData", f"unknown aggrMethods: {', '.join(sorted(unknown))}")
+        if unknown or not methods:
+            raise NgsiError("BadRequestData", f"aggrMethods must name some of {', '.join(sorted(METHODS))}")
         period = parse_duration(params.get("aggrPeriodDuration", "P1D"))
         for attr in attrs:
-            buckets = _aggregate(entity, attr, start, end, period)
+            if entity.instances.filter(attr=attr).exists():
+                history = _history(entity, attr, start, end, 200_000, False, dataset_ids)
+                buckets = _buckets(history, start, period)
+            else:
+                buckets = _aggregate(entity, attr, start, end, period)
             if buckets:
                 out[jsonld.from_storage(attr, ctx)] = {
                     "type": "Property",
-                    **{m: [[b[m], b["start"], b["end"]] for b in buckets] for m in methods},
+                    **{m: [[b.get(m), b["start"], b["end"]] for b in buckets] for m in methods},
                 }
         return out
     last_n = params.get("lastN")
     if last_n is not None and (not last_n.isdigit() or not 1 <= int(last_n) <= 10_000):
         raise NgsiError("BadRequestData", "lastN must be a whole number from 1 to 10000")
-    options = params.get("options", "")
+    values = "temporalValues" in options or output_format == "temporalValues"
     for attr in attrs:
-        found = _history(entity, attr, start, end, int(last_n or 1000), "sysAttrs" in options)
+        found = _history(entity, attr, start, end, int(last_n or 1000), "sysAttrs" in options, dataset_ids)
         if not found:
             continue
         name = jsonld.from_storage(attr, ctx)
-        if "temporalValues" in options or params.get("format") == "temporalValues":
-            by_type: dict[str, list] = {}
-            for item in found:
-                main = "object" if item["type"] == "Relationship" else "value"
-                by_type.setdefault(item["type"], []).append([item.get(main), item.get("observedAt")])
-            shown = [{"type": t, ("objects" if t == "Relationship" else "values"): v} for t, v in by_type.items()]
-            out[name] = shown[0] if len(shown) == 1 else shown
-        else:
+        if not values:
             out[name] = found
+            continue
+        grouped: dict[tuple, list] = {}
+        for item in found:
+            kind = item["type"]
+            grouped.setdefault((kind, item.get("datasetId")), []).append(
+                [item.get(MAIN_MEMBER.get(kind, "value")), item.get("observedAt")]
+            )
+        shown = []
+        for (kind, dataset_id), pairs in grouped.items():
+            entry = {"type": kind, VALUES_KEY.get(kind, "values"): pairs}
+            if dataset_id:
+                entry["datasetId"] = dataset_id
+            shown.append(entry)
+        out[name] = shown[0] if len(shown) == 1 else shown
     return out
 
 
-def _history(entity, attr, start, end, last_n: int, sys_attrs: bool) -> list[dict]:
+def _temporal_attrs(entity: Entity) -> list[str]:
+    """Every attribute with a history: the current ones and those only in instances or readings."""
+    keys = set(entity.attrs) | set(entity.instances.values_list("attr", flat=True).distinct())
+    return sorted(keys)
+
+
+def _buckets(history: list[dict], start, period: timedelta) -> list[dict]:
+    """Aggregates of instances per period from `start` (else the first instance): every method of clause 4.5.19
+    the numbers allow; totalCount and distinctCount count any values."""
+    import statistics
+
+    from django.utils.dateparse import parse_datetime
+
+    rows = [(parse_datetime(i["observedAt"]), i.get("value")) for i in history if i.get("observedAt")]
+    rows = [(t, v) for t, v in rows if t]
+    if not rows:
+        return []
+    origin = start or min(t for t, _v in rows)
+    buckets: dict[int, list] = {}
+    for moment, value in rows:
+        buckets.setdefault(int((moment - origin) / period), []).append(value)
+    out = []
+    for index, items in sorted(buckets.items()):
+        numbers = [float(v) for v in items if isinstance(v, int | float) and not isinstance(v, bool)]
+        entry = {
+            "start": _z(origin + index * period),
+            "end": _z(origin + (index + 1) * period),
+            "totalCount": len(items),
+            "distinctCount": len({repr(v) for v in items}),
+        }
+        if numbers:
+            entry.update(
+                sum=sum(numbers),
+                avg=sum(numbers) / len(numbers),
+                min=min(numbers),
+                max=max(numbers),
+                stddev=statistics.pstdev(numbers),
+                sumsq=sum(n * n for n in numbers),
+            )
+        out.append(entry)
+    return out
+
+
+def _z(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _history(entity, attr, start, end, last_n: int, sys_attrs: bool, dataset_ids=None) -> list[dict]:
     """An attribute's instances in the window, oldest first: device readings and instances written through the
     temporal API together, the latest `last_n` of them."""
     from ioc.sensors.ngsild import stamp
 
     readings = Reading.objects.filter(entity=entity, attr=attr)
     written = entity.instances.filter(attr=attr)
+    if dataset_ids is not None:
+        written = written.filter(dataset_id__in=[("" if d == "@none" else d) for d in dataset_ids])
+        if "@none" not in dataset_ids:
+            readings = readings.none()
     if start:
         readings, written = readings.filter(observed_at__gte=start), written.filter(observed_at__gte=start)
     if end:

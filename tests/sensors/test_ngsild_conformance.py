@@ -206,3 +206,29 @@ def test_purge_geojson_and_method_errors(api, units):  # noqa: F811
     problem(api.call("delete", "/entities"), "BadRequestData", 400)
     assert api.call("delete", "/entities?type=Building&idPattern=g1$").status_code == 204
     assert [e["id"] for e in api.call("get", "/entities?type=Building").json()] == ["urn:ngsi-ld:Building:g2"]
+
+
+def test_temporal_values_and_aggregates_of_written_instances(api, units):  # noqa: F811
+    body = {
+        "id": "urn:ngsi-ld:Vehicle:a",
+        "type": "Vehicle",
+        "speed": [
+            {"type": "Property", "value": 120, "observedAt": "2026-08-01T12:03:00Z"},
+            {"type": "Property", "value": 80, "observedAt": "2026-08-01T12:05:00Z"},
+            {"type": "Property", "value": 40, "observedAt": "2026-08-01T13:10:00Z"},
+        ],
+        "parkedIn": [{"type": "Relationship", "object": "urn:ngsi-ld:Parking:1", "observedAt": "2026-08-01T12:03:00Z"}],
+    }
+    assert api.call("post", "/temporal/entities", body).status_code == 201
+    path = "/temporal/entities/urn:ngsi-ld:Vehicle:a"
+    values = api.call("get", path + "?options=temporalValues").json()
+    assert values["parkedIn"] == {
+        "type": "Relationship",
+        "objects": [["urn:ngsi-ld:Parking:1", "2026-08-01T12:03:00Z"]],
+    }
+    hourly = api.call("get", path + "?options=aggregatedValues&aggrMethods=avg,max&aggrPeriodDuration=PT1H").json()
+    assert hourly["speed"]["avg"] == [
+        [100.0, "2026-08-01T12:03:00Z", "2026-08-01T13:03:00Z"],
+        [40.0, "2026-08-01T13:03:00Z", "2026-08-01T14:03:00Z"],
+    ]
+    assert [b[0] for b in hourly["speed"]["max"]] == [120.0, 40.0]
