@@ -51,6 +51,7 @@ KNOWN = {
     "datasetId",
     "lang",
     "scopeQ",
+    "timeInterval",
 }
 TRIGGERS = {
     "entityCreated",
@@ -148,10 +149,7 @@ def apply(subscription: Subscription, body, *, creating: bool, ctx=None) -> Subs
         raise _bad("a subscription is a JSON object")
     unknown = set(body) - KNOWN
     if unknown:
-        raise _bad(
-            f"unknown member(s) {', '.join(sorted(unknown))} (periodic timeInterval subscriptions and temporalQ "
-            "are not supported)"
-        )
+        raise _bad(f"unknown member(s) {', '.join(sorted(unknown))} (temporalQ is not supported)")
     ctx = ctx or jsonld.core()
     extras = dict(subscription.extras or {})
     if creating:
@@ -214,6 +212,8 @@ def apply(subscription: Subscription, body, *, creating: bool, ctx=None) -> Subs
         subscription.is_active = body["isActive"]
     if not (subscription.entities or subscription.watched_attributes):
         raise _bad("a subscription needs entities or watchedAttributes")
+    if subscription.extras.get("timeInterval") and subscription.watched_attributes:
+        raise _bad("a periodic subscription (timeInterval) has no watchedAttributes")
     return subscription
 
 
@@ -240,6 +240,13 @@ def _extras(body: dict, extras: dict) -> None:
         extras["lang"] = body["lang"]
     if "scopeQ" in body:
         extras["scopeQ"] = str(body["scopeQ"])[:500]
+    if "timeInterval" in body:
+        value = body["timeInterval"]
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 86_400):
+            raise _bad("timeInterval is a whole number of seconds from 1 to 86400")
+        extras["timeInterval"] = value
+        if value is None:
+            extras.pop("timeInterval")
 
 
 def status(subscription: Subscription, now=None) -> str:
@@ -285,7 +292,7 @@ def render(subscription: Subscription, with_context: bool = False, ctx=None) -> 
         out["entities"] = [{**e, "type": jsonld.from_storage(e["type"], ctx)} for e in subscription.entities]
     if subscription.watched_attributes:
         out["watchedAttributes"] = [jsonld.from_storage(a, ctx) for a in subscription.watched_attributes]
-    for member in ("notificationTrigger", "jsonldContext", "datasetId", "lang", "scopeQ"):
+    for member in ("notificationTrigger", "jsonldContext", "datasetId", "lang", "scopeQ", "timeInterval"):
         if member in extras:
             out[member] = extras[member]
     if subscription.q:
@@ -310,6 +317,8 @@ def render(subscription: Subscription, with_context: bool = False, ctx=None) -> 
 def matches(subscription: Subscription, entity: Entity, changed_attrs: set[str]) -> bool:
     if subscription.watched_attributes and not changed_attrs & set(subscription.watched_attributes):
         return False
+    if (subscription.extras or {}).get("timeInterval"):
+        return False  # periodic: notified on its interval, not on changes
     triggers = (subscription.extras or {}).get("notificationTrigger")
     if triggers and not set(triggers) & CHANGE_TRIGGERS:
         return False  # only deletions wanted: a change is not one
@@ -422,6 +431,40 @@ def _snapshot_matches(subscription: Subscription, item: dict) -> bool:
         and ("idPattern" not in entry or ngsild.id_pattern(entry["idPattern"]).search(item["entity_id"]))
         for entry in subscription.entities
     )
+
+
+def send_periodic(now=None) -> int:
+    """Periodic subscriptions (timeInterval): every one whose interval has passed is sent the entities it selects.
+    The worker runs this every minute, so an interval shorter than a minute is sent once a minute."""
+    from datetime import timedelta
+
+    from ioc.sensors.tasks import send_notification
+
+    now = now or timezone.now()
+    sent = 0
+    # Read fresh (the change path's cache keeps subscriptions, not when they were last sent).
+    for subscription in Subscription.objects.filter(is_active=True).order_by("pk"):
+        interval = (subscription.extras or {}).get("timeInterval")
+        if status(subscription, now) != "active":
+            continue
+        if not interval:
+            continue
+        if subscription.last_notification and subscription.last_notification > now - timedelta(seconds=interval):
+            continue
+        types = {e["type"] for e in subscription.entities}
+        candidates = Entity.objects.filter(type__in=types) if types else Entity.objects.all()
+        groups, near = _compiled(subscription)
+        hits = [
+            e.pk
+            for e in candidates.order_by("pk")[:1000]
+            if _snapshot_matches(subscription, {"type": e.type, "extra_types": e.extra_types, "entity_id": e.entity_id})
+            and (not groups or q_matches(e, groups))
+            and (near is None or near(e))
+        ]
+        if hits:
+            send_notification(subscription.pk, hits)
+            sent += 1
+    return sent
 
 
 post_save.connect(forget_subscriptions, sender=Subscription)

@@ -234,3 +234,19 @@ def test_deletions_notify_only_subscriptions_that_ask(ngsi, receiver, units, dja
         assert len(quiet.received) == 1
     finally:
         quiet.close()
+
+
+def test_periodic_subscriptions_send_on_their_interval(ngsi, receiver, units, django_capture_on_commit_callbacks):
+    from ioc.sensors.subscriptions import send_periodic
+
+    periodic = {**subscription(receiver.url), "timeInterval": 600}
+    del periodic["watchedAttributes"]
+    assert ngsi("post", "/subscriptions", periodic).status_code == 201
+    with django_capture_on_commit_callbacks(execute=True):
+        assert ngsi("post", "/entities", sensor()).status_code == 201
+    assert receiver.received == []  # a change does not notify a periodic subscription
+    assert send_periodic() == 1
+    _headers, body = receiver.received[0]
+    assert body["data"][0]["id"] == ENTITY
+    assert send_periodic() == 0  # not again inside its interval
+    assert send_periodic(timezone.now() + timedelta(seconds=601)) == 1
