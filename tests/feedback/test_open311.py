@@ -119,7 +119,9 @@ def test_post_multivalue_attributes_and_xml(categories):
     ("data", "code", "text"),
     [
         ({"service_code": "nope"}, 400, "service_code"),
-        ({"service_code": "cay-xanh", "description": "x"}, 400, "lat and long are required"),
+        ({"service_code": "cay-xanh", "description": "x"}, 400, "a location is required"),
+        ({"service_code": "cay-xanh", "description": "x", "address_string": "Hà Nội"}, 400, "names no ward"),
+        ({"service_code": "cay-xanh", "description": "x", "address_id": "A-17"}, 400, "address_id is not known"),
         ({"service_code": "cay-xanh", "description": "x", "lat": "21.03", "long": "105.85"}, 400, "outside the city"),
         (
             {"service_code": "den-duong", "description": "x", "lat": POINT_DOAN_KET[0], "long": POINT_DOAN_KET[1]},
@@ -341,3 +343,13 @@ def test_an_unknown_format_gets_an_open311_error_not_an_html_page(client, catego
     response = client.get("/open311/v2/requests.0")
     assert response.status_code == 404 and response["Content-Type"].startswith("application/json")
     assert "Unknown format" in response.json()[0]["description"]
+
+
+def test_an_address_string_without_coordinates_is_placed_in_its_ward(categories, units):
+    _, key = create_key("app")
+    body = {"api_key": key, "service_code": "cay-xanh", "description": "Cây đổ chắn lối đi"}
+    response = post({**body, "address_string": "Tổ 5, phuong Doan Ket, thành phố Lai Châu"})
+    assert response.status_code == 201, response.content
+    report = Report.objects.get()
+    ward = units["Đoàn Kết"]
+    assert (report.lat, report.lon) == (ward.label_lat, ward.label_lon) and report.unit_id == ward.pk

@@ -121,3 +121,26 @@ def current_units(on: date | None = None, levels=("ward", "commune")):
         .exclude(valid_to__lt=on)
         .order_by("name")
     )
+
+
+UNIT_PREFIXES = ("phuong ", "xa ", "thi tran ", "ward ", "commune ")
+
+
+def place_of_address(address: str) -> tuple[float, float, AdministrativeUnit] | None:
+    """(lat, lon, unit) of the ward or commune an address names ('Tổ 5, phường Đoàn Kết' → Đoàn Kết's label
+    point), for clients that send an address without coordinates; None when no unit of today's map is named."""
+    import re
+
+    from ioc.core.text import fold
+
+    text = " " + re.sub(r"\W+", " ", fold(address)) + " "  # punctuation separates words like spaces
+    best = None
+    for unit in current_units():
+        name = fold(unit.name)
+        for prefix in UNIT_PREFIXES:
+            name = name.removeprefix(prefix)
+        if unit.label_lat is not None and f" {name} " in text and (best is None or len(name) > best[0]):
+            best = (len(name), unit)
+    if best is None:
+        return None
+    return best[1].label_lat, best[1].label_lon, best[1]

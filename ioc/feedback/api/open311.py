@@ -398,6 +398,28 @@ def _attributes_from(post) -> dict:
     return answers
 
 
+def _location(post) -> tuple[float, float]:
+    """lat/long, or (GeoReport v2 allows either) the ward or commune an address_string names."""
+    from ioc.core.services.geo import place_of_address
+
+    if post.get("lat") or post.get("long"):
+        try:
+            return float(post.get("lat", "")), float(post.get("long", ""))
+        except ValueError:
+            raise Open311Error(400, "lat and long must both be decimal degrees") from None
+    address = (post.get("address_string") or "").strip()
+    if address:
+        place = place_of_address(address[:500])
+        if place is None:
+            raise Open311Error(
+                400, "address_string names no ward or commune of this city: add it, or send lat and long"
+            )
+        return place[0], place[1]
+    if post.get("address_id"):
+        raise Open311Error(400, "address_id is not known to this city: send lat and long or an address_string")
+    raise Open311Error(400, "a location is required: lat and long, or an address_string")
+
+
 def post_request(request, fmt):
 
     key = _authenticated_key(request)
@@ -405,10 +427,7 @@ def post_request(request, fmt):
     category = Category.objects.filter(code=post.get("service_code", ""), active=True).first()
     if category is None:
         raise Open311Error(400, "service_code is missing or unknown")
-    try:
-        lat, lon = float(post.get("lat", "")), float(post.get("long", ""))
-    except ValueError:
-        raise Open311Error(400, "lat and long are required (this city locates every report)") from None
+    lat, lon = _location(post)
     media_url = post.get("media_url", "")
     if media_url and not media_url.startswith(("https://", "http://")):
         raise Open311Error(400, "media_url must be an http(s) URL")
