@@ -49,7 +49,8 @@ OPEN311_FIELDS = (
     "lon",
     "duplicate_of_id",
 )
-FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
+# The media types GeoReport v2 names, exactly (JSON is UTF-8 by definition; the XML prolog declares UTF-8).
+FORMATS = {"json": "application/json", "xml": "text/xml"}
 
 
 class Open311Error(Exception):
