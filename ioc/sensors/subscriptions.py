@@ -186,6 +186,16 @@ def apply(subscription: Subscription, body, *, creating: bool, ctx=None) -> Subs
         subscription.attributes = _names(note.get("attributes", []), "notification.attributes", ctx)
         if note.get("format", "normalized") not in FORMATS:
             raise _bad(f"notification.format must be one of {', '.join(FORMATS)}")
+        picks = {k: note[k] for k in ("pick", "omit") if k in note}
+        for key, names in picks.items():
+            if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
+                raise _bad(f"notification.{key} is a list of attribute names")
+        if picks and note.get("attributes"):
+            raise _bad("notification.attributes cannot be used with pick or omit")
+        if len(picks) == 2 and set(picks["pick"]) & set(picks["omit"]):
+            raise _bad("the same member cannot be both picked and omitted")
+        for key, names in picks.items():
+            subscription.extras[key] = [n if n in ("id", "type") else jsonld.to_storage(n, ctx) for n in names]
         for member in ("sysAttrs", "showChanges"):
             if member in note:
                 if not isinstance(note[member], bool):
@@ -505,8 +515,8 @@ def deliver(subscription_pk: int, entity_pks: list[int], snapshots: list[dict] |
     if not claim.update(last_notification=now, times_sent=F("times_sent") + 1):
         return "throttled"
     ld = subscription.accept == "application/ld+json"
-    wanted = set(subscription.attributes) or None
     extras = subscription.extras or {}
+    wanted = set(subscription.attributes) or {k for k in extras.get("pick", []) if k not in ("id", "type")} or None
     context_value = extras.get("jsonldContext") or extras.get("context") or ngsild.CORE_CONTEXT
     ctx = jsonld.context(context_value)
     entities = list(Entity.objects.filter(pk__in=entity_pks).order_by("pk"))
@@ -522,6 +532,7 @@ def deliver(subscription_pk: int, entity_pks: list[int], snapshots: list[dict] |
             sys_attrs=bool(extras.get("sysAttrs")),
             lang=extras.get("lang"),
             dataset_ids=set(extras["datasetId"]) if extras.get("datasetId") else None,
+            omit=set(extras["omit"]) if extras.get("omit") else None,
         )
         if getattr(e, "deleted_at", None):
             shown = {"id": shown["id"], "type": shown["type"], "deletedAt": e.deleted_at, **shown}

@@ -13,6 +13,7 @@ from ioc.core.permissions import role_of
 from ioc.sensors import subscriptions
 from ioc.sensors.api.common import MAX_LIMIT, answer, body_of, endpoint, request_context, wants_ld, whole_number
 from ioc.sensors.models import Subscription
+from ioc.sensors import ngsild
 from ioc.sensors.ngsild import NgsiError
 
 
@@ -22,6 +23,7 @@ def _visible(user):
 
 
 def _one(request, sub_id) -> Subscription:
+    ngsild.check_id(sub_id, "the subscription id")
     found = _visible(request.ngsi_user).filter(sub_id=sub_id).first()
     if found is None:
         raise NgsiError("ResourceNotFound", f"subscription {sub_id} does not exist")

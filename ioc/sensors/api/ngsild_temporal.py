@@ -100,7 +100,7 @@ def temporal_attr(request, entity_id, name):
 
     if request.method != "DELETE":
         raise NgsiError("MethodNotAllowed", f"{request.method} is not supported here")
-    key = jsonld.to_storage(name, request_context(request))
+    key = jsonld.to_storage(ngsild.check_name(name, "attribute name"), request_context(request))
     temporal.delete_attribute(
         _entity(entity_id), key, request.GET.get("datasetId"), request.GET.get("deleteAll") == "true"
     )
@@ -112,6 +112,8 @@ def temporal_instance(request, entity_id, name, instance_id):
     """PATCH or DELETE one instance of an attribute's history."""
     from ioc.sensors import temporal
 
+    ngsild.check_name(name, "attribute name")
+    ngsild.check_id(instance_id, "the instanceId")
     entity = _entity(entity_id)
     if request.method == "DELETE":
         temporal.delete_instance(entity, jsonld.to_storage(name, request_context(request)), instance_id)
