@@ -10,10 +10,9 @@ from django.http import HttpResponse
 
 from ioc.core.models import Role
 from ioc.core.permissions import role_of
-from ioc.sensors import subscriptions
+from ioc.sensors import ngsild, subscriptions
 from ioc.sensors.api.common import MAX_LIMIT, answer, body_of, endpoint, request_context, wants_ld, whole_number
 from ioc.sensors.models import Subscription
-from ioc.sensors import ngsild
 from ioc.sensors.ngsild import NgsiError
 
 
