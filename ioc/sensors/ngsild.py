@@ -390,7 +390,7 @@ def render(
         out["createdAt"] = stamp(entity.created_at)
         out["modifiedAt"] = stamp(entity.modified_at)
     for key, attribute in entity.attrs.items():
-        if (attrs_wanted and key not in attrs_wanted) or (omit and key in omit):
+        if (attrs_wanted is not None and key not in attrs_wanted) or (omit and key in omit):
             continue
         chosen = instances(attribute)
         if dataset_ids is not None:

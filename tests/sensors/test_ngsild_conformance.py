@@ -232,3 +232,24 @@ def test_temporal_values_and_aggregates_of_written_instances(api, units):  # noq
         [40.0, "2026-08-01T13:03:00Z", "2026-08-01T14:03:00Z"],
     ]
     assert [b[0] for b in hourly["speed"]["max"]] == [120.0, 40.0]
+
+
+def test_linked_entities_inline_and_flat(api, units):  # noqa: F811
+    city = {"id": "urn:ngsi-ld:City:lc", "type": "City", "name": "Lai Châu"}
+    school = {
+        "id": "urn:ngsi-ld:School:1",
+        "type": "School",
+        "locatedIn": {"type": "Relationship", "object": "urn:ngsi-ld:City:lc"},
+    }
+    assert api.call("post", "/entityOperations/create", [city, school]).status_code == 201
+    inline = api.call("get", "/entities/urn:ngsi-ld:School:1?join=inline").json()
+    assert inline["locatedIn"]["entity"]["name"]["value"] == "Lai Châu"
+    simple = api.call("get", "/entities/urn:ngsi-ld:School:1?join=inline&options=keyValues").json()
+    assert simple["locatedIn"] == {"id": "urn:ngsi-ld:City:lc", "type": "City", "name": "Lai Châu"}
+    flat = api.call("get", "/entities?type=School&join=flat&options=keyValues").json()
+    assert [e["id"] for e in flat] == ["urn:ngsi-ld:School:1", "urn:ngsi-ld:City:lc"]
+    # pick=id shows the id alone; pick does not filter out entities lacking an attribute
+    assert api.call("get", "/entities?type=School,City&pick=id").json() == [
+        {"id": "urn:ngsi-ld:City:lc"},
+        {"id": "urn:ngsi-ld:School:1"},
+    ]

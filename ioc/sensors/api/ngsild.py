@@ -88,7 +88,8 @@ def rendering(params, ctx, *, temporal: bool = False) -> dict:
     wanted = attrs or pick
     dataset_ids = {d.strip() for d in params.get("datasetId", "").split(",") if d.strip()} or None
     return {
-        "attrs_wanted": {w for w in wanted if w not in ("id", "type")} or None if wanted else None,
+        # pick=id shows no attribute at all: an empty set, not None (None shows them all)
+        "attrs_wanted": {w for w in wanted if w not in ("id", "type")} if wanted else None,
         "key_values": bool(options & {"keyValues", "simplified"}) or output_format in ("keyValues", "simplified"),
         "concise": "concise" in options or output_format == "concise",
         "sys_attrs": "sysAttrs" in options,
@@ -145,7 +146,8 @@ def query(request, params, ctx, status=200):
     found, options = matching(request, params, ctx)
     limit = whole_number(params.get("limit"), "limit", 20, 0, MAX_LIMIT)
     offset = whole_number(params.get("offset"), "offset", 0, 0, 10_000_000)
-    page = [ngsild.render(e, **options) for e in found[offset : offset + limit]]
+    chosen = found[offset : offset + limit]
+    page = joined(chosen, [ngsild.render(e, **options) for e in chosen], params, options)
     headers = {"NGSILD-Results-Count": str(len(found))} if params.get("count") == "true" else None
     if wants_geojson(request):
         return geojson_answer(page, params, ctx, headers)
@@ -177,7 +179,8 @@ def matching(request, params, ctx) -> tuple[list, dict]:
             raise NgsiError("BadRequestData", str(exc)) from None
     tree = parse_q(params["q"], ctx) if params.get("q") else None
     options = _render_options(request, ctx) if request.method == "GET" else _post_options(params, ctx)
-    filter_attrs = options["attrs_wanted"]
+    # attrs selects the entities having one of them; pick only shapes the answer.
+    filter_attrs = options["attrs_wanted"] if params.get("attrs") else None
     geo = _georel(params, ctx)
     near = None
     if geo:
@@ -196,7 +199,7 @@ def matching(request, params, ctx) -> tuple[list, dict]:
             continue
         if filter_attrs and not filter_attrs & set(entity.attrs):
             continue
-        if options["dataset_ids"] and not _has_dataset(entity, options["dataset_ids"], filter_attrs):
+        if options["dataset_ids"] and not _has_dataset(entity, options["dataset_ids"], options["attrs_wanted"]):
             continue
         if near and not near(entity):
             continue
@@ -204,6 +207,57 @@ def matching(request, params, ctx) -> tuple[list, dict]:
     if params.get("orderBy"):
         found = order(found, parse_order(params["orderBy"], ctx))
     return found, options
+
+
+def joined(entities: list, rendered: list[dict], params, options: dict) -> list[dict]:
+    """Linked entities (clause 4.5.23): join=inline puts each Relationship's target inside it ("entity", or in
+    place of the object in keyValues); join=flat lists the targets after the entities. joinLevel follows links
+    further (at most 3)."""
+    join = params.get("join")
+    if not join:
+        return rendered
+    if join not in ("inline", "flat"):
+        raise NgsiError("InvalidRequest", "join is inline or flat")
+    level = whole_number(params.get("joinLevel"), "joinLevel", 1, 1, 3)
+    link_options = {**options, "attrs_wanted": None, "omit": None}
+    flat: list[dict] = []
+    listed = {e.entity_id for e in entities}
+
+    def follow(entity, shown: dict, depth: int) -> None:
+        targets = _targets_of(entity)
+        if not targets:
+            return
+        found = {t.entity_id: t for t in Entity.objects.filter(entity_id__in=set(targets.values()))}
+        for key, target_id in targets.items():
+            target = found.get(target_id)
+            name = jsonld.from_storage(key, options["ctx"])
+            if target is None or name not in shown:
+                continue
+            linked = ngsild.render(target, **link_options)
+            if depth < level:
+                follow(target, linked, depth + 1)
+            if join == "flat":
+                if target.entity_id not in listed:
+                    listed.add(target.entity_id)
+                    flat.append(linked)
+            elif options["key_values"]:
+                shown[name] = linked
+            elif isinstance(shown[name], dict):
+                shown[name]["entity"] = linked
+
+    for entity, shown in zip(entities, rendered, strict=True):
+        follow(entity, shown, 1)
+    return rendered + flat
+
+
+def _targets_of(entity) -> dict[str, str]:
+    """{attribute: the entity its (default) Relationship points to}."""
+    out = {}
+    for key, value in entity.attrs.items():
+        item = ngsild.default_instance(value)
+        if item and item.get("type") == "Relationship" and isinstance(item.get("object"), str):
+            out[key] = item["object"]
+    return out
 
 
 def _has_dataset(entity, dataset_ids: set[str], attrs) -> bool:
@@ -256,7 +310,8 @@ def entity(request, entity_id):
         if types := request.GET.get("type"):
             if not types_match(item.types, parse_types(types, ctx)):
                 raise NgsiError("ResourceNotFound", f"{entity_id} is not of type {types}")
-        shown = ngsild.render(item, **options)
+        shown = joined([item], [ngsild.render(item, **options)], request.GET, options)
+        shown = shown[0] if len(shown) == 1 and request.GET.get("join") != "flat" else shown
         if wants_geojson(request):
             return geojson_answer(shown, request.GET, ctx)
         return answer(shown, request, ctx=ctx)
@@ -339,7 +394,7 @@ def attr(request, entity_id, name):
     return HttpResponse(status=204)
 
 
-@endpoint(write=True, params={"options"})
+@endpoint(write=True, params={"options", "limit", "offset", "count"}, geojson=True)
 def batch(request, operation):
     if request.method != "POST":
         raise NgsiError("MethodNotAllowed", "batch operations are POSTs")
