@@ -61,6 +61,7 @@ TRIGGERS = {
     "attributeUpdated",
     "attributeDeleted",
 }
+DEFAULT_TRIGGERS = ("attributeCreated", "attributeUpdated")  # clause 5.2.12
 CHANGE_TRIGGERS = TRIGGERS - {"entityDeleted", "attributeDeleted"}
 FORMATS = ("normalized", "keyValues", "simplified", "concise")
 
@@ -277,12 +278,12 @@ def render(subscription: Subscription, with_context: bool = False, ctx=None) -> 
     notification = {
         "format": subscription.format,
         "endpoint": {"uri": subscription.endpoint, "accept": subscription.accept},
-        "timesSent": subscription.times_sent,
-        "status": "failed"
-        if subscription.last_failure
-        and (not subscription.last_success or subscription.last_failure > subscription.last_success)
-        else "ok",
     }
+    if subscription.times_sent:  # the delivery record, once there is one
+        failed = subscription.last_failure and (
+            not subscription.last_success or subscription.last_failure > subscription.last_success
+        )
+        notification.update(timesSent=subscription.times_sent, status="failed" if failed else "ok")
     if subscription.attributes:
         notification["attributes"] = [jsonld.from_storage(a, ctx) for a in subscription.attributes]
     for member in ("sysAttrs", "showChanges"):
@@ -302,7 +303,9 @@ def render(subscription: Subscription, with_context: bool = False, ctx=None) -> 
         out["entities"] = [{**e, "type": jsonld.from_storage(e["type"], ctx)} for e in subscription.entities]
     if subscription.watched_attributes:
         out["watchedAttributes"] = [jsonld.from_storage(a, ctx) for a in subscription.watched_attributes]
-    for member in ("notificationTrigger", "jsonldContext", "datasetId", "lang", "scopeQ", "timeInterval"):
+    if not extras.get("timeInterval"):
+        out["notificationTrigger"] = extras.get("notificationTrigger") or list(DEFAULT_TRIGGERS)
+    for member in ("jsonldContext", "datasetId", "lang", "scopeQ", "timeInterval"):
         if member in extras:
             out[member] = extras[member]
     if subscription.q:
@@ -314,7 +317,8 @@ def render(subscription: Subscription, with_context: bool = False, ctx=None) -> 
         out["expiresAt"] = stamp(subscription.expires_at)
     if subscription.throttling:
         out["throttling"] = subscription.throttling
-    out["isActive"] = subscription.is_active
+    if not subscription.is_active:  # true is the default, left out as brokers do
+        out["isActive"] = False
     out["status"] = status(subscription)
     if with_context:
         out["@context"] = ctx.value

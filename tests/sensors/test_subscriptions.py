@@ -83,7 +83,8 @@ def test_create_read_update_delete(ngsi, receiver, users, token_for):
     assert sub_id.startswith("urn:ngsi-ld:Subscription:")
     got = ngsi("get", f"/subscriptions/{sub_id}").json()
     assert got["status"] == "active" and got["q"] == "waterLevel>2" and got["throttling"] == 5
-    assert got["notification"]["endpoint"]["uri"] == receiver.url and got["notification"]["timesSent"] == 0
+    assert got["notification"]["endpoint"]["uri"] == receiver.url and "timesSent" not in got["notification"]
+    assert got["notificationTrigger"] == ["attributeCreated", "attributeUpdated"] and "isActive" not in got
     assert [s["id"] for s in ngsi("get", "/subscriptions").json()] == [sub_id]
 
     assert ngsi("patch", f"/subscriptions/{sub_id}", {"isActive": False, "throttling": 0}).status_code == 204

@@ -310,7 +310,13 @@ def entity(request, entity_id):
         if types := request.GET.get("type"):
             if not types_match(item.types, parse_types(types, ctx)):
                 raise NgsiError("ResourceNotFound", f"{entity_id} is not of type {types}")
-        shown = joined([item], [ngsild.render(item, **options)], request.GET, options)
+        wanted = options["attrs_wanted"]
+        if wanted and not wanted & set(item.attrs):
+            raise NgsiError("ResourceNotFound", f"{entity_id} has none of the attributes asked for")
+        rendered = ngsild.render(item, **options)
+        if not rendered:
+            raise NgsiError("ResourceNotFound", f"{entity_id}: nothing is left to show after omit")
+        shown = joined([item], [rendered], request.GET, options)
         shown = shown[0] if len(shown) == 1 and request.GET.get("join") != "flat" else shown
         if wants_geojson(request):
             return geojson_answer(shown, request.GET, ctx)

@@ -28,8 +28,22 @@ def temporal_entity(request, entity_id):
     if request.method != "GET":
         raise NgsiError("MethodNotAllowed", f"{request.method} is not supported on a temporal entity")
     ctx = request_context(request)
-    rendering(request.GET, ctx, temporal=True)
-    return answer(temporal(_entity(entity_id), request.GET, ctx), request, ctx=ctx)
+    options = rendering(request.GET, ctx, temporal=True)
+    shown = temporal(_entity(entity_id), request.GET, ctx)
+    wanted, omit = options["attrs_wanted"], options["omit"]
+    if wanted is not None or omit:
+        shown = {
+            k: v
+            for k, v in shown.items()
+            if not (omit and jsonld.to_storage(k, ctx) in omit and k not in ("id", "type"))
+            and not (omit and k in omit)
+            and (k in ("id", "type") or wanted is None or jsonld.to_storage(k, ctx) in wanted)
+        }
+        if (wanted and set(shown) <= {"id", "type"}) or not shown:
+            raise NgsiError("ResourceNotFound", f"{entity_id} has no history of the attributes asked for")
+    elif request.GET.get("attrs") and set(shown) <= {"id", "type"}:
+        raise NgsiError("ResourceNotFound", f"{entity_id} has no history of the attributes asked for")
+    return answer(shown, request, ctx=ctx)
 
 
 @endpoint(
