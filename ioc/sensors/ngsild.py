@@ -386,7 +386,7 @@ def render(
         out["type"] = types[0] if len(types) == 1 else types
     if getattr(entity, "scopes", None) and not (omit and "scope" in omit):
         out["scope"] = entity.scopes[0] if len(entity.scopes) == 1 else list(entity.scopes)
-    if sys_attrs and not key_values and getattr(entity, "created_at", None):
+    if sys_attrs and getattr(entity, "created_at", None):
         out["createdAt"] = stamp(entity.created_at)
         out["modifiedAt"] = stamp(entity.modified_at)
     for key, attribute in entity.attrs.items():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
+import re
 import socket
 import time
 import urllib.request
@@ -197,6 +198,8 @@ def apply(subscription: Subscription, body, *, creating: bool, ctx=None) -> Subs
             raise _bad("the same member cannot be both picked and omitted")
         for key, names in picks.items():
             subscription.extras[key] = [n if n in ("id", "type") else jsonld.to_storage(n, ctx) for n in names]
+        if "receiverInfo" in note["endpoint"]:
+            subscription.extras["receiverInfo"] = _receiver_info(note["endpoint"]["receiverInfo"])
         for member in ("sysAttrs", "showChanges"):
             if member in note:
                 if not isinstance(note[member], bool):
@@ -226,6 +229,26 @@ def apply(subscription: Subscription, body, *, creating: bool, ctx=None) -> Subs
     if subscription.extras.get("timeInterval") and subscription.watched_attributes:
         raise _bad("a periodic subscription (timeInterval) has no watchedAttributes")
     return subscription
+
+
+HEADER_NAME = re.compile(r"^[A-Za-z0-9-]{1,64}$")
+RESERVED_HEADERS = {"host", "content-type", "content-length", "link", "connection", "transfer-encoding"}
+
+
+def _receiver_info(value) -> list[dict]:
+    """Extra HTTP headers the subscriber wants on each notification (endpoint.receiverInfo)."""
+    if not isinstance(value, list) or len(value) > 20:
+        raise _bad("notification.endpoint.receiverInfo is a list of {key, value}")
+    out = []
+    for pair in value:
+        if not isinstance(pair, dict) or not isinstance(pair.get("key"), str) or not isinstance(pair.get("value"), str):
+            raise _bad("each receiverInfo item is {key, value} with strings")
+        if not HEADER_NAME.match(pair["key"]) or pair["key"].lower() in RESERVED_HEADERS:
+            raise _bad(f"receiverInfo key {pair['key']!r} is not a header a subscriber may set")
+        if any(c in pair["value"] for c in "\r\n") or len(pair["value"]) > 500:
+            raise _bad("receiverInfo values are one line of at most 500 characters")
+        out.append({"key": pair["key"], "value": pair["value"]})
+    return out
 
 
 def _extras(body: dict, extras: dict) -> None:
@@ -279,6 +302,8 @@ def render(subscription: Subscription, with_context: bool = False, ctx=None) -> 
         "format": subscription.format,
         "endpoint": {"uri": subscription.endpoint, "accept": subscription.accept},
     }
+    if extras.get("receiverInfo"):
+        notification["endpoint"]["receiverInfo"] = extras["receiverInfo"]
     if subscription.times_sent:  # the delivery record, once there is one
         failed = subscription.last_failure and (
             not subscription.last_success or subscription.last_failure > subscription.last_success
@@ -549,10 +574,15 @@ def deliver(subscription_pk: int, entity_pks: list[int], snapshots: list[dict] |
         "data": data,
     }
     headers = {"Content-Type": subscription.accept}
+    for pair in extras.get("receiverInfo", []):
+        headers.setdefault(pair["key"], pair["value"])
     if ld:
         body["@context"] = context_value
+        for item in data:
+            item["@context"] = context_value
     else:
-        link = context_value if isinstance(context_value, str) else ngsild.CORE_CONTEXT
+        link = context_value[0] if isinstance(context_value, list) and len(context_value) == 1 else context_value
+        link = link if isinstance(link, str) else ngsild.CORE_CONTEXT
         headers["Link"] = f'<{link}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"'
     request = urllib.request.Request(  # noqa: S310 (http or https only, checked when stored)
         subscription.endpoint, data=json.dumps(body).encode(), headers=headers, method="POST"

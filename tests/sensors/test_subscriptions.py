@@ -251,3 +251,23 @@ def test_periodic_subscriptions_send_on_their_interval(ngsi, receiver, units, dj
     assert body["data"][0]["id"] == ENTITY
     assert send_periodic() == 0  # not again inside its interval
     assert send_periodic(timezone.now() + timedelta(seconds=601)) == 1
+
+
+def test_json_ld_notifications_carry_context_and_receiver_headers(
+    ngsi, receiver, units, django_capture_on_commit_callbacks
+):
+    body = subscription(receiver.url)
+    body["notification"]["endpoint"] = {
+        "uri": receiver.url,
+        "accept": "application/ld+json",
+        "receiverInfo": [{"key": "X-City", "value": "Lai Chau"}],
+    }
+    assert ngsi("post", "/subscriptions", body).status_code == 201
+    bad = subscription(receiver.url)
+    bad["notification"]["endpoint"]["receiverInfo"] = [{"key": "Host", "value": "evil"}]
+    assert ngsi("post", "/subscriptions", bad).status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        assert ngsi("post", "/entities", sensor()).status_code == 201
+    headers, notification = receiver.received[0]
+    assert headers["X-City"] == "Lai Chau" and "Link" not in headers
+    assert notification["data"][0]["@context"] == notification["@context"]
