@@ -111,6 +111,7 @@ def write_entities(
     with one_writer(), transaction.atomic():
         existing = {e.entity_id: e for e in Entity.objects.select_for_update().filter(entity_id__in=seen)}
         new_entities, changed, readings, fresh, deleted_snapshots = [], [], [], set(), []
+        previous: dict[int, dict] = {}  # what changed attributes were, for subscriptions with showChanges
         # The same id twice in one batch: applied in order (a create's second one is refused as existing).
         for entity_id, types, attrs, location, scopes in parsed:
             current = existing.get(entity_id)
@@ -140,6 +141,7 @@ def write_entities(
                     from ioc.sensors.subscriptions import snapshot
 
                     deleted_snapshots.append(snapshot(current, gone))
+                previous[current.pk] = {k: current.attrs[k] for k in attrs if k in current.attrs}
                 current.attrs = _combined(current.attrs, attrs, stamp, mode)
                 _reporting_again(current)
                 current.last_seen_at, current.stale_alerted, current.modified_at = now, False, now
@@ -155,7 +157,7 @@ def write_entities(
         rows = [r for entity, attrs in readings for r in _readings(entity, attrs, now)]
         _insert_readings(rows)
         evaluate_rules(rows)
-        _notify_after_commit({entity.pk: set(attrs) for entity, attrs in readings})
+        _notify_after_commit({entity.pk: set(attrs) for entity, attrs in readings}, previous)
         _notify_deleted_after_commit(deleted_snapshots, "attributeDeleted")
     return written, errors, created
 
@@ -221,12 +223,12 @@ def _merged_instance(old: dict, new: dict) -> dict:
     return {k: v for k, v in merged.items() if v != ngsild.NULL}
 
 
-def _notify_after_commit(changes: dict[int, set[str]]) -> None:
+def _notify_after_commit(changes: dict[int, set[str]], previous: dict | None = None) -> None:
     """Subscriptions hear of a change only once it is committed (a rolled-back write notifies no one)."""
     from ioc.sensors.subscriptions import entities_changed
 
     if changes:
-        transaction.on_commit(lambda: entities_changed(changes))
+        transaction.on_commit(lambda: entities_changed(changes, previous))
 
 
 def _save_entities(entities: list[Entity], *, with_place: bool) -> None:

@@ -403,8 +403,9 @@ def active_subscriptions(now=None) -> list[Subscription]:
     return [s for s in _cache["rows"] if s.expires_at is None or s.expires_at > now]
 
 
-def entities_changed(changes: dict[int, set[str]]) -> int:
-    """Called after a write commits: queue one notification per matching subscription. Returns how many."""
+def entities_changed(changes: dict[int, set[str]], previous: dict | None = None) -> int:
+    """Called after a write commits: queue one notification per matching subscription. Returns how many.
+    `previous` ({entity pk: {attribute: what it was}}) goes to subscriptions that show changes."""
     if not changes:
         return 0
     subscriptions = active_subscriptions()
@@ -417,7 +418,10 @@ def entities_changed(changes: dict[int, set[str]]) -> int:
     for subscription in subscriptions:
         hits = [e.pk for e in entities if matches(subscription, e, changes[e.pk])]
         if hits:
-            send_notification(subscription.pk, hits)
+            shown_before = None
+            if (subscription.extras or {}).get("showChanges") and previous:
+                shown_before = {str(pk): previous[pk] for pk in hits if pk in previous}
+            send_notification(subscription.pk, hits, None, shown_before)
             queued += 1
     return queued
 
@@ -437,6 +441,7 @@ def snapshot(entity, deleted: set[str], *, entity_deleted: bool = False) -> dict
         "attrs": attrs,
         "deleted": sorted(deleted),
         "deleted_at": ngsild.stamp(timezone.now()) if entity_deleted else None,
+        "previous": {key: entity.attrs[key] for key in deleted if key in entity.attrs},
     }
 
 
@@ -513,6 +518,36 @@ post_delete.connect(forget_subscriptions, sender=Subscription)
 # --- delivery -------------------------------------------------------------------------------------------------
 
 
+PREVIOUS_MEMBER = {
+    "Property": "previousValue",
+    "GeoProperty": "previousValue",
+    "Relationship": "previousObject",
+    "LanguageProperty": "previousLanguageMap",
+    "VocabProperty": "previousVocab",
+    "JsonProperty": "previousJson",
+    "ListProperty": "previousValueList",
+    "ListRelationship": "previousObjectList",
+}
+
+
+def _show_previous(shown: dict, before: dict, ctx) -> None:
+    """showChanges: each changed attribute of a normalized notification carries what it was (previousValue…)."""
+    for key, old in before.items():
+        name = jsonld.from_storage(key, ctx)
+        item, old = shown.get(name), ngsild.default_instance(old)
+        if not isinstance(item, dict) or not old:
+            continue
+        kind = old.get("type", "Property")
+        value = old.get(ngsild.MAIN_MEMBER.get(kind, "value"))
+        if kind == "VocabProperty":
+            value = (
+                [jsonld.from_storage(v, ctx) for v in value]
+                if isinstance(value, list)
+                else jsonld.from_storage(value, ctx)
+            )
+        item[PREVIOUS_MEMBER.get(kind, "previousValue")] = value
+
+
 class _Snapshot:
     """A deleted entity (or one that lost attributes) as the notification shows it."""
 
@@ -520,6 +555,7 @@ class _Snapshot:
         self.entity_id, self.type, self.attrs = item["entity_id"], item["type"], item["attrs"]
         self.extra_types, self.scopes, self.deleted_at = item["extra_types"], item["scopes"], item["deleted_at"]
         self.types = [self.type, *self.extra_types]
+        self.previous = item.get("previous")
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -527,7 +563,9 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def deliver(subscription_pk: int, entity_pks: list[int], snapshots: list[dict] | None = None) -> str:
+def deliver(
+    subscription_pk: int, entity_pks: list[int], snapshots: list[dict] | None = None, previous: dict | None = None
+) -> str:
     """POST one notification. Returns 'sent', 'failed', 'throttled' or 'inactive'."""
     now = timezone.now()
     subscription = Subscription.objects.filter(pk=subscription_pk).first()
@@ -563,6 +601,9 @@ def deliver(subscription_pk: int, entity_pks: list[int], snapshots: list[dict] |
             dataset_ids=set(extras["datasetId"]) if extras.get("datasetId") else None,
             omit=set(extras["omit"]) if extras.get("omit") else None,
         )
+        before = (previous or {}).get(str(getattr(e, "pk", ""))) or getattr(e, "previous", None)
+        if before and extras.get("showChanges"):
+            _show_previous(shown, before, ctx)
         if getattr(e, "deleted_at", None):
             shown = {"id": shown["id"], "type": shown["type"], "deletedAt": e.deleted_at, **shown}
         data.append(shown)

@@ -4,7 +4,9 @@ from huey.contrib.djhuey import db_task
 
 
 @db_task()
-def send_notification(subscription_pk: int, entity_pks: list[int], snapshots: list[dict] | None = None) -> str:
+def send_notification(
+    subscription_pk: int, entity_pks: list[int], snapshots: list[dict] | None = None, previous: dict | None = None
+) -> str:
     from ioc.sensors.subscriptions import deliver
 
-    return deliver(subscription_pk, entity_pks, snapshots)
+    return deliver(subscription_pk, entity_pks, snapshots, previous)

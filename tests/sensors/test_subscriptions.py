@@ -271,3 +271,16 @@ def test_json_ld_notifications_carry_context_and_receiver_headers(
     headers, notification = receiver.received[0]
     assert headers["X-City"] == "Lai Chau" and "Link" not in headers
     assert notification["data"][0]["@context"] == notification["@context"]
+
+
+def test_show_changes_tells_the_previous_value(ngsi, receiver, units, django_capture_on_commit_callbacks):
+    body = subscription(receiver.url)
+    body["notification"] = {"endpoint": {"uri": receiver.url}, "format": "normalized", "showChanges": True}
+    assert ngsi("post", "/subscriptions", body).status_code == 201
+    with django_capture_on_commit_callbacks(execute=True):
+        assert ngsi("post", "/entities", sensor(level=1.2)).status_code == 201
+    with django_capture_on_commit_callbacks(execute=True):
+        level(ngsi, 1.9)
+    _headers, notification = receiver.received[-1]
+    assert notification["data"][0]["waterLevel"]["value"] == 1.9
+    assert notification["data"][0]["waterLevel"]["previousValue"] == 1.2
