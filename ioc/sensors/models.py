@@ -15,6 +15,12 @@ class Entity(models.Model):
     entity_id = models.CharField(_("id (URI)"), max_length=256, unique=True)
     type = models.CharField(_("type"), max_length=256, db_index=True)
     extra_types = models.JSONField(default=list, blank=True)  # NGSI-LD lets an entity have several types
+    # Indexed, so a type query reads the few entities with more types besides the type index (a JSON test would
+    # scan the table).
+    multi_typed = models.BooleanField(default=False, db_index=True)
+    # A location that is not a point (a polygon, a line) has no lat/lon; geo-queries read these few besides the
+    # lat/lon index.
+    has_shape = models.BooleanField(default=False, db_index=True)
     scopes = models.JSONField(default=list, blank=True)  # NGSI-LD scopes, such as /LaiChau/DoanKet
     attrs = models.JSONField(default=dict)
     lat = models.FloatField(null=True, blank=True)

@@ -274,6 +274,9 @@ def check_geometry(geometry, name: str = "location") -> None:
 
     if not isinstance(geometry, dict) or geometry.get("type") not in GEOMETRY_TYPES:
         raise bad(f"{name}: a GeoJSON geometry ({', '.join(sorted(GEOMETRY_TYPES))}) is expected")
+    if geometry["type"] == "Point":  # devices' locations: checked without building a shape (the hot path)
+        point(geometry, name)
+        return
     try:
         built = shape(geometry)
         bounds = built.bounds

@@ -289,7 +289,14 @@ def geo_predicate(rel: str, geometry, coordinates, geoproperty: str = "location"
             dlon = distance / (111_000 * max(math.cos(math.radians(lat)), 0.01))
             box = ((lat - dlat, lat + dlat), (lon - dlon, lon + dlon))
 
+        from ioc.core.services.geo import distance_m
+
+        point_query = geometry == "Point" and geoproperty == "location"
+
         def near(entity) -> bool:
+            if point_query and entity.lat is not None:  # point to point (the common case): no shapes built
+                d = distance_m(origin.y, origin.x, entity.lat, entity.lon)
+                return d <= distance if within else d >= distance
             found = shape_of(entity)
             if found is None:
                 return False

@@ -87,9 +87,12 @@ def create_or_append(body, ctx) -> bool:
     entity = Entity.objects.select_for_update().filter(entity_id=entity_id).first()
     created = entity is None
     if created:
-        entity = Entity.objects.create(entity_id=entity_id, type=kind, extra_types=types[1:], attrs={})
+        entity = Entity.objects.create(
+            entity_id=entity_id, type=kind, extra_types=types[1:], multi_typed=len(types) > 1, attrs={}
+        )
     elif not set(types) <= set(entity.types):
         entity.extra_types = [t for t in dict.fromkeys([*entity.types, *types]) if t != entity.type]
+        entity.multi_typed = True
     _store(entity, instances)
     return created
 

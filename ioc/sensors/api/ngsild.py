@@ -162,7 +162,7 @@ def matching(request, params, ctx) -> tuple[list, dict]:
     type_groups = parse_types(params["type"], ctx) if params.get("type") else None
     if type_groups:
         # The main type narrows rows in the database; entities with more types are checked one by one.
-        qs = qs.filter(Q(type__in=set().union(*type_groups)) | ~Q(extra_types=[]))
+        qs = of_types(qs, type_groups)
     scope_q = params.get("scopeQ")
     if scope_q and not re.match(r"^[/\w.+#;,|-]+$", scope_q):
         raise NgsiError("BadRequestData", "scopeQ is a scope such as /LaiChau/#")
@@ -186,7 +186,9 @@ def matching(request, params, ctx) -> tuple[list, dict]:
     if geo:
         box, near = geo
         if box:
-            qs = qs.filter(Q(lat__range=box[0], lon__range=box[1]) | Q(lat__isnull=True))
+            near_box = Q(lat__range=box[0], lon__range=box[1])
+            # Shapes (few) are read besides the lat/lon index only when there are any: an OR would lose the index.
+            qs = qs.filter(near_box | Q(has_shape=True) if Entity.objects.filter(has_shape=True).exists() else near_box)
     found = []
     for entity in qs.iterator(chunk_size=2000):
         if type_groups and not types_match(entity.types, type_groups):
@@ -258,6 +260,13 @@ def _targets_of(entity) -> dict[str, str]:
         if item and item.get("type") == "Relationship" and isinstance(item.get("object"), str):
             out[key] = item["object"]
     return out
+
+
+def of_types(qs, type_groups: list[set[str]]):
+    """Narrow rows by main type in the database; entities with several types (few) are checked one by one by
+    types_match afterwards."""
+    main = Q(type__in=set().union(*type_groups))
+    return qs.filter(main | Q(multi_typed=True) if Entity.objects.filter(multi_typed=True).exists() else main)
 
 
 def _has_dataset(entity, dataset_ids: set[str], attrs) -> bool:

@@ -6,10 +6,10 @@ from django.http import HttpResponse
 
 from ioc.sensors import jsonld, ngsild
 from ioc.sensors.api.common import answer, body_of, endpoint, request_context, whole_number
-from ioc.sensors.api.ngsild import _entity, _georel, rendering
+from ioc.sensors.api.ngsild import _entity, _georel, of_types, rendering
 from ioc.sensors.models import Entity
 from ioc.sensors.ngsild import NgsiError
-from ioc.sensors.ngsild_query import matches, order, parse_order, parse_q
+from ioc.sensors.ngsild_query import matches, order, parse_order, parse_q, parse_types, types_match
 
 TEMPORAL_PARAMS = {"attrs", "timerel", "timeAt", "endTimeAt", "lastN", "options", "aggrMethods"}
 TEMPORAL_PARAMS |= {"aggrPeriodDuration", "timeproperty", "lang", "datasetId", "format", "local", "pick", "omit"}
@@ -69,11 +69,12 @@ def temporal_entities(request):
     if not any(params.get(k) for k in ("type", "attrs", "q", "georel")) and params.get("local") != "true":
         raise NgsiError("BadRequestData", "give at least one of type, attrs, q, georel or local=true")
     qs = Entity.objects.all().order_by("id")
-    if types := [jsonld.to_storage(t, ctx) for t in params.get("type", "").replace("|", ",").split(",") if t]:
-        qs = qs.filter(type__in=types)
+    type_groups = parse_types(params["type"], ctx) if params.get("type") else None
+    if type_groups:
+        qs = of_types(qs, type_groups)
     if ids := [i for i in params.get("id", "").split(",") if i]:
         qs = qs.filter(entity_id__in=ids)
-    found = list(qs[:10_000])
+    found = [e for e in qs[:10_000] if not type_groups or types_match(e.types, type_groups)]
     if raw := params.get("idPattern"):
         try:
             pattern = ngsild.id_pattern(raw)
