@@ -23,6 +23,7 @@ __all__ = ["CORE_CONTEXT", "NgsiError"]
 
 ERRORS = "https://uri.etsi.org/ngsi-ld/errors/"
 NULL = "urn:ngsi-ld:null"  # merge-patch: this value deletes what it names
+DELETED = "@deleted"  # marks an instance (by datasetId) a merge-patch deletes
 # The member holding each attribute type's value, and its name in the keyValues (simplified) form.
 MAIN_MEMBER = {
     "Property": "value",
@@ -161,7 +162,12 @@ def is_null(value) -> bool:
     """A merge-patch deletion: "urn:ngsi-ld:null" as the attribute or as its value/object."""
     if value == NULL:
         return True
-    return isinstance(value, dict) and any(value.get(m) == NULL for m in ("value", "object", "vocab", "json"))
+    if not isinstance(value, dict):
+        return False
+    language = value.get("languageMap")
+    return any(value.get(m) == NULL for m in ("value", "object", "vocab", "json", "valueList", "objectList")) or (
+        isinstance(language, dict) and language.get("@none") == NULL
+    )
 
 
 def normalize_attribute(name: str, value, ctx: Context | None = None, depth: int = 0, allow_null: bool = False):
@@ -170,6 +176,9 @@ def normalize_attribute(name: str, value, ctx: Context | None = None, depth: int
     ctx = ctx or jsonld.core()
     check_name(name, "attribute name")
     if allow_null and is_null(value):
+        # With a datasetId only that instance goes (a DELETED marker the write path removes); else the attribute.
+        if isinstance(value, dict) and value.get("datasetId"):
+            return {"datasetId": check_id(value["datasetId"], f"{name}.datasetId"), DELETED: True}
         return None
     if (
         isinstance(value, list)

@@ -120,7 +120,7 @@ def write_entities(
                 if mode in ("update", "append", "append-keep", "merge", "replace"):
                     errors.append(_error(entity_id, NgsiError("ResourceNotFound", f"{entity_id} does not exist")))
                     continue
-                attrs = {k: v for k, v in attrs.items() if v is not None}
+                attrs = {k: v for k, v in attrs.items() if v is not None and not _is_marker(v)}
                 entity = Entity(entity_id=entity_id, type=types[0], attrs=_stamped(attrs, {}, stamp), last_seen_at=now)
                 entity.extra_types, entity.scopes = types[1:], scopes or []
                 entity.multi_typed = len(types) > 1
@@ -138,7 +138,7 @@ def write_entities(
                     attrs = {k: v for k, v in attrs.items() if k in current.attrs}
                 elif mode == "append-keep":
                     attrs = {k: v for k, v in attrs.items() if k not in current.attrs}
-                gone = {k for k, v in attrs.items() if v is None and k in current.attrs}
+                gone = {k for k, v in attrs.items() if (v is None or _is_marker(v)) and k in current.attrs}
                 if gone:
                     from ioc.sensors.subscriptions import snapshot
 
@@ -246,11 +246,18 @@ def _combined(current: dict, attrs: dict, stamp: str, mode: str) -> dict:
     """An entity's attributes after a write: whole attributes replaced by datasetId instance, or (replace modes)
     everything replaced; a None attribute (merge's "urn:ngsi-ld:null") removes the attribute."""
     if mode in ("upsert-replace", "replace"):
-        return _stamped({k: v for k, v in attrs.items() if v is not None}, current, stamp)
+        return _stamped({k: v for k, v in attrs.items() if v is not None and not _is_marker(v)}, current, stamp)
     out = dict(current)
     for key, attribute in attrs.items():
         if attribute is None:
             out.pop(key, None)
+            continue
+        if isinstance(attribute, dict) and attribute.get(ngsild.DELETED):  # one instance deleted by datasetId
+            kept = [i for i in ngsild.instances(current.get(key, [])) if i.get("datasetId") != attribute["datasetId"]]
+            if kept:
+                out[key] = kept[0] if len(kept) == 1 else kept
+            else:
+                out.pop(key, None)
             continue
         written = _stamped({key: attribute}, current, stamp)[key]
         if key not in current:
@@ -264,6 +271,10 @@ def _combined(current: dict, attrs: dict, stamp: str, mode: str) -> dict:
         instances = list(by_dataset.values())
         out[key] = instances[0] if len(instances) == 1 else instances
     return out
+
+
+def _is_marker(attribute) -> bool:
+    return isinstance(attribute, dict) and bool(attribute.get(ngsild.DELETED))
 
 
 def _merged_instance(old: dict, new: dict) -> dict:

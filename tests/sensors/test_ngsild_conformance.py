@@ -62,6 +62,12 @@ def test_multi_attribute_instances_keep_their_dataset_ids(api, units):  # noqa: 
     deleted = api.call("delete", "/entities/urn:ngsi-ld:Building:m/attrs/name?datasetId=urn:ngsi-ld:Dataset:en")
     assert deleted.status_code == 204
     assert api.call("get", "/entities/urn:ngsi-ld:Building:m").json()["name"]["value"] == "Trường học"
+    # A merge-patch null with a datasetId deletes that instance only.
+    english = {"type": "Property", "value": "School", "datasetId": "urn:ngsi-ld:Dataset:en"}
+    assert api.call("post", "/entities/urn:ngsi-ld:Building:m/attrs", {"name": english}).status_code == 204
+    gone = {"name": {"type": "Property", "value": "urn:ngsi-ld:null", "datasetId": "urn:ngsi-ld:Dataset:en"}}
+    assert api.call("patch", "/entities/urn:ngsi-ld:Building:m", gone).status_code == 204
+    assert api.call("get", "/entities/urn:ngsi-ld:Building:m").json()["name"]["value"] == "Trường học"
 
 
 def test_q_compares_only_values_of_the_same_type(api, units):  # noqa: F811
