@@ -152,6 +152,14 @@ class Context:
             rest = iri[len(self.vocab) :]
             if rest and rest not in self.terms:
                 return rest
+        # A compact IRI with the longest matching prefix (ngsi-ld:default-context/x when x means something else).
+        best = max(
+            (p for p, base in self.prefixes.items() if iri.startswith(base) and iri != base),
+            default=None,
+            key=lambda p: len(self.prefixes[p]),
+        )
+        if best is not None:
+            return f"{best}:{iri[len(self.prefixes[best]) :]}"
         return iri
 
 

@@ -175,8 +175,8 @@ def _retype(entity: Entity, types: list[str], scopes: list[str] | None, mode: st
         return
     entity.extra_types = [t for t in dict.fromkeys([*entity.types, *types]) if t != entity.type]
     entity.multi_typed = bool(entity.extra_types)
-    if scopes is not None:
-        entity.scopes = list(dict.fromkeys([*entity.scopes, *scopes])) if mode.startswith("append") else scopes
+    if scopes is not None and not (mode == "append-keep" and entity.scopes):
+        entity.scopes = scopes  # an append overwrites unless noOverwrite; an update or merge replaces
 
 
 def _insert_entities(entities: list[Entity]) -> None:
@@ -400,13 +400,17 @@ def update_attributes(entity: Entity, payload: dict, *, mode: str, ctx=None, all
     if not isinstance(payload, dict):
         raise NgsiError("BadRequestData", "the attributes are a JSON object")
     ctx = ctx or jsonld.core()
+    new_types = payload.get("type")
     payload = {k: v for k, v in payload.items() if k not in ("@context", "id", "type")}
     missing = [n for n in payload if mode == "update" and jsonld.to_storage(n, ctx) not in entity.attrs]
-    if not payload:
+    if not payload and not new_types:
         raise NgsiError("BadRequestData", "no attributes given")
-    body = {"id": entity.entity_id, "type": jsonld.from_storage(entity.type, ctx)}
+    # A type in the fragment is added to the entity's types (clause 5.6.2/5.6.3).
+    types = [jsonld.from_storage(t, ctx) for t in entity.types]
+    types += [t for t in (new_types if isinstance(new_types, list) else [new_types] if new_types else [])]
+    body = {"id": entity.entity_id, "type": list(dict.fromkeys(types))}
     body.update({k: v for k, v in payload.items() if k not in missing})
-    if len(body) > 2:
+    if len(body) > 2 or new_types:
         _written, errors, _created = write_entities(
             [body], "append" if mode == "update" else mode, ctx, allow_null=allow_null or mode == "update"
         )

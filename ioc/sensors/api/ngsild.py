@@ -356,6 +356,8 @@ def _replace_or_merge(request, entity_id):
 
 @endpoint(write=True, params={"options"})
 def attrs(request, entity_id):
+    if request.method not in ("POST", "PATCH"):
+        raise NgsiError("MethodNotAllowed", f"{request.method} is not supported on attrs")
     item = _entity(entity_id)
     body = body_of(request)
     ctx = request_context(request, body)
@@ -381,6 +383,9 @@ def attrs(request, entity_id):
 
 @endpoint(write=True, params={"datasetId", "deleteAll"})
 def attr(request, entity_id, name):
+    ngsild.check_name(name, "attribute name")
+    if name == "scope" and request.method == "PUT":
+        raise NgsiError("BadRequestData", "scope is not an attribute: replace it with PATCH on the entity")
     item = _entity(entity_id)
     ctx = request_context(request) if request.method == "DELETE" else None
     if request.method == "DELETE":
