@@ -14,6 +14,9 @@ SUITE_REPO=${ETSI_SUITE_REPO:-https://github.com/marek-mraz/ngsi-ld-test-suite}
 SUITE_COMMIT=${ETSI_SUITE_COMMIT:-1d442dc}
 EGM_REPO=${ETSI_EGM_REPO:-https://github.com/easy-global-market/ngsild-api-data-models}
 PORT=${ETSI_PORT:-8190}
+PROXY_PORT=${ETSI_PROXY_PORT:-9090}
+# The claimed areas by default; e.g. ETSI_AREAS="TP/NGSI-LD/ContextInformation/Provision/Entities" for one.
+AREAS=${ETSI_AREAS:-"TP/NGSI-LD/CommonBehaviours TP/NGSI-LD/ContextInformation"}
 PY="$ROOT/.venv/bin/python"
 mkdir -p "$WORK"
 [ -d "$WORK/suite" ] || git clone -q "$SUITE_REPO" "$WORK/suite"
@@ -25,10 +28,11 @@ if [ ! -x "$WORK/venv/bin/robot" ]; then
     robotframework-requests==0.9.7 deepdiff==8.6.1 prettydiff==0.1.0 paho-mqtt==1.6.1 \
     robotframework-mqttlibrary==0.7.1.post3 -e "$WORK/suite/libraries/robotframework-httpctrl"
 fi
-sed -i "s#^url = .*#url = 'http://127.0.0.1:9090/ngsi-ld/v1'#; s#^temporal_api_url = .*#temporal_api_url = 'http://127.0.0.1:9090/ngsi-ld/v1'#; s#^notification_server_host = .*#notification_server_host = '127.0.0.1'#; s#^context_source_host = .*#context_source_host = '127.0.0.1'#; s#^context_server_host = .*#context_server_host = '127.0.0.1'#" "$WORK/suite/resources/variables.py"
+sed -i "s#^url = .*#url = 'http://127.0.0.1:$PROXY_PORT/ngsi-ld/v1'#; s#^temporal_api_url = .*#temporal_api_url = 'http://127.0.0.1:$PROXY_PORT/ngsi-ld/v1'#; s#^notification_server_host = .*#notification_server_host = '127.0.0.1'#; s#^context_source_host = .*#context_source_host = '127.0.0.1'#; s#^context_server_host = .*#context_server_host = '127.0.0.1'#" "$WORK/suite/resources/variables.py"
 
 DATA=$(mktemp -d)
 export IOC_DATA_DIR=$DATA IOC_NGSI_NOTIFY_ALLOW_LOCAL=1
+cd "$ROOT"
 FORGE=https://forge.etsi.org/rep/cim/ngsi-ld-test-suite/-/raw/develop/resources/jsonld-contexts
 EGM=https://easy-global-market.github.io/ngsild-api-data-models/ngsildTestSuite
 "$PY" -m ioc.cli demo --port "$PORT" > "$WORK/demo.log" 2>&1 &
@@ -43,9 +47,10 @@ for f in ngsildTestSuiteV1.8-compound ngsildTestSuite; do
   "$PY" -m ioc.cli load-context "$EGM/$f.jsonld" "$WORK/egm/ngsildTestSuite/$f.jsonld"
 done
 TOKEN=$("$PY" -m ioc.cli create-token trucioc --name etsi-suite | tail -1)
-python3 "$ROOT/scripts/conformance/token_proxy.py" --listen 9090 --target "http://127.0.0.1:$PORT" --token "$TOKEN" &
+python3 "$ROOT/scripts/conformance/token_proxy.py" --listen "$PROXY_PORT" --target "http://127.0.0.1:$PORT" \
+  --token "$TOKEN" &
 PROXY=$!
 cd "$WORK/suite"
-"$WORK/venv/bin/robot" --exclude mqtt --outputdir "$WORK/results" TP/NGSI-LD/CommonBehaviours \
-  TP/NGSI-LD/ContextInformation > "$WORK/robot.log" 2>&1 || true
+# shellcheck disable=SC2086 # AREAS is a list of paths
+"$WORK/venv/bin/robot" --exclude mqtt --outputdir "$WORK/results" $AREAS > "$WORK/robot.log" 2>&1 || true
 "$PY" "$ROOT/scripts/conformance/summary.py" "$WORK/results/output.xml"
