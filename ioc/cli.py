@@ -239,19 +239,6 @@ def cmd_create_token(args) -> int:
     return 0
 
 
-def cmd_load_context(args) -> int:
-    """Keep an NGSI-LD @context document for its URL, so clients naming it work without internet access."""
-    from ioc.sensors.jsonld import ContextError, store_context
-
-    try:
-        store_context(args.url, Path(args.file).read_bytes())
-    except (OSError, ContextError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(f"cached {args.url}")
-    return 0
-
-
 def cmd_ingest_mqtt(args) -> int:
     """Every domain's MQTT topics (device telemetry, lamp acknowledgements, ...) until SIGTERM or Ctrl-C."""
     from ioc.core.mqtt import MqttConsumer
@@ -332,10 +319,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", default="cli")
     p.add_argument("--days", type=int, default=None, help="expires after this many days")
     p.set_defaults(func=cmd_create_token)
-    p = sub.add_parser("load-context", parents=[common], help="cache an NGSI-LD @context (air-gapped servers)")
-    p.add_argument("url", help="the URL clients name in their @context")
-    p.add_argument("file", help="the context document (JSON-LD)")
-    p.set_defaults(func=cmd_load_context)
     p = sub.add_parser("ingest-mqtt", parents=[common], help="every domain's MQTT topics (device telemetry, ...)")
     p.add_argument("--host", help="the broker (default: IOC_MQTT_HOST, else 127.0.0.1)")
     p.add_argument("--port", type=int, help="default: IOC_MQTT_PORT, else 1883")

@@ -218,7 +218,7 @@ else:
 
 IOC = {
     # NGSI-LD @context documents are fetched only from these hosts (and their subdomains), then cached in the data
-    # dir; an air-gapped city preloads them with `ioc load-context`. The core context is bundled.
+    # dir; an air-gapped city preloads them with `ioc sensors load-context`. The core context is bundled.
     "JSONLD_CONTEXT_HOSTS": [
         h.strip()
         for h in os.environ.get(

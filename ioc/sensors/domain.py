@@ -67,6 +67,7 @@ DOMAIN = Domain(
         PeriodicJob(key="sensors.retention", fn="ioc.sensors.timeseries.apply_retention", at="02:30"),
     ),
     urls="ioc.sensors.urls.include_urls",
+    commands="ioc.sensors.cli.add_commands",
     nav_url="/dashboard/sensors/",
     simulator="ioc.sensors.simulate.run",
     board="ioc.sensors.selectors.wall_board",

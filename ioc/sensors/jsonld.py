@@ -7,7 +7,7 @@ and shown as `name` only to clients using that context, while the IOC's own term
 context's @vocab maps to `https://uri.etsi.org/ngsi-ld/default-context/waterLevel`) stay short in the database.
 
 Contexts are processed by pyld. The core context is bundled; other contexts come from the cache in the data dir
-(filled by `ioc load-context` or an earlier fetch) or are fetched from the allow-listed hosts, so the IOC works
+(filled by `ioc sensors load-context` or an earlier fetch) or are fetched from the allow-listed hosts, so the IOC works
 air-gapped and never fetches from a host an administrator has not named.
 """
 

@@ -6,7 +6,7 @@
 #   bash scripts/conformance/etsi.sh            # prints "N/M passed" and the largest failure groups
 #
 # The suite sends no bearer token, so it talks to token_proxy.py, which adds an operator's token. Its @context
-# documents (ETSI's forge, easy-global-market) are preloaded with `ioc load-context`, as an air-gapped city would.
+# documents (ETSI's forge, easy-global-market) are preloaded with `ioc sensors load-context`, as an air-gapped city would.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=${ETSI_WORK:-/tmp/ioc-etsi}
@@ -41,10 +41,10 @@ trap 'kill $DEMO $PROXY 2>/dev/null || true' EXIT
 PROXY=
 for _ in $(seq 120); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 1; done
 for f in ngsi-ld-test-suite-compound ngsi-ld-test-suite; do
-  "$PY" -m ioc.cli load-context "$FORGE/$f.jsonld" "$WORK/suite/resources/jsonld-contexts/$f.jsonld"
+  "$PY" -m ioc.cli sensors load-context "$FORGE/$f.jsonld" "$WORK/suite/resources/jsonld-contexts/$f.jsonld"
 done
 for f in ngsildTestSuiteV1.8-compound ngsildTestSuite; do
-  "$PY" -m ioc.cli load-context "$EGM/$f.jsonld" "$WORK/egm/ngsildTestSuite/$f.jsonld"
+  "$PY" -m ioc.cli sensors load-context "$EGM/$f.jsonld" "$WORK/egm/ngsildTestSuite/$f.jsonld"
 done
 TOKEN=$("$PY" -m ioc.cli create-token trucioc --name etsi-suite | tail -1)
 python3 "$ROOT/scripts/conformance/token_proxy.py" --listen "$PROXY_PORT" --target "http://127.0.0.1:$PORT" \

@@ -259,3 +259,17 @@ def test_linked_entities_inline_and_flat(api, units):  # noqa: F811
         {"id": "urn:ngsi-ld:City:lc"},
         {"id": "urn:ngsi-ld:School:1"},
     ]
+
+
+def test_an_air_gapped_server_loads_a_context_from_a_file(tmp_path):
+    from tests.core.test_cli import run_ioc
+
+    good, bad = tmp_path / "ctx.jsonld", tmp_path / "bad.jsonld"
+    good.write_text(json.dumps({"@context": TERMS}))
+    bad.write_text("not json")
+    data_dir = tmp_path / "data"
+    loaded = run_ioc("sensors", "load-context", CONTEXT, str(good), data_dir=data_dir)
+    assert loaded.returncode == 0 and "cached" in loaded.stdout
+    refused = run_ioc("sensors", "load-context", CONTEXT, str(bad), data_dir=data_dir)
+    assert refused.returncode == 2 and "not JSON" in refused.stderr
+    assert len(list((data_dir / "jsonld-contexts").glob("*.jsonld"))) == 1
