@@ -227,6 +227,9 @@ IOC = {
         ).split(",")
         if h.strip()
     ],
+    # A temporal NGSI-LD answer holds at most this many attribute instances; more come page by page (206 with a
+    # Content-Range, clause 6.3.10), as a client asks for the next time window.
+    "NGSI_TEMPORAL_LIMIT": int(os.environ.get("IOC_NGSI_TEMPORAL_LIMIT", 1000)),
     # Alerts of the same source and kind inside this window fold into one with a count.
     "ALERT_FOLD_MINUTES": int(os.environ.get("IOC_ALERT_FOLD_MINUTES", 30)),
     # The acknowledgement clock per priority (1 = answer first), in minutes: an alert nobody acknowledged by then

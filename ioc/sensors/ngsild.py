@@ -378,7 +378,6 @@ def render(
     entity,
     attrs_wanted: set[str] | None = None,
     key_values: bool = False,
-    with_context: bool = False,
     *,
     ctx: Context | None = None,
     concise: bool = False,
@@ -386,9 +385,10 @@ def render(
     lang: str | None = None,
     dataset_ids: set[str] | None = None,
     omit: set[str] | None = None,
-    context_value=None,
+    links: dict | None = None,
 ) -> dict:
-    """An entity as the requester asked. `attrs_wanted`/`omit` hold storage keys (pick/omit of id and type too)."""
+    """An entity as the requester asked. `attrs_wanted`/`omit` hold storage keys (pick/omit of id and type too);
+    `links` (how to shape linked entities) is used by the join, not here."""
     ctx = ctx or jsonld.core()
     out = {}
     if not omit or "id" not in omit:
@@ -411,8 +411,6 @@ def render(
             continue
         shown = [_attribute_out(i, ctx, key_values, concise, sys_attrs, lang) for i in chosen]
         out[jsonld.from_storage(key, ctx)] = shown[0] if len(shown) == 1 else shown
-    if with_context:
-        out["@context"] = context_value or CORE_CONTEXT
     return out
 
 

@@ -101,10 +101,10 @@ def write_entities(
         try:
             if isinstance(context, NgsiError):
                 raise context
-            parsed.append(parse_entity(body, context, allow_null=allow_null or mode == "merge"))
+            parsed.append((parse_entity(body, context, allow_null=allow_null or mode == "merge"), context))
         except NgsiError as exc:
             errors.append({"entityId": body.get("id") if isinstance(body, dict) else None, "error": exc.problem()})
-    seen = {item[0] for item in parsed}
+    seen = {item[0][0] for item in parsed}
     now = timezone.now()
     stamp = ngsild.stamp(now)
     written, created = [], []
@@ -114,7 +114,7 @@ def write_entities(
         previous: dict[int, dict] = {}  # what changed attributes were, for subscriptions with showChanges
         changed_pks: set[int] = set()
         # The same id twice in one batch: applied in order (a create's second one is refused as existing).
-        for entity_id, types, attrs, location, scopes in parsed:
+        for (entity_id, types, attrs, location, scopes), context in parsed:
             current = existing.get(entity_id)
             if current is None:
                 if mode in ("update", "append", "append-keep", "merge", "replace"):
@@ -137,7 +137,10 @@ def write_entities(
                 if mode == "update":
                     attrs = {k: v for k, v in attrs.items() if k in current.attrs}
                 elif mode == "append-keep":
-                    attrs = {k: v for k, v in attrs.items() if k not in current.attrs}
+                    attrs, kept_back = not_overwritten(current.attrs, attrs)
+                    if kept_back:
+                        names = ", ".join(jsonld.from_storage(k, context) for k in kept_back)
+                        errors.append(_error(entity_id, NgsiError("BadRequestData", f"not overwritten: {names}")))
                 gone = {k for k, v in attrs.items() if (v is None or _is_marker(v)) and k in current.attrs}
                 if gone:
                     from ioc.sensors.subscriptions import snapshot
@@ -163,6 +166,27 @@ def write_entities(
         _notify_after_commit({entity.pk: set(attrs) for entity, attrs in readings}, previous)
         _notify_deleted_after_commit(deleted_snapshots, "attributeDeleted")
     return written, errors, created
+
+
+def not_overwritten(current: dict, attrs: dict) -> tuple[dict, list[str]]:
+    """noOverwrite: the attributes (and new datasetId instances of existing ones) to write, and the keys of those
+    left as they were."""
+    out, kept_back = {}, []
+    for key, attribute in attrs.items():
+        if key not in current:
+            out[key] = attribute
+            continue
+        there = {_dataset_of(i) for i in ngsild.instances(current[key])}
+        new = [i for i in ngsild.instances(attribute) if _dataset_of(i) not in there]
+        if new:
+            out[key] = new[0] if len(new) == 1 else new
+        else:
+            kept_back.append(key)
+    return out, kept_back
+
+
+def _dataset_of(instance) -> str | None:
+    return instance.get("datasetId") if isinstance(instance, dict) else None
 
 
 def _retype(entity: Entity, types: list[str], scopes: list[str] | None, mode: str) -> None:
@@ -396,13 +420,19 @@ def _place(entity: Entity, location, *, clear: bool = False) -> None:
 
 
 def update_attributes(entity: Entity, payload: dict, *, mode: str, ctx=None, allow_null: bool = False) -> list[str]:
-    """PATCH (mode update) or POST (append, append-keep) of one entity's attrs; returns the terms not updated."""
+    """PATCH (mode update) or POST (append, append-keep) of one entity's attrs; returns the terms not updated
+    (absent for an update, already there for append-keep)."""
     if not isinstance(payload, dict):
         raise NgsiError("BadRequestData", "the attributes are a JSON object")
     ctx = ctx or jsonld.core()
     new_types = payload.get("type")
     payload = {k: v for k, v in payload.items() if k not in ("@context", "id", "type")}
-    missing = [n for n in payload if mode == "update" and jsonld.to_storage(n, ctx) not in entity.attrs]
+    # An update changes what is there: attributes the entity has, and its scope if it has one.
+    present = set(entity.attrs) | ({"scope"} if entity.scopes else set())
+    missing = [n for n in payload if mode == "update" and jsonld.to_storage(n, ctx) not in present]
+    if mode == "append-keep":  # names whose every instance is already there: left alone and reported
+        _kept, kept_back = not_overwritten(entity.attrs, {jsonld.to_storage(n, ctx): v for n, v in payload.items()})
+        missing = [n for n in payload if jsonld.to_storage(n, ctx) in kept_back]
     if not payload and not new_types:
         raise NgsiError("BadRequestData", "no attributes given")
     # A type in the fragment is added to the entity's types (clause 5.6.2/5.6.3).
@@ -449,6 +479,16 @@ def delete_attribute(entity: Entity, key: str, dataset_id: str | None, delete_al
         shown = snapshot(entity, {key})
         entity.attrs = attrs
         _notify_deleted_after_commit([shown], "attributeDeleted")
+
+
+@transaction.atomic
+def purge_attributes(entities: list[Entity], *, drop: set[str] | None = None, keep: set[str] | None = None) -> None:
+    """Purge with drop/keep (clause 5.6.21): remove the named attributes (every instance) from each entity, or
+    all but the named ones; the entities themselves stay."""
+    for entity in entities:
+        doomed = set(entity.attrs) & drop if drop else set(entity.attrs) - (keep or set())
+        for key in sorted(doomed):
+            delete_attribute(entity, key, None, True)
 
 
 def evaluate_rules(readings: list[Sample]) -> None:

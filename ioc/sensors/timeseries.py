@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max, Min, Sum
 from django.db.models.functions import TruncDay, TruncHour, TruncMinute
@@ -123,15 +124,20 @@ VALUES_KEY = {
 
 
 def temporal(entity: Entity, params, ctx=None) -> dict:
-    """The entity's attributes over time, raw instances or aggregated per period; names as `ctx` gives them."""
+    """One entity's attributes over time (see temporal_page), without a page limit."""
+    return temporal_page([entity], params, ctx, limit=None)[0][0]
+
+
+def temporal_page(entities: list[Entity], params, ctx=None, limit: int | None = -1) -> tuple[list[dict], str | None]:
+    """The entities' attributes over time, raw instances or aggregated per period, names as `ctx` gives them;
+    and the Content-Range of a page cut short (clause 6.3.10): at most `limit` instances in all (the setting
+    NGSI_TEMPORAL_LIMIT by default), the oldest first, or the newest with lastN."""
     from ioc.sensors import jsonld
-    from ioc.sensors.ngsild import MAIN_MEMBER
 
     ctx = ctx or jsonld.core()
+    if limit == -1:
+        limit = settings.IOC["NGSI_TEMPORAL_LIMIT"]
     start, end = time_window(params)
-    attrs = [jsonld.to_storage(a, ctx) for a in params.get("attrs", "").split(",") if a] or _temporal_attrs(entity)
-    types = [jsonld.from_storage(t, ctx) for t in entity.types]
-    out = {"id": entity.entity_id, "type": types[0] if len(types) == 1 else types}
     options = {o.strip() for o in params.get("options", "").split(",")}
     output_format = params.get("format", "")
     dataset_ids = {d.strip() for d in params.get("datasetId", "").split(",") if d.strip()} or None
@@ -141,24 +147,68 @@ def temporal(entity: Entity, params, ctx=None) -> dict:
         if unknown or not methods:
             raise NgsiError("BadRequestData", f"aggrMethods must name some of {', '.join(sorted(METHODS))}")
         period = parse_duration(params.get("aggrPeriodDuration", "P1D"))
-        for attr in attrs:
-            if entity.instances.filter(attr=attr).exists():
-                history = _history(entity, attr, start, end, 200_000, False, dataset_ids)
-                buckets = _buckets(history, start, period)
-            else:
-                buckets = _aggregate(entity, attr, start, end, period)
-            if buckets:
-                out[jsonld.from_storage(attr, ctx)] = {
-                    "type": "Property",
-                    **{m: [[b.get(m), b["start"], b["end"]] for b in buckets] for m in methods},
-                }
-        return out
+        return [_aggregated(e, params, ctx, start, end, period, methods, dataset_ids) for e in entities], None
     last_n = params.get("lastN")
     if last_n is not None and (not last_n.isdigit() or not 1 <= int(last_n) <= 10_000):
         raise NgsiError("BadRequestData", "lastN must be a whole number from 1 to 10000")
+    newest = last_n is not None
+    per_attr = min(int(last_n or 10_000), (limit or 10_000) + 1)
+    sys_attrs = "sysAttrs" in options
+    histories = [
+        (e, {a: _history(e, a, start, end, per_attr, sys_attrs, dataset_ids, newest) for a in _attrs(e, params, ctx)})
+        for e in entities
+    ]
+    moments = sorted((t for _e, h in histories for rows in h.values() for t, _i in rows), reverse=newest)
+    content_range = None
+    if limit is not None and len(moments) > limit:
+        cut = moments[limit - 1]
+        kept = (lambda t: t >= cut) if newest else (lambda t: t <= cut)
+        histories = [(e, {a: [r for r in rows if kept(r[0])] for a, rows in h.items()}) for e, h in histories]
+        first = (end if newest else start) or moments[0]
+        content_range = f"date-time {_z(first)}-{_z(cut)}/{last_n or '*'}"
     values = "temporalValues" in options or output_format == "temporalValues"
-    for attr in attrs:
-        found = _history(entity, attr, start, end, int(last_n or 1000), "sysAttrs" in options, dataset_ids)
+    return [_shaped(e, h, values, ctx) for e, h in histories], content_range
+
+
+def _attrs(entity, params, ctx) -> list[str]:
+    from ioc.sensors import jsonld
+
+    return [jsonld.to_storage(a, ctx) for a in params.get("attrs", "").split(",") if a] or _temporal_attrs(entity)
+
+
+def _head(entity, ctx) -> dict:
+    from ioc.sensors import jsonld
+
+    types = [jsonld.from_storage(t, ctx) for t in entity.types]
+    return {"id": entity.entity_id, "type": types[0] if len(types) == 1 else types}
+
+
+def _aggregated(entity, params, ctx, start, end, period, methods, dataset_ids) -> dict:
+    from ioc.sensors import jsonld
+
+    out = _head(entity, ctx)
+    for attr in _attrs(entity, params, ctx):
+        if entity.instances.filter(attr=attr).exists():
+            history = [i for _t, i in _history(entity, attr, start, end, 200_000, False, dataset_ids)]
+            buckets = _buckets(history, start, period)
+        else:
+            buckets = _aggregate(entity, attr, start, end, period)
+        if buckets:
+            out[jsonld.from_storage(attr, ctx)] = {
+                "type": "Property",
+                **{m: [[b.get(m), b["start"], b["end"]] for b in buckets] for m in methods},
+            }
+    return out
+
+
+def _shaped(entity, history: dict[str, list], values: bool, ctx) -> dict:
+    """The temporal representation: each attribute's instances, or (temporalValues) its [value, time] pairs."""
+    from ioc.sensors import jsonld
+    from ioc.sensors.ngsild import MAIN_MEMBER
+
+    out = _head(entity, ctx)
+    for attr, rows in history.items():
+        found = [item for _t, item in rows]
         if not found:
             continue
         name = jsonld.from_storage(attr, ctx)
@@ -228,9 +278,9 @@ def _z(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _history(entity, attr, start, end, last_n: int, sys_attrs: bool, dataset_ids=None) -> list[dict]:
-    """An attribute's instances in the window, oldest first: device readings and instances written through the
-    temporal API together, the latest `last_n` of them."""
+def _history(entity, attr, start, end, count: int, sys_attrs: bool, dataset_ids=None, newest=True) -> list:
+    """An attribute's instances in the window as (moment, instance), oldest first: device readings and instances
+    written through the temporal API together; `count` of them, the newest or the oldest."""
     from ioc.sensors.ngsild import stamp
 
     readings = Reading.objects.filter(entity=entity, attr=attr)
@@ -243,18 +293,19 @@ def _history(entity, attr, start, end, last_n: int, sys_attrs: bool, dataset_ids
         readings, written = readings.filter(observed_at__gte=start), written.filter(observed_at__gte=start)
     if end:
         readings, written = readings.filter(observed_at__lt=end), written.filter(observed_at__lt=end)
+    by_time = "-observed_at" if newest else "observed_at"
     rows = [
         (t, {"type": "Property", "value": v, "observedAt": stamp(t)})
-        for v, t in readings.order_by("-observed_at").values_list("value", "observed_at")[:last_n]
+        for v, t in readings.order_by(by_time).values_list("value", "observed_at")[:count]
     ]
-    for row in written.order_by("-observed_at")[:last_n]:
+    for row in written.order_by(by_time)[:count]:
         item = {k: v for k, v in row.data.items() if k not in ("createdAt", "modifiedAt")}
         item["instanceId"] = row.instance_id
         if sys_attrs:
             item["createdAt"], item["modifiedAt"] = stamp(row.created_at), stamp(row.modified_at)
         rows.append((row.observed_at or row.created_at, item))
     rows.sort(key=lambda pair: pair[0])
-    return [item for _moment, item in rows[-last_n:]]
+    return rows[-count:] if newest else rows[:count]
 
 
 def _aggregate(entity, attr, start, end, period: timedelta) -> list[dict]:

@@ -25,6 +25,11 @@ urlpatterns = [
     re_path(
         r"^ngsi-ld/v1/subscriptions/(?P<sub_id>[^/]+)/?$", views_subscriptions.subscription_detail, name="subscription"
     ),
+    re_path(
+        r"^ngsi-ld/v1/temporal/entityOperations/(?P<operation>[^/]+)/?$",
+        views_temporal.temporal_operations,
+        name="temporal_operations",
+    ),
     re_path(r"^ngsi-ld/v1/temporal/entities/?$", views_temporal.temporal_entities, name="temporal_entities"),
     re_path(rf"^ngsi-ld/v1/temporal/entities/{ENTITY}/?$", views_temporal.temporal_entity, name="temporal_entity"),
     re_path(rf"^ngsi-ld/v1/temporal/entities/{ENTITY}/attrs/?$", views_temporal.temporal_attrs, name="temporal_attrs"),

@@ -182,6 +182,11 @@ RULES: dict[str, tuple[str, set[str] | None, set[str] | None]] = {
         {OPERATOR, ADMIN},  # a subscription is its owner's (the operator here) and the administrators'
         NOBODY,
     ),
+    "^ngsi-ld/v1/temporal/entityOperations/(?P<operation>[^/]+)/?$": (
+        "/ngsi-ld/v1/temporal/entityOperations/query",
+        OPS,
+        NOBODY,
+    ),
     "^ngsi-ld/v1/temporal/entities/?$": ("/ngsi-ld/v1/temporal/entities?type=RainGauge", STAFF, None),
     "^ngsi-ld/v1/temporal/entities/(?P<entity_id>[^/]*)/?$": ("/ngsi-ld/v1/temporal/entities/{urn}", STAFF, None),
     # The temporal provision resources are write-only: their role check comes before the method's.

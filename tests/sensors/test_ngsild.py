@@ -125,7 +125,8 @@ def test_attributes_append_update_and_one_attribute(api, units):
     assert shown["batteryLevel"]["value"] == 0.8
     problem(api.call("patch", path + "/nothere", {"value": 1}), "ResourceNotFound", 404)
     kept = api.call("post", path + "?options=noOverwrite", {"batteryLevel": 0.1})
-    assert kept.status_code == 204 and Entity.objects.get().attrs["batteryLevel"]["value"] == 0.8
+    assert kept.status_code == 207 and kept.json()["notUpdated"][0]["attributeName"] == "batteryLevel"
+    assert Entity.objects.get().attrs["batteryLevel"]["value"] == 0.8
 
 
 def test_batch_operations_report_207(api, units):

@@ -212,6 +212,20 @@ def test_purge_geojson_and_method_errors(api, units):  # noqa: F811
     problem(api.call("delete", "/entities"), "BadRequestData", 400)
     assert api.call("delete", "/entities?type=Building&idPattern=g1$").status_code == 204
     assert [e["id"] for e in api.call("get", "/entities?type=Building").json()] == ["urn:ngsi-ld:Building:g2"]
+    # drop and keep purge attributes, not entities
+    api.call("post", "/entities/urn:ngsi-ld:Building:g2/attrs", {"name": "Trường", "floors": 3, "code": "T1"})
+    assert api.call("delete", "/entities?type=Building&drop=code").status_code == 204
+    kept = api.call("get", "/entities/urn:ngsi-ld:Building:g2?options=keyValues").json()
+    assert set(kept) == {"id", "type", "location", "name", "floors"}
+    assert api.call("delete", "/entities?id=urn:ngsi-ld:Building:g2&keep=name").status_code == 204
+    assert api.call("get", "/entities/urn:ngsi-ld:Building:g2?options=keyValues").json() == {
+        "id": "urn:ngsi-ld:Building:g2",
+        "type": "Building",
+        "name": "Trường",
+    }
+    # every entity at once is the administrator's call alone
+    problem(api.call("delete", "/entities?local=true"), "Forbidden", 403)
+    problem(api.call("delete", "/entities?type=Building&drop=name&keep=name"), "BadRequestData", 400)
 
 
 def test_temporal_values_and_aggregates_of_written_instances(api, units):  # noqa: F811
@@ -259,6 +273,91 @@ def test_linked_entities_inline_and_flat(api, units):  # noqa: F811
         {"id": "urn:ngsi-ld:City:lc"},
         {"id": "urn:ngsi-ld:School:1"},
     ]
+
+
+def test_pick_and_omit_shape_linked_entities(api, units):  # noqa: F811
+    country = {"id": "urn:ngsi-ld:Country:vn", "type": "Country", "name": "Việt Nam", "code": "VN"}
+    city = {
+        "id": "urn:ngsi-ld:City:lc",
+        "type": "City",
+        "name": "Lai Châu",
+        "population": 42000,
+        "isInCountry": {"type": "Relationship", "object": "urn:ngsi-ld:Country:vn"},
+    }
+    school = {"id": "urn:ngsi-ld:School:2", "type": "School", "name": "THPT Lai Châu"}
+    school["locatedIn"] = {"type": "Relationship", "object": "urn:ngsi-ld:City:lc"}
+    assert api.call("post", "/entityOperations/create", [country, city, school]).status_code == 201
+    url = "/entities/urn:ngsi-ld:School:2?join=inline&joinLevel=2&options=keyValues&pick="
+    picked = api.call("get", url + "id,locatedIn{name,isInCountry{code}}").json()
+    assert picked == {"id": "urn:ngsi-ld:School:2", "locatedIn": {"name": "Lai Châu", "isInCountry": {"code": "VN"}}}
+    # omit=locatedIn{population} keeps locatedIn and hides only the linked city's population
+    url = "/entities/urn:ngsi-ld:School:2?join=flat&joinLevel=2&options=keyValues&omit="
+    flat = api.call("get", url + "type,name,locatedIn{population,type}").json()
+    assert flat[0] == {"id": "urn:ngsi-ld:School:2", "locatedIn": "urn:ngsi-ld:City:lc"}
+    assert flat[1] == {"id": "urn:ngsi-ld:City:lc", "name": "Lai Châu", "isInCountry": "urn:ngsi-ld:Country:vn"}
+    assert flat[2]["code"] == "VN"  # no projection on the country: shown whole
+    for bad in ("id,locatedIn{name", "id,{name}", "locatedIn{}", "name}"):
+        assert problem(api.call("get", f"/entities/urn:ngsi-ld:School:2?join=inline&pick={bad}"), "BadRequestData", 400)
+
+
+def test_a_long_history_comes_page_by_page(api, units, settings):  # noqa: F811
+    settings.IOC = {**settings.IOC, "NGSI_TEMPORAL_LIMIT": 5}
+    speed = [{"type": "Property", "value": n, "observedAt": f"2026-11-20T08:{n:02d}:00Z"} for n in range(1, 5)]
+    fuel = [{"type": "Property", "value": n, "observedAt": f"2026-11-20T08:{n:02d}:30Z"} for n in range(1, 5)]
+    body = {"id": "urn:ngsi-ld:Bus:1", "type": "Bus", "speed": speed, "fuel": fuel}
+    assert api.call("post", "/temporal/entities", body).status_code == 201
+    first = api.call("get", "/temporal/entities/urn:ngsi-ld:Bus:1")
+    assert first.status_code == 206
+    assert first["Content-Range"] == "date-time 2026-11-20T08:01:00Z-2026-11-20T08:03:00Z/*"
+    shown = first.json()
+    assert [i["value"] for i in shown["speed"]] == [1, 2, 3] and [i["value"] for i in shown["fuel"]] == [1, 2]
+    # the next page starts where the range ended
+    rest = api.call("get", "/temporal/entities/urn:ngsi-ld:Bus:1?timerel=after&timeAt=2026-11-20T08:03:01Z")
+    assert rest.status_code == 200 and "Content-Range" not in rest
+    assert [i["value"] for i in rest.json()["fuel"]] == [3, 4]
+    # lastN: the newest first, the range from the newest down to the last one shown
+    newest = api.call("get", "/temporal/entities/urn:ngsi-ld:Bus:1?lastN=4&options=temporalValues")
+    assert newest.status_code == 206
+    assert newest["Content-Range"] == "date-time 2026-11-20T08:04:30Z-2026-11-20T08:02:30Z/4"
+    assert [v for v, _t in newest.json()["speed"]["values"]] == [3, 4]
+    # the same through a temporal Query object
+    query = {
+        "type": "Query",
+        "entities": [{"type": "Bus"}],
+        "temporalQ": {"timerel": "before", "timeAt": "2026-11-20T08:02:00Z"},
+    }
+    found = api.call("post", "/temporal/entityOperations/query", query)
+    assert found.status_code == 200
+    assert [i["value"] for i in found.json()[0]["speed"]] == [1] and [i["value"] for i in found.json()[0]["fuel"]] == [
+        1
+    ]
+    assert problem(api.call("post", "/temporal/entityOperations/query", {"type": "Nope"}), "BadRequestData", 400)
+
+
+def test_no_overwrite_reports_what_it_left_alone(api, units):  # noqa: F811
+    speed = {"type": "Property", "value": 40, "datasetId": "urn:ngsi-ld:Dataset:gps"}
+    bus = {"id": "urn:ngsi-ld:Bus:7", "type": "Bus", "speed": speed, "scope": "/LaiChau/TanPhong"}
+    assert api.call("post", "/entities", bus).status_code == 201
+    fragment = {"speed": {**speed, "value": 90}, "driver": "Lò Văn A"}
+    appended = api.call("post", "/entities/urn:ngsi-ld:Bus:7/attrs?options=noOverwrite", fragment)
+    assert appended.status_code == 207
+    assert appended.json() == {
+        "updated": ["driver"],
+        "notUpdated": [{"attributeName": "speed", "reason": appended.json()["notUpdated"][0]["reason"]}],
+    }
+    # a new datasetId instance is not an overwrite
+    other = {"speed": {"type": "Property", "value": 41, "datasetId": "urn:ngsi-ld:Dataset:obd"}}
+    assert api.call("post", "/entities/urn:ngsi-ld:Bus:7/attrs?options=noOverwrite", other).status_code == 204
+    shown = api.call("get", "/entities/urn:ngsi-ld:Bus:7").json()
+    assert sorted(i["value"] for i in shown["speed"]) == [40, 41] and shown["driver"]["value"] == "Lò Văn A"
+    batch = api.call(
+        "post", "/entityOperations/update?options=noOverwrite", [{**bus, "speed": {**speed, "value": 1}, "route": "03"}]
+    )
+    assert batch.status_code == 207 and "speed" in batch.json()["errors"][0]["error"]["detail"]
+    assert api.call("get", "/entities/urn:ngsi-ld:Bus:7?options=keyValues").json()["route"] == "03"
+    # PATCH …/attrs replaces a scope the entity has
+    assert api.call("patch", "/entities/urn:ngsi-ld:Bus:7/attrs", {"scope": "/LaiChau/DoanKet"}).status_code == 204
+    assert api.call("get", "/entities/urn:ngsi-ld:Bus:7").json()["scope"] == "/LaiChau/DoanKet"
 
 
 def test_an_air_gapped_server_loads_a_context_from_a_file(tmp_path):

@@ -54,16 +54,73 @@ def _entity(entity_id: str) -> Entity:
     return entity
 
 
-def _names(raw: str | None, what: str, ctx, *, id_and_type: bool) -> set[str] | None:
-    """A comma-separated list of attribute names (pick/omit may also name id and type), as storage keys."""
+def _names(raw: str | None, what: str, ctx) -> set[str] | None:
+    """A comma-separated list of attribute names (attrs), as storage keys."""
     if raw is None:
         return None
     names = [n.strip() for n in raw.split(",")]
     if not all(names) or any(ngsild_forbidden(n) or ";" in n for n in names):
         raise NgsiError("BadRequestData", f"{what} is a comma-separated list of attribute names")
-    if not id_and_type and {"id", "type"} & set(names):
+    if {"id", "type"} & set(names):
         raise NgsiError("BadRequestData", f"{what} names attributes, not id or type (use pick)")
-    return {n if n in ("id", "type") and id_and_type else jsonld.to_storage(n, ctx) for n in names}
+    return {jsonld.to_storage(n, ctx) for n in names}
+
+
+def projection(raw: str | None, what: str, ctx) -> dict | None:
+    """pick/omit, with projections of linked entities (clause 4.21): `id,locatedAt{id,name,isInCountry{id}}`
+    becomes {"id": None, "locatedAt": {"id": None, "name": None, "isInCountry": {"id": None}}} (storage keys)."""
+    if raw is None:
+        return None
+    tokens = re.findall(r"[{},]|[^{},]+", raw)
+    pos = 0
+    bad = NgsiError("BadRequestData", f"{what} is a comma-separated list of attribute names (name{{…}} for links)")
+
+    def names() -> dict:
+        nonlocal pos
+        out: dict = {}
+        while True:
+            name = tokens[pos].strip() if pos < len(tokens) else ""
+            if not name or name in "{},;" or ngsild_forbidden(name) or ";" in name:
+                raise bad
+            pos += 1
+            sub = None
+            if pos < len(tokens) and tokens[pos] == "{":
+                pos += 1
+                sub = names()
+                if pos >= len(tokens) or tokens[pos] != "}":
+                    raise bad
+                pos += 1
+            out[name if name in ("id", "type") else jsonld.to_storage(name, ctx)] = sub
+            if pos < len(tokens) and tokens[pos] == ",":
+                pos += 1
+                continue
+            return out
+
+    tree = names()
+    if pos != len(tokens):
+        raise bad
+    return tree
+
+
+def shaping(pick: dict | None, omit: dict | None, attrs: set[str] | None = None) -> dict:
+    """The render options that pick/omit trees give one entity, and `links`: for each Relationship named with a
+    projection, the (pick, omit) trees its linked entity is shown with."""
+    picked = set(pick) if pick is not None else None
+    omitted = {k for k, sub in (omit or {}).items() if sub is None}
+    if picked and omitted & picked:
+        raise NgsiError("BadRequestData", "the same member cannot be both picked and omitted")
+    wanted = attrs or picked
+    links = {
+        key: ((pick or {}).get(key), (omit or {}).get(key))
+        for key in set(pick or {}) | set(omit or {})
+        if (pick or {}).get(key) is not None or (omit or {}).get(key) is not None
+    }
+    return {
+        # pick=id shows no attribute at all: an empty set, not None (None shows them all)
+        "attrs_wanted": {w for w in wanted if w not in ("id", "type")} if wanted else None,
+        "omit": omitted or ({"id", "type"} - picked if picked else None),
+        "links": links or None,
+    }
 
 
 def rendering(params, ctx, *, temporal: bool = False) -> dict:
@@ -80,31 +137,22 @@ def rendering(params, ctx, *, temporal: bool = False) -> dict:
     given = [p for p in ("attrs", "pick", "omit") if p in params]
     if "attrs" in given and len(given) > 1:
         raise NgsiError("BadRequestData", "attrs cannot be used with pick or omit")
-    attrs = _names(params.get("attrs"), "attrs", ctx, id_and_type=False)
-    pick = _names(params.get("pick"), "pick", ctx, id_and_type=True)
-    omit = _names(params.get("omit"), "omit", ctx, id_and_type=True)
-    if pick and omit and pick & omit:
-        raise NgsiError("BadRequestData", "the same member cannot be both picked and omitted")
-    wanted = attrs or pick
+    attrs = _names(params.get("attrs"), "attrs", ctx)
+    pick = projection(params.get("pick"), "pick", ctx)
+    omit = projection(params.get("omit"), "omit", ctx)
     dataset_ids = {d.strip() for d in params.get("datasetId", "").split(",") if d.strip()} or None
     return {
-        # pick=id shows no attribute at all: an empty set, not None (None shows them all)
-        "attrs_wanted": {w for w in wanted if w not in ("id", "type")} if wanted else None,
+        **shaping(pick, omit, attrs),
         "key_values": bool(options & {"keyValues", "simplified"}) or output_format in ("keyValues", "simplified"),
         "concise": "concise" in options or output_format == "concise",
         "sys_attrs": "sysAttrs" in options,
         "lang": params.get("lang") or None,
         "dataset_ids": dataset_ids,
-        "omit": omit or ({"id", "type"} - pick if pick else None),
         "ctx": ctx,
     }
 
 
-def _render_options(request, ctx) -> dict:
-    return rendering(request.GET, ctx)
-
-
-@endpoint(params=QUERY_PARAMS | {"options"}, geojson=True)
+@endpoint(params=QUERY_PARAMS | {"options", "drop", "keep"}, geojson=True)
 def entities(request):
     if request.method == "POST":
         body = body_of(request)
@@ -121,23 +169,36 @@ def entities(request):
         raise NgsiError("BadRequestData", "name the entity in the path: /entities/{entityId}")
     if request.method != "GET":
         raise NgsiError("MethodNotAllowed", f"{request.method} is not supported here")
+    if "drop" in request.GET or "keep" in request.GET:
+        raise NgsiError("InvalidRequest", "drop and keep belong to a purge (DELETE /entities)")
     return query(request, request.GET, request_context(request))
 
 
 def _purge(request):
-    """DELETE /entities?type=…: purge the matching entities (clause 5.6.21); at least one filter is required."""
+    """DELETE /entities?type=…: purge the matching entities (clause 5.6.21), or with drop/keep only some of their
+    attributes. Purging every entity (local=true and no filter) is for administrators alone."""
+    from ioc.core.models import Role
     from ioc.core.permissions import OPERATORS, role_of
 
     params = request.GET
-    if not any(params.get(k) for k in ("type", "id", "idPattern", "q", "scopeQ")):
-        raise NgsiError("BadRequestData", "a purge needs type, id, idPattern, q or scopeQ")
-    if role_of(request.ngsi_user) not in OPERATORS:
+    filtered = any(params.get(k) for k in ("type", "id", "idPattern", "q", "scopeQ"))
+    if not filtered and params.get("local") != "true":
+        raise NgsiError("BadRequestData", "a purge needs type, id, idPattern, q, scopeQ or local=true")
+    if "drop" in params and "keep" in params:
+        raise NgsiError("BadRequestData", "drop and keep cannot be used together")
+    role = role_of(request.ngsi_user)
+    if role not in OPERATORS or (not filtered and role != Role.ADMIN):
         raise NgsiError("Forbidden", "This token may not do this")
     ctx = request_context(request)
-    found, _options = matching(request, {**params.dict(), "local": "true"}, ctx)
+    selecting = {k: v for k, v in params.items() if k not in ("drop", "keep")}
+    found, _options = matching(request, {**selecting, "local": "true"}, ctx)
     if not found:
         raise NgsiError("ResourceNotFound", "no entity matches")
-    services.delete_entities([e.entity_id for e in found])
+    if "drop" in params or "keep" in params:
+        drop, keep = _names(params.get("drop"), "drop", ctx), _names(params.get("keep"), "keep", ctx)
+        services.purge_attributes(found, drop=drop, keep=keep)
+    else:
+        services.delete_entities([e.entity_id for e in found])
     return HttpResponse(status=204)
 
 
@@ -178,7 +239,7 @@ def matching(request, params, ctx) -> tuple[list, dict]:
         except ValueError as exc:
             raise NgsiError("BadRequestData", str(exc)) from None
     tree = parse_q(params["q"], ctx) if params.get("q") else None
-    options = _render_options(request, ctx) if request.method == "GET" else _post_options(params, ctx)
+    options = rendering(request.GET, ctx) if request.method == "GET" else _post_options(params, ctx)
     # attrs selects the entities having one of them; pick only shapes the answer.
     filter_attrs = options["attrs_wanted"] if params.get("attrs") else None
     geo = _georel(params, ctx)
@@ -221,11 +282,10 @@ def joined(entities: list, rendered: list[dict], params, options: dict) -> list[
     if join not in ("inline", "flat"):
         raise NgsiError("InvalidRequest", "join is inline or flat")
     level = whole_number(params.get("joinLevel"), "joinLevel", 1, 1, 3)
-    link_options = {**options, "attrs_wanted": None, "omit": None}
     flat: list[dict] = []
     listed = {e.entity_id for e in entities}
 
-    def follow(entity, shown: dict, depth: int) -> None:
+    def follow(entity, shown: dict, depth: int, links: dict) -> None:
         targets = _targets_of(entity)
         if not targets:
             return
@@ -235,9 +295,8 @@ def joined(entities: list, rendered: list[dict], params, options: dict) -> list[
             name = jsonld.from_storage(key, options["ctx"])
             if target is None or name not in shown:
                 continue
+            link_options = {**options, **shaping(*links.get(key, (None, None)))}
             linked = ngsild.render(target, **link_options)
-            if depth < level:
-                follow(target, linked, depth + 1)
             if join == "flat":
                 if target.entity_id not in listed:
                     listed.add(target.entity_id)
@@ -246,9 +305,11 @@ def joined(entities: list, rendered: list[dict], params, options: dict) -> list[
                 shown[name] = linked
             elif isinstance(shown[name], dict):
                 shown[name]["entity"] = linked
+            if depth < level:  # after listing this one: flat lists the nearer entities first
+                follow(target, linked, depth + 1, link_options["links"] or {})
 
     for entity, shown in zip(entities, rendered, strict=True):
-        follow(entity, shown, 1)
+        follow(entity, shown, 1, options["links"] or {})
     return rendered + flat
 
 
@@ -280,7 +341,7 @@ def _has_dataset(entity, dataset_ids: set[str], attrs) -> bool:
 
 def _post_options(params, ctx) -> dict:
     return {
-        "attrs_wanted": _names(",".join(params["attrs"]), "attrs", ctx, id_and_type=False)
+        "attrs_wanted": _names(",".join(params["attrs"]), "attrs", ctx)
         if isinstance(params.get("attrs"), list)
         else None,
         "key_values": False,
@@ -289,6 +350,7 @@ def _post_options(params, ctx) -> dict:
         "lang": params.get("lang"),
         "dataset_ids": None,
         "omit": None,
+        "links": None,
         "ctx": ctx,
     }
 
@@ -314,7 +376,7 @@ def _georel(params, ctx):
 def entity(request, entity_id):
     if request.method == "GET":
         ctx = request_context(request)
-        options = _render_options(request, ctx)  # a bad parameter is reported before a missing entity
+        options = rendering(request.GET, ctx)  # a bad parameter is reported before a missing entity
         item = _entity(entity_id)
         if types := request.GET.get("type"):
             if not types_match(item.types, parse_types(types, ctx)):
@@ -362,23 +424,19 @@ def attrs(request, entity_id):
     body = body_of(request)
     ctx = request_context(request, body)
     if request.method == "POST":  # append (overwrite unless options=noOverwrite)
-        keep = "noOverwrite" in request.GET.get("options", "")
-        services.update_attributes(item, body, mode="append-keep" if keep else "append", ctx=ctx)
+        mode, reason = ("append-keep", "already there (noOverwrite)")
+        if "noOverwrite" not in request.GET.get("options", ""):
+            mode = "append"
+    else:
+        mode, reason = "update", "not found"
+    missing = services.update_attributes(item, body, mode=mode, ctx=ctx)
+    if not missing:
         return HttpResponse(status=204)
-    if request.method == "PATCH":
-        missing = services.update_attributes(item, body, mode="update", ctx=ctx)
-        if missing:
-            return answer(
-                {
-                    "updated": [k for k in body if k not in missing and k != "@context"],
-                    "notUpdated": [{"attributeName": m, "reason": "not found"} for m in missing],
-                },
-                request,
-                status=207,
-                ctx=ctx,
-            )
-        return HttpResponse(status=204)
-    raise NgsiError("MethodNotAllowed", f"{request.method} is not supported on attrs")
+    result = {
+        "updated": [k for k in body if k not in missing and k not in ("@context", "id", "type")],
+        "notUpdated": [{"attributeName": m, "reason": reason} for m in missing],
+    }
+    return answer(result, request, status=207, ctx=ctx)
 
 
 @endpoint(write=True, params={"datasetId", "deleteAll"})
@@ -471,9 +529,14 @@ def _entity_context(request, body):
 
 def _batch_query(request, body):
     """POST /entityOperations/query: a Query object (clause 5.2.23) in the body."""
+    params = query_params(body, request.GET)
+    return query(request, params, request_context(request, body))
+
+
+def query_params(body: dict, url_params) -> dict:
+    """A Query object (clause 5.2.23) as the parameters of GET /entities."""
     if not isinstance(body, dict) or body.get("type") != "Query":
         raise NgsiError("BadRequestData", "the body is a Query object (type Query)")
-    ctx = request_context(request, body)
     params = {}
     entities = body.get("entities") or []
     if entities:
@@ -489,9 +552,9 @@ def _batch_query(request, body):
     if geo := body.get("geoQ"):
         params.update({k: geo.get(k) for k in ("georel", "geometry", "coordinates", "geoproperty")})
     for key in ("limit", "offset", "count"):
-        if request.GET.get(key):
-            params[key] = request.GET[key]
-    return query(request, {k: v for k, v in params.items() if v}, ctx)
+        if url_params.get(key):
+            params[key] = url_params[key]
+    return {k: v for k, v in params.items() if v}
 
 
 @csrf_exempt

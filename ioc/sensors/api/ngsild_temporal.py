@@ -6,7 +6,7 @@ from django.http import HttpResponse
 
 from ioc.sensors import jsonld, ngsild
 from ioc.sensors.api.common import answer, body_of, endpoint, request_context, whole_number
-from ioc.sensors.api.ngsild import _entity, _georel, of_types, rendering
+from ioc.sensors.api.ngsild import _entity, _georel, of_types, query_params, rendering
 from ioc.sensors.models import Entity
 from ioc.sensors.ngsild import NgsiError
 from ioc.sensors.ngsild_query import matches, order, parse_order, parse_q, parse_types, types_match
@@ -20,7 +20,7 @@ TEMPORAL_PARAMS |= {"join", "joinLevel", "expandValues", "entityMap", "geometryP
 def temporal_entity(request, entity_id):
     """GET /temporal/entities/{id}: timerel/timeAt/endTimeAt, lastN, attrs, aggrMethods/aggrPeriodDuration."""
     from ioc.sensors import temporal as provision
-    from ioc.sensors.timeseries import temporal
+    from ioc.sensors.timeseries import temporal_page
 
     if request.method == "DELETE":
         provision.delete_temporal(_entity(entity_id))
@@ -29,7 +29,8 @@ def temporal_entity(request, entity_id):
         raise NgsiError("MethodNotAllowed", f"{request.method} is not supported on a temporal entity")
     ctx = request_context(request)
     options = rendering(request.GET, ctx, temporal=True)
-    shown = temporal(_entity(entity_id), request.GET, ctx)
+    pages, content_range = temporal_page([_entity(entity_id)], request.GET, ctx)
+    shown = pages[0]
     wanted, omit = options["attrs_wanted"], options["omit"]
     if wanted is not None or omit:
         shown = {
@@ -43,7 +44,14 @@ def temporal_entity(request, entity_id):
             raise NgsiError("ResourceNotFound", f"{entity_id} has no history of the attributes asked for")
     elif request.GET.get("attrs") and set(shown) <= {"id", "type"}:
         raise NgsiError("ResourceNotFound", f"{entity_id} has no history of the attributes asked for")
-    return answer(shown, request, ctx=ctx)
+    return _page_answer(shown, request, ctx, content_range)
+
+
+def _page_answer(data, request, ctx, content_range, headers=None):
+    """200, or 206 with the Content-Range of the instances shown when the page limit cut the history short."""
+    if content_range is None:
+        return answer(data, request, ctx=ctx, headers=headers)
+    return answer(data, request, status=206, ctx=ctx, headers={**(headers or {}), "Content-Range": content_range})
 
 
 @endpoint(
@@ -54,7 +62,6 @@ def temporal_entity(request, entity_id):
 def temporal_entities(request):
     """GET /temporal/entities?type=…: the temporal representation of every matching entity (at most 100)."""
     from ioc.sensors import temporal as provision
-    from ioc.sensors.timeseries import temporal
 
     if request.method == "POST":
         body = body_of(request)
@@ -63,8 +70,13 @@ def temporal_entities(request):
         return HttpResponse(status=201 if created else 204, headers=location)
     if request.method != "GET":
         raise NgsiError("MethodNotAllowed", f"{request.method} is not supported here")
-    ctx = request_context(request)
-    params = request.GET
+    return temporal_query(request, request.GET, request_context(request))
+
+
+def temporal_query(request, params, ctx):
+    """The temporal representation of the entities a query selects (a page of at most 100 entities)."""
+    from ioc.sensors.timeseries import temporal_page
+
     rendering(params, ctx, temporal=True)
     if not any(params.get(k) for k in ("type", "attrs", "q", "georel")) and params.get("local") != "true":
         raise NgsiError("BadRequestData", "give at least one of type, attrs, q, georel or local=true")
@@ -92,8 +104,30 @@ def temporal_entities(request):
     limit = whole_number(params.get("limit"), "limit", 20, 1, 100)
     offset = whole_number(params.get("offset"), "offset", 0, 0, 10_000_000)
     headers = {"NGSILD-Results-Count": str(len(found))} if params.get("count") == "true" else None
-    page = [temporal(e, params, ctx) for e in found[offset : offset + limit]]
-    return answer(page, request, ctx=ctx, headers=headers)
+    page, content_range = temporal_page(found[offset : offset + limit], params, ctx)
+    return _page_answer(page, request, ctx, content_range, headers)
+
+
+@endpoint(write=True)
+def temporal_operations(request, operation):
+    """POST /temporal/entityOperations/query: a Query object (clause 5.2.23) with a temporalQ."""
+    if operation != "query":
+        raise NgsiError("ResourceNotFound", f"no temporal entity operation {operation}")
+    if request.method != "POST":
+        raise NgsiError("MethodNotAllowed", "a temporal query is a POST")
+    body = body_of(request)
+    params = query_params(body, request.GET)
+    ctx = request_context(request, body)
+    temporal_q = body.get("temporalQ") or {}
+    if not isinstance(temporal_q, dict):
+        raise NgsiError("BadRequestData", "temporalQ is an object (timerel, timeAt, endTimeAt, lastN)")
+    params.update({k: str(temporal_q[k]) for k in ("timerel", "timeAt", "endTimeAt", "lastN") if k in temporal_q})
+    if isinstance(params.get("attrs"), list):
+        params["attrs"] = ",".join(params["attrs"])
+    for key in ("options", "lastN", "aggrMethods", "aggrPeriodDuration", "format"):
+        if request.GET.get(key):
+            params[key] = request.GET[key]
+    return temporal_query(request, params, ctx)
 
 
 @endpoint(write=True)
