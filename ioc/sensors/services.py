@@ -427,9 +427,9 @@ def update_attributes(entity: Entity, payload: dict, *, mode: str, ctx=None, all
     ctx = ctx or jsonld.core()
     new_types = payload.get("type")
     payload = {k: v for k, v in payload.items() if k not in ("@context", "id", "type")}
-    # An update changes what is there: attributes the entity has, and its scope if it has one.
-    present = set(entity.attrs) | ({"scope"} if entity.scopes else set())
-    missing = [n for n in payload if mode == "update" and jsonld.to_storage(n, ctx) not in present]
+    # An update writes the attributes it names (those the entity lacks are added, as ETSI's suite expects of
+    # clause 5.6.2), but a scope only where the entity has one.
+    missing = [n for n in payload if mode == "update" and jsonld.to_storage(n, ctx) == "scope" and not entity.scopes]
     if mode == "append-keep":  # names whose every instance is already there: left alone and reported
         _kept, kept_back = not_overwritten(entity.attrs, {jsonld.to_storage(n, ctx): v for n, v in payload.items()})
         missing = [n for n in payload if jsonld.to_storage(n, ctx) in kept_back]

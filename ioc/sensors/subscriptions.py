@@ -161,7 +161,8 @@ def apply(subscription: Subscription, body, *, creating: bool, ctx=None) -> Subs
     if creating:
         if body.get("type") != "Subscription":
             raise _bad("type must be Subscription")
-        subscription.sub_id = ngsild.check_id(body.get("id") or f"urn:ngsi-ld:Subscription:{uuid.uuid4()}")
+        given = body["id"] if "id" in body else f"urn:ngsi-ld:Subscription:{uuid.uuid4()}"
+        subscription.sub_id = ngsild.check_id(given if isinstance(given, str) else None, "the subscription id")
     elif "id" in body and body["id"] != subscription.sub_id:
         raise _bad("the id of a subscription cannot change")
     if "description" in body or "subscriptionName" in body:
@@ -212,7 +213,7 @@ def apply(subscription: Subscription, body, *, creating: bool, ctx=None) -> Subs
         moment = parse_datetime(body["expiresAt"]) if isinstance(body["expiresAt"], str) else None
         if body["expiresAt"] is not None and (moment is None or timezone.is_naive(moment)):
             raise _bad("expiresAt must be an ISO 8601 date-time with its offset")
-        if moment and creating and moment <= timezone.now():
+        if moment and moment <= timezone.now():
             raise _bad("expiresAt is in the past")
         subscription.expires_at = moment
     if "throttling" in body:

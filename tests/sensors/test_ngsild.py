@@ -117,11 +117,15 @@ def test_attributes_append_update_and_one_attribute(api, units):
     assert api.call("patch", path + "/waterLevel", {"value": 1.7}).status_code == 204
     entity = Entity.objects.get()
     assert entity.attrs["waterLevel"]["value"] == 1.7 and entity.attrs["waterLevel"]["unitCode"] == "MTR"
-    # Update attributes: each named attribute is replaced whole; unknown ones are reported (207).
-    partial = api.call("patch", path, {"waterLevel": {"type": "Property", "value": 1.5}, "nope": 3})
-    assert partial.status_code == 207 and partial.json()["notUpdated"][0]["attributeName"] == "nope"
+    # Update attributes: each named attribute is replaced whole, one the entity lacks is added (as ETSI's suite
+    # reads clause 5.6.2); a scope the entity does not have is reported (207).
+    partial = api.call("patch", path, {"waterLevel": {"type": "Property", "value": 1.5}, "gate": 3})
+    assert partial.status_code == 204
+    scoped = api.call("patch", path, {"scope": "/LaiChau"})
+    assert scoped.status_code == 207 and scoped.json()["notUpdated"][0]["attributeName"] == "scope"
     shown = api.call("get", "/entities/urn:ngsi-ld:WaterLevelSensor:001").json()
-    assert shown["waterLevel"] == {"type": "Property", "value": 1.5}
+    assert shown["waterLevel"] == {"type": "Property", "value": 1.5} and shown["gate"]["value"] == 3
+    assert "scope" not in shown
     assert shown["batteryLevel"]["value"] == 0.8
     problem(api.call("patch", path + "/nothere", {"value": 1}), "ResourceNotFound", 404)
     kept = api.call("post", path + "?options=noOverwrite", {"batteryLevel": 0.1})

@@ -360,6 +360,31 @@ def test_no_overwrite_reports_what_it_left_alone(api, units):  # noqa: F811
     assert api.call("get", "/entities/urn:ngsi-ld:Bus:7").json()["scope"] == "/LaiChau/DoanKet"
 
 
+def test_lists_link_their_previous_and_next_pages(api, units):  # noqa: F811
+    sub = {
+        "type": "Subscription",
+        "entities": [{"type": "Tram"}],  # no Tram is written: nothing is sent
+        "notification": {"endpoint": {"uri": "https://203.0.113.9/n"}},
+    }
+    for n in range(3):
+        assert api.call("post", "/subscriptions", {**sub, "id": f"urn:ngsi-ld:Subscription:{n}"}).status_code == 201
+    middle = api.call("get", "/subscriptions?limit=1&offset=1", HTTP_ACCEPT="application/ld+json")
+    assert [s["id"] for s in middle.json()] == ["urn:ngsi-ld:Subscription:1"]
+    assert middle["Link"].split(",") == [
+        '</ngsi-ld/v1/subscriptions?limit=1&offset=0>;rel="prev";type="application/ld+json"',
+        '</ngsi-ld/v1/subscriptions?limit=1&offset=2>;rel="next";type="application/ld+json"',
+    ]
+    assert "Link" not in api.call("get", "/subscriptions", HTTP_ACCEPT="application/ld+json")
+    # an empty id, and an expiry in the past (also by PATCH), are refused
+    problem(api.call("post", "/subscriptions", {**sub, "id": ""}), "BadRequestData", 400)
+    past = {"type": "Subscription", "expiresAt": "2020-08-01T22:07:00Z"}
+    problem(api.call("patch", "/subscriptions/urn:ngsi-ld:Subscription:0", past), "BadRequestData", 400)
+    for n in range(3):
+        api.call("post", "/entities", {"id": f"urn:ngsi-ld:Bus:{n}", "type": "Bus"})
+    page = api.call("get", "/entities?type=Bus&limit=2")
+    assert 'rel="next"' in page["Link"] and "json-ld#context" in page["Link"] and "offset=2" in page["Link"]
+
+
 def test_an_air_gapped_server_loads_a_context_from_a_file(tmp_path):
     from tests.core.test_cli import run_ioc
 

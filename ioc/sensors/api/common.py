@@ -142,8 +142,21 @@ def answer(data, request, status=200, headers=None, ctx: jsonld.Context | None =
         link = context_value if isinstance(context_value, str) else ngsild.CORE_CONTEXT
         response["Link"] = f'<{link}>; rel="{CONTEXT_REL}"; type="application/ld+json"'
     for key, value in (headers or {}).items():
-        response[key] = value
+        # Page links (rel=prev/next) join the context link in one Link header.
+        response[key] = f"{response[key]}, {value}" if key == "Link" and key in response else value
     return response
+
+
+def page_links(request, offset: int, limit: int, total: int) -> dict:
+    """Link rel="prev"/"next" for a page of a list (clause 6.3.13), keeping the request's other parameters."""
+    links = []
+    pages = [("prev", max(offset - limit, 0)) if offset > 0 and limit else None]
+    pages.append(("next", offset + limit) if limit and offset + limit < total else None)
+    for rel, start in filter(None, pages):
+        query = request.GET.copy()
+        query["limit"], query["offset"] = str(limit), str(start)
+        links.append(f'<{request.path}?{query.urlencode(safe=":/")}>;rel="{rel}";type="application/ld+json"')
+    return {"Link": ",".join(links)} if links else {}
 
 
 def whole_number(value, name, default, low, high) -> int:

@@ -17,6 +17,7 @@ from ioc.sensors.api.common import (
     body_of,
     endpoint,
     geojson_answer,
+    page_links,
     request_context,
     wants_geojson,
     whole_number,
@@ -209,7 +210,9 @@ def query(request, params, ctx, status=200):
     offset = whole_number(params.get("offset"), "offset", 0, 0, 10_000_000)
     chosen = found[offset : offset + limit]
     page = joined(chosen, [ngsild.render(e, **options) for e in chosen], params, options)
-    headers = {"NGSILD-Results-Count": str(len(found))} if params.get("count") == "true" else None
+    headers = page_links(request, offset, limit, len(found)) if request.method == "GET" else {}
+    if params.get("count") == "true":
+        headers["NGSILD-Results-Count"] = str(len(found))
     if wants_geojson(request):
         return geojson_answer(page, params, ctx, headers)
     return answer(page, request, status=status, headers=headers, ctx=ctx)

@@ -11,7 +11,16 @@ from django.http import HttpResponse
 from ioc.core.models import Role
 from ioc.core.permissions import role_of
 from ioc.sensors import ngsild, subscriptions
-from ioc.sensors.api.common import MAX_LIMIT, answer, body_of, endpoint, request_context, wants_ld, whole_number
+from ioc.sensors.api.common import (
+    MAX_LIMIT,
+    answer,
+    body_of,
+    endpoint,
+    page_links,
+    request_context,
+    wants_ld,
+    whole_number,
+)
 from ioc.sensors.models import Subscription
 from ioc.sensors.ngsild import NgsiError
 
@@ -43,7 +52,10 @@ def subscription_list(request):
     qs = _visible(request.ngsi_user)
     ctx = request_context(request) if request.ngsi_context else None
     page = [subscriptions.render(s, wants_ld(request), ctx) for s in qs[offset : offset + limit]]
-    headers = {"NGSILD-Results-Count": str(qs.count())} if request.GET.get("count") == "true" else None
+    total = qs.count()
+    headers = page_links(request, offset, limit, total)
+    if request.GET.get("count") == "true":
+        headers["NGSILD-Results-Count"] = str(total)
     return answer(page, request, headers=headers)
 
 
