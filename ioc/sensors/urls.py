@@ -39,7 +39,7 @@ urlpatterns = [
         name="temporal_attr",
     ),
     re_path(
-        rf"^ngsi-ld/v1/temporal/entities/{ENTITY}/attrs/(?P<name>[^/]+)/(?P<instance_id>[^/]+)/?$",
+        rf"^ngsi-ld/v1/temporal/entities/{ENTITY}/attrs/(?P<name>[^/]*)/(?P<instance_id>[^/]+)/?$",
         views_temporal.temporal_instance,
         name="temporal_instance",
     ),

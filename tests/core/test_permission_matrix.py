@@ -200,7 +200,7 @@ RULES: dict[str, tuple[str, set[str] | None, set[str] | None]] = {
         OPS,
         NOBODY,
     ),
-    "^ngsi-ld/v1/temporal/entities/(?P<entity_id>[^/]*)/attrs/(?P<name>[^/]+)/(?P<instance_id>[^/]+)/?$": (
+    "^ngsi-ld/v1/temporal/entities/(?P<entity_id>[^/]*)/attrs/(?P<name>[^/]*)/(?P<instance_id>[^/]+)/?$": (
         "/ngsi-ld/v1/temporal/entities/{urn}/attrs/rain/urn:ngsi-ld:Instance:1",
         OPS,
         NOBODY,

@@ -54,6 +54,8 @@ def endpoint(write: bool = False, params: set[str] | None = None, geojson: bool 
                     if unknown:
                         raise NgsiError("InvalidRequest", f"unknown parameter(s): {', '.join(sorted(unknown))}")
                 _check_accept(request, geojson)
+                if request.method in ("POST", "PATCH", "PUT") and request.body:
+                    _check_content_type(request)  # before the resource is looked up (clause 6.3.4)
                 request.ngsi_user = user
                 request.ngsi_context = _link_context(request)
                 return view(request, *args, **kwargs)
@@ -104,10 +106,15 @@ def request_context(request, body=None) -> jsonld.Context:
         raise NgsiError(exc.kind, str(exc)) from None
 
 
-def body_of(request):
+def _check_content_type(request) -> str:
     content_type = (request.content_type or "").split(";")[0].strip()
     if content_type not in JSON_TYPES and content_type != "application/merge-patch+json":
         raise NgsiError("UnsupportedMediaType", "Content-Type must be application/json or application/ld+json")
+    return content_type
+
+
+def body_of(request):
+    content_type = _check_content_type(request)
     if len(request.body) > settings.MAX_BODY_BYTES:
         raise NgsiError("RequestEntityTooLarge", "the payload is too large")
     try:
