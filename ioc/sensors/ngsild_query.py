@@ -269,6 +269,7 @@ def geo_predicate(rel: str, geometry, coordinates, geoproperty: str = "location"
         area = shape({"type": geometry, "coordinates": coordinates})
         if area.is_empty:
             raise ValueError
+        drawn = area  # equals compares with the geometry as given (a stored shape is not repaired either)
         # A self-touching polygon (clients draw them) is repaired rather than refused.
         area = area if area.is_valid else shapely.make_valid(area)
     except Exception:
@@ -308,7 +309,7 @@ def geo_predicate(rel: str, geometry, coordinates, geoproperty: str = "location"
         "within": lambda g: g.within(area),
         "contains": lambda g: g.contains(area),
         "intersects": lambda g: g.intersects(area),
-        "equals": lambda g: g.equals(area),
+        "equals": lambda g: g.equals(drawn) or g.equals(area),
         "disjoint": lambda g: g.disjoint(area),
         "overlaps": lambda g: g.overlaps(area),
     }[kind]

@@ -158,14 +158,21 @@ def temporal_page(entities: list[Entity], params, ctx=None, limit: int | None = 
         (e, {a: _history(e, a, start, end, per_attr, sys_attrs, dataset_ids, newest) for a in _attrs(e, params, ctx)})
         for e in entities
     ]
-    moments = sorted((t for _e, h in histories for rows in h.values() for t, _i in rows), reverse=newest)
+    # The limit holds per entity; the page ends at the earliest cut (the latest with lastN) so that one
+    # Content-Range describes every entity in it.
+    cuts, first = [], None
+    for _e, history in histories:
+        moments = sorted((t for rows in history.values() for t, _i in rows), reverse=newest)
+        if moments:
+            first = moments[0] if first is None else (max(first, moments[0]) if newest else min(first, moments[0]))
+        if limit is not None and len(moments) > limit:
+            cuts.append(moments[limit - 1])
     content_range = None
-    if limit is not None and len(moments) > limit:
-        cut = moments[limit - 1]
+    if cuts:
+        cut = max(cuts) if newest else min(cuts)
         kept = (lambda t: t >= cut) if newest else (lambda t: t <= cut)
         histories = [(e, {a: [r for r in rows if kept(r[0])] for a, rows in h.items()}) for e, h in histories]
-        first = (end if newest else start) or moments[0]
-        content_range = f"date-time {_z(first)}-{_z(cut)}/{last_n or '*'}"
+        content_range = f"date-time {_z((end if newest else start) or first)}-{_z(cut)}/{last_n or '*'}"
     values = "temporalValues" in options or output_format == "temporalValues"
     return [_shaped(e, h, values, ctx) for e, h in histories], content_range
 

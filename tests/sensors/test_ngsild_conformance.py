@@ -112,6 +112,12 @@ def test_every_attribute_type_and_sub_attributes_round_trip(api, units):  # noqa
         "get", "/entities?type=Building&georel=intersects&geometry=Point&coordinates=[103.405,22.402]&geoproperty=area"
     ).json()
     assert [e["id"] for e in inside] == ["urn:ngsi-ld:Building:t"]
+    # equals matches a drawn polygon exactly, even one that crosses itself
+    bowtie = [[[103.40, 22.40], [103.41, 22.41], [103.41, 22.40], [103.40, 22.41], [103.40, 22.40]]]
+    drawn = {"id": "urn:ngsi-ld:Building:b", "type": "Building", "location": {"type": "Polygon", "coordinates": bowtie}}
+    assert api.call("post", "/entities", drawn).status_code == 201
+    same = api.call("get", f"/entities?type=Building&georel=equals&geometry=Polygon&coordinates={json.dumps(bowtie)}")
+    assert [e["id"] for e in same.json()] == ["urn:ngsi-ld:Building:b"]
 
 
 def test_merge_and_replace_an_entity(api, units):  # noqa: F811
@@ -326,10 +332,13 @@ def test_a_long_history_comes_page_by_page(api, units, settings):  # noqa: F811
         "entities": [{"type": "Bus"}],
         "temporalQ": {"timerel": "before", "timeAt": "2026-11-20T08:02:00Z"},
     }
+    late = {"id": "urn:ngsi-ld:Bus:2", "type": "Bus", "speed": {**speed[0], "observedAt": "2026-11-20T09:00:00Z"}}
+    assert api.call("post", "/temporal/entities", late).status_code == 201
     found = api.call("post", "/temporal/entityOperations/query", query)
     assert found.status_code == 200
-    assert [i["value"] for i in found.json()[0]["speed"]] == [1] and [i["value"] for i in found.json()[0]["fuel"]] == [
-        1
+    # Bus:2 has nothing before 08:02, so it is not in the answer
+    assert [(e["id"], [i["value"] for i in e["speed"]], [i["value"] for i in e["fuel"]]) for e in found.json()] == [
+        ("urn:ngsi-ld:Bus:1", [1], [1])
     ]
     assert problem(api.call("post", "/temporal/entityOperations/query", {"type": "Nope"}), "BadRequestData", 400)
 

@@ -105,6 +105,8 @@ def temporal_query(request, params, ctx):
     offset = whole_number(params.get("offset"), "offset", 0, 0, 10_000_000)
     headers = {"NGSILD-Results-Count": str(len(found))} if params.get("count") == "true" else None
     page, content_range = temporal_page(found[offset : offset + limit], params, ctx)
+    if params.get("timerel"):  # an entity with nothing in the time window is not part of the answer
+        page = [shown for shown in page if set(shown) - {"id", "type"}]
     return _page_answer(page, request, ctx, content_range, headers)
 
 
