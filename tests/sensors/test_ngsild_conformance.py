@@ -59,6 +59,9 @@ def test_multi_attribute_instances_keep_their_dataset_ids(api, units):  # noqa: 
     assert sorted(i["value"] for i in shown) == ["School", "Trường học"]
     english = api.call("get", "/entities/urn:ngsi-ld:Building:m?datasetId=urn:ngsi-ld:Dataset:en").json()
     assert english["name"]["value"] == "School"
+    # datasetId chooses the instances shown, not the entities: one with no such instance comes without it
+    spanish = api.call("get", "/entities?type=Building&attrs=name&datasetId=urn:ngsi-ld:Dataset:es").json()
+    assert spanish == [{"id": "urn:ngsi-ld:Building:m", "type": "Building"}]
     deleted = api.call("delete", "/entities/urn:ngsi-ld:Building:m/attrs/name?datasetId=urn:ngsi-ld:Dataset:en")
     assert deleted.status_code == 204
     assert api.call("get", "/entities/urn:ngsi-ld:Building:m").json()["name"]["value"] == "Trường học"

@@ -265,8 +265,6 @@ def matching(request, params, ctx) -> tuple[list, dict]:
             continue
         if filter_attrs and not filter_attrs & set(entity.attrs):
             continue
-        if options["dataset_ids"] and not _has_dataset(entity, options["dataset_ids"], options["attrs_wanted"]):
-            continue
         if near and not near(entity):
             continue
         found.append(entity)
@@ -331,15 +329,6 @@ def of_types(qs, type_groups: list[set[str]]):
     types_match afterwards."""
     main = Q(type__in=set().union(*type_groups))
     return qs.filter(main | Q(multi_typed=True) if Entity.objects.filter(multi_typed=True).exists() else main)
-
-
-def _has_dataset(entity, dataset_ids: set[str], attrs) -> bool:
-    return any(
-        i.get("datasetId", "@none") in dataset_ids
-        for key, value in entity.attrs.items()
-        if not attrs or key in attrs
-        for i in ngsild.instances(value)
-    )
 
 
 def _post_options(params, ctx) -> dict:
