@@ -123,6 +123,9 @@ VALUES_KEY = {
 }
 
 
+WRAPPED_VALUES = {"LanguageProperty", "JsonProperty", "VocabProperty"}
+
+
 def temporal(entity: Entity, params, ctx=None) -> dict:
     """One entity's attributes over time (see temporal_page), without a page limit."""
     return temporal_page([entity], params, ctx, limit=None)[0][0]
@@ -225,9 +228,11 @@ def _shaped(entity, history: dict[str, list], values: bool, ctx) -> dict:
         grouped: dict[tuple, list] = {}
         for item in found:
             kind = item["type"]
-            grouped.setdefault((kind, item.get("datasetId")), []).append(
-                [item.get(MAIN_MEMBER.get(kind, "value")), item.get("observedAt")]
-            )
+            member = MAIN_MEMBER.get(kind, "value")
+            value = item.get(member)
+            if kind in WRAPPED_VALUES:  # their values are objects or lists themselves: named, as ETSI shows them
+                value = {member: value}
+            grouped.setdefault((kind, item.get("datasetId")), []).append([value, item.get("observedAt")])
         shown = []
         for (kind, dataset_id), pairs in grouped.items():
             entry = {"type": kind, VALUES_KEY.get(kind, "values"): pairs}

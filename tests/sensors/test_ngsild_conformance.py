@@ -247,6 +247,9 @@ def test_temporal_values_and_aggregates_of_written_instances(api, units):  # noq
             {"type": "Property", "value": 40, "observedAt": "2026-08-01T13:10:00Z"},
         ],
         "parkedIn": [{"type": "Relationship", "object": "urn:ngsi-ld:Parking:1", "observedAt": "2026-08-01T12:03:00Z"}],
+        "street": [
+            {"type": "LanguageProperty", "languageMap": {"vi": "Lê Duẩn"}, "observedAt": "2026-08-01T12:03:00Z"}
+        ],
     }
     assert api.call("post", "/temporal/entities", body).status_code == 201
     path = "/temporal/entities/urn:ngsi-ld:Vehicle:a"
@@ -255,6 +258,7 @@ def test_temporal_values_and_aggregates_of_written_instances(api, units):  # noq
         "type": "Relationship",
         "objects": [["urn:ngsi-ld:Parking:1", "2026-08-01T12:03:00Z"]],
     }
+    assert values["street"]["languageMaps"] == [[{"languageMap": {"vi": "Lê Duẩn"}}, "2026-08-01T12:03:00Z"]]
     hourly = api.call("get", path + "?options=aggregatedValues&aggrMethods=avg,max&aggrPeriodDuration=PT1H").json()
     assert hourly["speed"]["avg"] == [
         [100.0, "2026-08-01T12:03:00Z", "2026-08-01T13:03:00Z"],
