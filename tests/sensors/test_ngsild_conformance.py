@@ -258,6 +258,12 @@ def test_temporal_values_and_aggregates_of_written_instances(api, units):  # noq
         "type": "Relationship",
         "objects": [["urn:ngsi-ld:Parking:1", "2026-08-01T12:03:00Z"]],
     }
+    again = {**body, "id": "urn:ngsi-ld:Vehicle:b"}
+    assert api.call("post", "/temporal/entities", again).status_code == 201
+    picked = api.call("get", "/temporal/entities?type=Vehicle&pick=id,speed").json()
+    assert [sorted(e) for e in picked] == [["id", "speed"], ["id", "speed"]]
+    omitted = api.call("get", "/temporal/entities?type=Vehicle&omit=type,speed,street").json()
+    assert [sorted(e) for e in omitted] == [["id", "parkedIn"], ["id", "parkedIn"]]
     assert values["street"]["languageMaps"] == [[{"languageMap": {"vi": "Lê Duẩn"}}, "2026-08-01T12:03:00Z"]]
     hourly = api.call("get", path + "?options=aggregatedValues&aggrMethods=avg,max&aggrPeriodDuration=PT1H").json()
     assert hourly["speed"]["avg"] == [
@@ -286,6 +292,11 @@ def test_linked_entities_inline_and_flat(api, units):  # noqa: F811
         {"id": "urn:ngsi-ld:City:lc"},
         {"id": "urn:ngsi-ld:School:1"},
     ]
+    # …but a pick of attributes alone leaves out an entity it would show empty
+    assert api.call("get", "/entities?type=School,City&pick=name&options=keyValues").json() == [{"name": "Lai Châu"}]
+    # join=flat with nothing to follow is the entity itself, not a list
+    alone = api.call("get", "/entities/urn:ngsi-ld:City:lc?join=flat").json()
+    assert alone["id"] == "urn:ngsi-ld:City:lc"
 
 
 def test_pick_and_omit_shape_linked_entities(api, units):  # noqa: F811

@@ -208,6 +208,12 @@ def query(request, params, ctx, status=200):
     found, options = matching(request, params, ctx)
     limit = whole_number(params.get("limit"), "limit", 20, 0, MAX_LIMIT)
     offset = whole_number(params.get("offset"), "offset", 0, 0, 10_000_000)
+    if options["attrs_wanted"]:  # a pick of attributes leaves out the entities it would show empty
+        found = [
+            e
+            for e in found
+            if options["attrs_wanted"] & set(e.attrs) or not {"id", "type"} <= (options["omit"] or set())
+        ]
     chosen = found[offset : offset + limit]
     page = joined(chosen, [ngsild.render(e, **options) for e in chosen], params, options)
     headers = page_links(request, offset, limit, len(found)) if request.method == "GET" else {}
@@ -380,7 +386,7 @@ def entity(request, entity_id):
         if not rendered:
             raise NgsiError("ResourceNotFound", f"{entity_id}: nothing is left to show after omit")
         shown = joined([item], [rendered], request.GET, options)
-        shown = shown[0] if len(shown) == 1 and request.GET.get("join") != "flat" else shown
+        shown = shown[0] if len(shown) == 1 else shown  # join=flat with nothing linked: the entity alone
         if wants_geojson(request):
             return geojson_answer(shown, request.GET, ctx)
         return answer(shown, request, ctx=ctx)

@@ -30,21 +30,24 @@ def temporal_entity(request, entity_id):
     ctx = request_context(request)
     options = rendering(request.GET, ctx, temporal=True)
     pages, content_range = temporal_page([_entity(entity_id)], request.GET, ctx)
-    shown = pages[0]
-    wanted, omit = options["attrs_wanted"], options["omit"]
-    if wanted is not None or omit:
-        shown = {
-            k: v
-            for k, v in shown.items()
-            if not (omit and jsonld.to_storage(k, ctx) in omit and k not in ("id", "type"))
-            and not (omit and k in omit)
-            and (k in ("id", "type") or wanted is None or jsonld.to_storage(k, ctx) in wanted)
-        }
-        if (wanted and set(shown) <= {"id", "type"}) or not shown:
-            raise NgsiError("ResourceNotFound", f"{entity_id} has no history of the attributes asked for")
-    elif request.GET.get("attrs") and set(shown) <= {"id", "type"}:
+    shown = _projected(pages[0], options, ctx)
+    if (options["attrs_wanted"] and set(shown) <= {"id", "type"}) or not shown:
         raise NgsiError("ResourceNotFound", f"{entity_id} has no history of the attributes asked for")
     return _page_answer(shown, request, ctx, content_range)
+
+
+def _projected(shown: dict, options: dict, ctx) -> dict:
+    """A temporal representation after attrs/pick/omit (id and type may be picked or omitted too)."""
+    wanted, omit = options["attrs_wanted"], options["omit"] or set()
+
+    def key(name):
+        return name if name in ("id", "type") else jsonld.to_storage(name, ctx)
+
+    return {
+        k: v
+        for k, v in shown.items()
+        if key(k) not in omit and (k in ("id", "type") or wanted is None or key(k) in wanted)
+    }
 
 
 def _page_answer(data, request, ctx, content_range, headers=None):
@@ -77,7 +80,7 @@ def temporal_query(request, params, ctx):
     """The temporal representation of the entities a query selects (a page of at most 100 entities)."""
     from ioc.sensors.timeseries import temporal_page
 
-    rendering(params, ctx, temporal=True)
+    options = rendering(params, ctx, temporal=True)
     if not any(params.get(k) for k in ("type", "attrs", "q", "georel")) and params.get("local") != "true":
         raise NgsiError("BadRequestData", "give at least one of type, attrs, q, georel or local=true")
     qs = Entity.objects.all().order_by("id")
@@ -105,8 +108,9 @@ def temporal_query(request, params, ctx):
     offset = whole_number(params.get("offset"), "offset", 0, 0, 10_000_000)
     headers = {"NGSILD-Results-Count": str(len(found))} if params.get("count") == "true" else None
     page, content_range = temporal_page(found[offset : offset + limit], params, ctx)
+    page = [_projected(shown, options, ctx) for shown in page]
     if params.get("timerel"):  # an entity with nothing in the time window is not part of the answer
-        page = [shown for shown in page if set(shown) - {"id", "type"}]
+        page = [shown for shown in page if any(k not in ("id", "type") for k in shown)]
     return _page_answer(page, request, ctx, content_range, headers)
 
 
