@@ -433,7 +433,8 @@ def snapshot(entity, deleted: set[str], *, entity_deleted: bool = False) -> dict
     attrs = dict(entity.attrs) if not entity_deleted else {}
     for key in deleted:
         kind = (ngsild.default_instance(entity.attrs.get(key)) or {}).get("type", "Property")
-        attrs[key] = {"type": kind, ngsild.MAIN_MEMBER.get(kind, "value"): ngsild.NULL}
+        null = {"@none": ngsild.NULL} if kind == "LanguageProperty" and not entity_deleted else ngsild.NULL
+        attrs[key] = {"type": kind, ngsild.MAIN_MEMBER.get(kind, "value"): null}
     return {
         "entity_id": entity.entity_id,
         "type": entity.type,
@@ -442,6 +443,9 @@ def snapshot(entity, deleted: set[str], *, entity_deleted: bool = False) -> dict
         "attrs": attrs,
         "deleted": sorted(deleted),
         "deleted_at": ngsild.stamp(timezone.now()) if entity_deleted else None,
+        "attributes_deleted_at": ngsild.stamp(timezone.now()),
+        "created_at": getattr(entity, "created_at", None),
+        "modified_at": getattr(entity, "modified_at", None),
         "previous": {key: entity.attrs[key] for key in deleted if key in entity.attrs},
     }
 
@@ -557,6 +561,8 @@ class _Snapshot:
         self.extra_types, self.scopes, self.deleted_at = item["extra_types"], item["scopes"], item["deleted_at"]
         self.types = [self.type, *self.extra_types]
         self.previous = item.get("previous")
+        self.deleted, self.attributes_deleted_at = item.get("deleted", []), item.get("attributes_deleted_at")
+        self.created_at, self.modified_at = item.get("created_at"), item.get("modified_at")
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -605,8 +611,14 @@ def deliver(
         before = (previous or {}).get(str(getattr(e, "pk", ""))) or getattr(e, "previous", None)
         if before and extras.get("showChanges"):
             _show_previous(shown, before, ctx)
-        if getattr(e, "deleted_at", None):
+        if getattr(e, "deleted_at", None):  # the entity went: its attributes only to show what they were
+            if not extras.get("showChanges"):
+                shown = {k: v for k, v in shown.items() if k in ("id", "type", "createdAt", "modifiedAt")}
             shown = {"id": shown["id"], "type": shown["type"], "deletedAt": e.deleted_at, **shown}
+        elif getattr(e, "deleted", None) and extras.get("sysAttrs"):
+            for key in e.deleted:
+                if isinstance(item := shown.get(jsonld.from_storage(key, ctx)), dict):
+                    item["deletedAt"] = e.attributes_deleted_at
         data.append(shown)
     body = {
         "id": f"urn:ngsi-ld:Notification:{uuid.uuid4()}",
