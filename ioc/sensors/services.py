@@ -472,13 +472,16 @@ def delete_attribute(entity: Entity, key: str, dataset_id: str | None, delete_al
     _place(entity, location_of(attrs), clear=True)
     entity.save(update_fields=["attrs", "lat", "lon", "unit", "has_shape", "modified_at"])
     _notify_after_commit({entity.pk: {key}})
-    if key not in attrs:
-        from ioc.sensors.subscriptions import snapshot
+    from ioc.sensors.subscriptions import snapshot
 
-        entity.attrs = before  # the snapshot shows the deleted attribute's type
-        shown = snapshot(entity, {key})
-        entity.attrs = attrs
-        _notify_deleted_after_commit([shown], "attributeDeleted")
+    entity.attrs = before  # the snapshot shows the deleted attribute's type
+    shown = snapshot(entity, {key})
+    entity.attrs = attrs
+    if key in attrs:  # one instance went: the notification shows the others and that one as null
+        gone = shown["attrs"][key]
+        gone = {**gone, "datasetId": dataset_id} if dataset_id else gone
+        shown["attrs"][key] = [*ngsild.instances(attrs[key]), gone]
+    _notify_deleted_after_commit([shown], "attributeDeleted")
 
 
 @transaction.atomic

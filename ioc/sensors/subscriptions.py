@@ -611,9 +611,14 @@ def deliver(
         before = (previous or {}).get(str(getattr(e, "pk", ""))) or getattr(e, "previous", None)
         if before and extras.get("showChanges"):
             _show_previous(shown, before, ctx)
-        if getattr(e, "deleted_at", None):  # the entity went: its attributes only to show what they were
-            if not extras.get("showChanges"):
-                shown = {k: v for k, v in shown.items() if k in ("id", "type", "createdAt", "modifiedAt")}
+        if getattr(e, "deleted_at", None):  # the entity went
+            core = ("id", "type", "createdAt", "modifiedAt")
+            if "entityDeleted" in (extras.get("notificationTrigger") or []):
+                if not extras.get("showChanges"):  # its attributes only to show what they were
+                    shown = {k: v for k, v in shown.items() if k in core}
+            elif subscription.watched_attributes:  # heard as attributeDeleted: the watched attributes went
+                watched = {jsonld.from_storage(k, ctx) for k in subscription.watched_attributes}
+                shown = {k: v for k, v in shown.items() if k in core or k in watched}
             shown = {"id": shown["id"], "type": shown["type"], "deletedAt": e.deleted_at, **shown}
         elif getattr(e, "deleted", None) and extras.get("sysAttrs"):
             for key in e.deleted:

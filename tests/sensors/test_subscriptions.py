@@ -239,6 +239,33 @@ def test_deletions_notify_only_subscriptions_that_ask(ngsi, receiver, units, dja
         quiet.close()
 
 
+def test_attribute_deletions_show_what_went(ngsi, receiver, units, django_capture_on_commit_callbacks):
+    asks = {**subscription(receiver.url), "notificationTrigger": ["attributeDeleted"]}
+    asks["notification"] = {"endpoint": {"uri": receiver.url}, "format": "normalized"}
+    asks["watchedAttributes"] = ["name"]
+    assert ngsi("post", "/subscriptions", asks).status_code == 201
+    names = [
+        {"type": "Property", "value": "Trạm Nậm Lùm"},
+        {"type": "Property", "value": "Nam Lum station", "datasetId": "urn:ngsi-ld:Dataset:en"},
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert ngsi("post", "/entities", sensor(name=names)).status_code == 201
+    with django_capture_on_commit_callbacks(execute=True):
+        path = f"/entities/{ENTITY}/attrs/name?datasetId=urn:ngsi-ld:Dataset:en"
+        assert ngsi("delete", path).status_code == 204
+    _headers, body = receiver.received[-1]
+    assert body["data"][0]["name"] == [
+        {"type": "Property", "value": "Trạm Nậm Lùm"},
+        {"type": "Property", "value": "urn:ngsi-ld:null", "datasetId": "urn:ngsi-ld:Dataset:en"},
+    ]
+    # the whole entity going is, for this subscription, its watched attribute going
+    with django_capture_on_commit_callbacks(execute=True):
+        assert ngsi("delete", f"/entities/{ENTITY}").status_code == 204
+    _headers, body = receiver.received[-1]
+    assert set(body["data"][0]) == {"id", "type", "deletedAt", "name"}
+    assert body["data"][0]["name"] == {"type": "Property", "value": "urn:ngsi-ld:null"}
+
+
 def test_periodic_subscriptions_send_on_their_interval(ngsi, receiver, units, django_capture_on_commit_callbacks):
     from ioc.sensors.subscriptions import send_periodic
 
