@@ -176,9 +176,11 @@ def normalize_attribute(name: str, value, ctx: Context | None = None, depth: int
     ctx = ctx or jsonld.core()
     check_name(name, "attribute name")
     if allow_null and is_null(value):
-        # With a datasetId only that instance goes (a DELETED marker the write path removes); else the attribute.
-        if isinstance(value, dict) and value.get("datasetId"):
-            return {"datasetId": check_id(value["datasetId"], f"{name}.datasetId"), DELETED: True}
+        # A null instance deletes that instance: the one of its datasetId, or the default one (a DELETED marker
+        # the write path removes; instances of other datasetIds stay). A bare null deletes the attribute.
+        if isinstance(value, dict):
+            dataset_id = check_id(value["datasetId"], f"{name}.datasetId") if value.get("datasetId") else None
+            return {"datasetId": dataset_id, DELETED: True}
         return None
     if (
         isinstance(value, list)

@@ -199,8 +199,10 @@ def _retype(entity: Entity, types: list[str], scopes: list[str] | None, mode: st
         return
     entity.extra_types = [t for t in dict.fromkeys([*entity.types, *types]) if t != entity.type]
     entity.multi_typed = bool(entity.extra_types)
-    if scopes is not None and not (mode == "append-keep" and entity.scopes):
-        entity.scopes = scopes  # an append overwrites unless noOverwrite; an update or merge replaces
+    if scopes is not None and mode == "append-keep":
+        entity.scopes = list(dict.fromkeys([*entity.scopes, *scopes]))  # noOverwrite adds to the scopes
+    elif scopes is not None:
+        entity.scopes = scopes  # an append overwrites; an update or merge replaces
 
 
 def _insert_entities(entities: list[Entity]) -> None:

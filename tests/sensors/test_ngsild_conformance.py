@@ -59,6 +59,15 @@ def test_multi_attribute_instances_keep_their_dataset_ids(api, units):  # noqa: 
     assert sorted(i["value"] for i in shown) == ["School", "Trường học"]
     english = api.call("get", "/entities/urn:ngsi-ld:Building:m?datasetId=urn:ngsi-ld:Dataset:en").json()
     assert english["name"]["value"] == "School"
+    # a null instance without a datasetId deletes the default instance only
+    null = {"name": {"type": "Property", "value": "urn:ngsi-ld:null"}}
+    assert api.call("patch", "/entities/urn:ngsi-ld:Building:m/attrs", null).status_code == 204
+    assert api.call("get", "/entities/urn:ngsi-ld:Building:m").json()["name"] == {
+        "type": "Property",
+        "value": "School",
+        "datasetId": "urn:ngsi-ld:Dataset:en",
+    }
+    api.call("post", "/entities/urn:ngsi-ld:Building:m/attrs", {"name": body["name"][0]})
     # datasetId chooses the instances shown, not the entities: one with no such instance comes without it
     spanish = api.call("get", "/entities?type=Building&attrs=name&datasetId=urn:ngsi-ld:Dataset:es").json()
     assert spanish == [{"id": "urn:ngsi-ld:Building:m", "type": "Building"}]
@@ -385,6 +394,10 @@ def test_no_overwrite_reports_what_it_left_alone(api, units):  # noqa: F811
     # PATCH …/attrs replaces a scope the entity has
     assert api.call("patch", "/entities/urn:ngsi-ld:Bus:7/attrs", {"scope": "/LaiChau/DoanKet"}).status_code == 204
     assert api.call("get", "/entities/urn:ngsi-ld:Bus:7").json()["scope"] == "/LaiChau/DoanKet"
+    # an append without overwriting adds a scope
+    scope = {"scope": "/LaiChau/BenXe"}
+    assert api.call("post", "/entities/urn:ngsi-ld:Bus:7/attrs?options=noOverwrite", scope).status_code == 204
+    assert api.call("get", "/entities/urn:ngsi-ld:Bus:7").json()["scope"] == ["/LaiChau/DoanKet", "/LaiChau/BenXe"]
 
 
 def test_lists_link_their_previous_and_next_pages(api, units):  # noqa: F811
@@ -395,7 +408,7 @@ def test_lists_link_their_previous_and_next_pages(api, units):  # noqa: F811
     }
     for n in range(3):
         assert api.call("post", "/subscriptions", {**sub, "id": f"urn:ngsi-ld:Subscription:{n}"}).status_code == 201
-    middle = api.call("get", "/subscriptions?limit=1&offset=1", HTTP_ACCEPT="application/ld+json")
+    middle = api.call("get", "/subscriptions/?limit=1&offset=1", HTTP_ACCEPT="application/ld+json")
     assert [s["id"] for s in middle.json()] == ["urn:ngsi-ld:Subscription:1"]
     assert middle["Link"].split(",") == [
         '</ngsi-ld/v1/subscriptions?limit=1&offset=0>;rel="prev";type="application/ld+json"',

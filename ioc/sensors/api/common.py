@@ -162,7 +162,8 @@ def page_links(request, offset: int, limit: int, total: int) -> dict:
     for rel, start in filter(None, pages):
         query = request.GET.copy()
         query["limit"], query["offset"] = str(limit), str(start)
-        links.append(f'<{request.path}?{query.urlencode(safe=":/")}>;rel="{rel}";type="application/ld+json"')
+        path = request.path.rstrip("/")  # the resource's own URI, whichever way the client wrote it
+        links.append(f'<{path}?{query.urlencode(safe=":/")}>;rel="{rel}";type="application/ld+json"')
     return {"Link": ",".join(links)} if links else {}
 
 
