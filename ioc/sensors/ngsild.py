@@ -108,6 +108,8 @@ def check_name(value, what: str = "name") -> str:
     """A type or attribute name: a short term or an IRI, without the characters the spec forbids (4.6.2)."""
     if not isinstance(value, str) or not value or len(value) > 256 or FORBIDDEN.search(value):
         raise bad(f"{what} {value!r} is not a valid name")
+    if value.startswith("@"):
+        raise bad(f"{what} {value!r} is a JSON-LD keyword, not a name")
     return value
 
 

@@ -403,7 +403,10 @@ def parse_types(text: str, ctx: Context | None = None) -> list[set[str]]:
     """`A,B` or `A|B` (either), `A;B` (both), parentheses grouping one level: an OR of AND-sets of stored types."""
     ctx = ctx or jsonld.core()
     groups = []
-    for alternative in re.split(r"[|,](?![^()]*\))", text.replace(" ", "")):
+    text = text.replace(" ", "")
+    while text.startswith("(") and text.endswith(")") and _wraps(text):  # (A|B) is A|B
+        text = text[1:-1]
+    for alternative in re.split(r"[|,](?![^()]*\))", text):
         alternative = alternative.strip("()")
         names = [n for n in re.split(r"[;]", alternative) if n]
         if not names or any(ngsild_forbidden(n.strip("()")) for n in names):
@@ -412,6 +415,16 @@ def parse_types(text: str, ctx: Context | None = None) -> list[set[str]]:
             raise bad("type: nested expressions are not supported")
         groups.append({jsonld.to_storage(n.strip("()"), ctx) for n in names})
     return groups
+
+
+def _wraps(text: str) -> bool:
+    """Whether the first parenthesis of `text` closes at its last character."""
+    depth = 0
+    for i, c in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(c, 0)
+        if depth == 0:
+            return i == len(text) - 1
+    return False
 
 
 def types_match(entity_types, groups: list[set[str]]) -> bool:

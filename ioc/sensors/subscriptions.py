@@ -28,7 +28,7 @@ from ioc.core.services import audit
 from ioc.sensors import jsonld, ngsild
 from ioc.sensors.models import Entity, Subscription
 from ioc.sensors.ngsild import NgsiError
-from ioc.sensors.ngsild_query import geo_predicate, parse_q
+from ioc.sensors.ngsild_query import geo_predicate, parse_q, parse_types, types_match
 from ioc.sensors.ngsild_query import matches as q_matches
 
 log = logging.getLogger(__name__)
@@ -107,7 +107,12 @@ def _entities(value, ctx) -> list[dict]:
     for item in value:
         if not isinstance(item, dict) or set(item) - {"type", "id", "idPattern"}:
             raise _bad("each of entities is an object with type and optionally id or idPattern")
-        clean = {"type": ngsild.check_type(item.get("type"), ctx)}
+        raw = item.get("type")
+        if isinstance(raw, str) and any(c in raw for c in "(|,;"):  # a type expression, as in queries (4.17)
+            groups = parse_types(raw, ctx)
+            clean = {"type": raw, "types": [sorted(g) for g in groups]}
+        else:
+            clean = {"type": ngsild.check_type(raw, ctx)}
         if "id" in item:
             clean["id"] = ngsild.check_id(item["id"], "entities.id")
         if "idPattern" in item:
@@ -326,11 +331,15 @@ def render(subscription: Subscription, with_context: bool = False, ctx=None) -> 
     if subscription.description:
         out["description"] = subscription.description
     if subscription.entities:
-        out["entities"] = [{**e, "type": jsonld.from_storage(e["type"], ctx)} for e in subscription.entities]
+        out["entities"] = [
+            {k: v for k, v in e.items() if k != "types"}
+            if "types" in e
+            else {**e, "type": jsonld.from_storage(e["type"], ctx)}
+            for e in subscription.entities
+        ]
     if subscription.watched_attributes:
         out["watchedAttributes"] = [jsonld.from_storage(a, ctx) for a in subscription.watched_attributes]
-    if not extras.get("timeInterval"):
-        out["notificationTrigger"] = extras.get("notificationTrigger") or list(DEFAULT_TRIGGERS)
+    out["notificationTrigger"] = extras.get("notificationTrigger") or list(DEFAULT_TRIGGERS)
     for member in ("jsonldContext", "datasetId", "lang", "scopeQ", "timeInterval"):
         if member in extras:
             out[member] = extras[member]
@@ -363,7 +372,7 @@ def matches(subscription: Subscription, entity: Entity, changed_attrs: set[str])
     if triggers and not set(triggers) & CHANGE_TRIGGERS:
         return False  # only deletions wanted: a change is not one
     if subscription.entities and not any(
-        item["type"] in entity.types
+        _type_ok(item, entity.types)
         and ("id" not in item or item["id"] == entity.entity_id)
         and ("idPattern" not in item or ngsild.id_pattern(item["idPattern"]).search(entity.entity_id))
         for item in subscription.entities
@@ -472,10 +481,17 @@ def deletions(snapshots: list[dict], trigger: str) -> int:
     return queued
 
 
+def _type_ok(entry: dict, entity_types) -> bool:
+    """An entities entry's type: one type, or a type expression kept as groups (either group, all of one)."""
+    if "types" in entry:
+        return types_match(entity_types, [set(g) for g in entry["types"]])
+    return entry["type"] in entity_types
+
+
 def _snapshot_matches(subscription: Subscription, item: dict) -> bool:
     types = [item["type"], *item["extra_types"]]
     return not subscription.entities or any(
-        entry["type"] in types
+        _type_ok(entry, types)
         and ("id" not in entry or entry["id"] == item["entity_id"])
         and ("idPattern" not in entry or ngsild.id_pattern(entry["idPattern"]).search(item["entity_id"]))
         for entry in subscription.entities
@@ -500,7 +516,7 @@ def send_periodic(now=None) -> int:
             continue
         if subscription.last_notification and subscription.last_notification > now - timedelta(seconds=interval):
             continue
-        types = {e["type"] for e in subscription.entities}
+        types = {t for e in subscription.entities for t in ([*sum(e["types"], [])] if "types" in e else [e["type"]])}
         candidates = Entity.objects.filter(type__in=types) if types else Entity.objects.all()
         groups, near = _compiled(subscription)
         hits = [
@@ -606,7 +622,10 @@ def deliver(
             sys_attrs=bool(extras.get("sysAttrs")),
             lang=extras.get("lang"),
             dataset_ids=set(extras["datasetId"]) if extras.get("datasetId") else None,
-            omit=set(extras["omit"]) if extras.get("omit") else None,
+            omit=(
+                set(extras.get("omit") or []) | ({"id", "type"} - set(extras["pick"]) if extras.get("pick") else set())
+            )
+            or None,
         )
         before = (previous or {}).get(str(getattr(e, "pk", ""))) or getattr(e, "previous", None)
         if before and extras.get("showChanges"):

@@ -125,6 +125,7 @@ def test_attributes_append_update_and_one_attribute(api, units):
     assert scoped.status_code == 207 and scoped.json()["notUpdated"][0]["attributeName"] == "scope"
     shown = api.call("get", "/entities/urn:ngsi-ld:WaterLevelSensor:001").json()
     assert shown["waterLevel"] == {"type": "Property", "value": 1.5} and shown["gate"]["value"] == 3
+    problem(api.call("put", path + "/@type", {"value": 1}), "BadRequestData", 400)  # a keyword is no name
     assert "scope" not in shown
     assert shown["batteryLevel"]["value"] == 0.8
     problem(api.call("patch", path + "/nothere", {"value": 1}), "ResourceNotFound", 404)

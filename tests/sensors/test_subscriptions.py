@@ -266,6 +266,24 @@ def test_attribute_deletions_show_what_went(ngsi, receiver, units, django_captur
     assert body["data"][0]["name"] == {"type": "Property", "value": "urn:ngsi-ld:null"}
 
 
+def test_type_expressions_and_picked_members(ngsi, receiver, units, django_capture_on_commit_callbacks):
+    asks = {
+        "type": "Subscription",
+        "entities": [{"type": "(WaterLevelSensor|RainGauge)"}],
+        "notification": {"endpoint": {"uri": receiver.url}, "pick": ["id", "waterLevel"]},
+    }
+    created = ngsi("post", "/subscriptions", asks)
+    assert created.status_code == 201
+    sub_id = created["Location"].rsplit("/", 1)[1]
+    assert ngsi("get", f"/subscriptions/{sub_id}").json()["entities"] == [{"type": "(WaterLevelSensor|RainGauge)"}]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert ngsi("post", "/entities", sensor()).status_code == 201
+        assert ngsi("post", "/entities", {"id": "urn:ngsi-ld:Pump:1", "type": "Pump", "on": True}).status_code == 201
+    assert len(receiver.received) == 1  # the pump is of neither type
+    _headers, body = receiver.received[0]
+    assert set(body["data"][0]) == {"id", "waterLevel"}  # pick leaves the type out
+
+
 def test_periodic_subscriptions_send_on_their_interval(ngsi, receiver, units, django_capture_on_commit_callbacks):
     from ioc.sensors.subscriptions import send_periodic
 

@@ -458,7 +458,9 @@ def attr(request, entity_id, name):
         raise NgsiError("ResourceNotFound", f"{entity_id} has no attribute {name}")
     body = {k: v for k, v in body.items() if k != "@context"} if isinstance(body, dict) else body
     if request.method == "PATCH":  # partial update: the given members change, the others stay
-        current = ngsild.default_instance(item.attrs[key]) or {}
+        current = next((i for i in ngsild.instances(item.attrs[key]) if not i.get("datasetId")), None)
+        if current is None and not (isinstance(body, dict) and body.get("datasetId")):
+            raise NgsiError("ResourceNotFound", f"{name} has no default instance: name its datasetId")
         if isinstance(body, dict) and body.get("datasetId"):
             current = next(
                 (i for i in ngsild.instances(item.attrs[key]) if i.get("datasetId") == body["datasetId"]), None

@@ -50,7 +50,7 @@ def subscription_list(request):
     limit = whole_number(request.GET.get("limit"), "limit", 20, 0, MAX_LIMIT)
     offset = whole_number(request.GET.get("offset"), "offset", 0, 0, 10_000_000)
     qs = _visible(request.ngsi_user)
-    ctx = request_context(request) if request.ngsi_context else None
+    ctx = request_context(request)  # the reader's terms (the core context's without a Link)
     page = [subscriptions.render(s, wants_ld(request), ctx) for s in qs[offset : offset + limit]]
     total = qs.count()
     headers = page_links(request, offset, limit, total)
@@ -62,7 +62,7 @@ def subscription_list(request):
 @endpoint(params={"local"})
 def subscription_detail(request, sub_id):
     if request.method == "GET":
-        ctx = request_context(request) if request.ngsi_context else None
+        ctx = request_context(request)  # the reader's terms (the core context's without a Link)
         return answer(subscriptions.render(_one(request, sub_id), wants_ld(request), ctx), request)
     if request.method not in ("PATCH", "DELETE"):
         raise NgsiError("MethodNotAllowed", f"{request.method} is not supported on a subscription")
