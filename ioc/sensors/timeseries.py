@@ -16,6 +16,7 @@ from django.db.models import Count, Max, Min, Sum
 from django.db.models.functions import TruncDay, TruncHour, TruncMinute
 from django.utils import timezone
 
+from ioc.sensors import ngsild
 from ioc.sensors.models import Entity, Reading, RetentionPolicy, Rollup
 from ioc.sensors.ngsild import NgsiError
 
@@ -157,8 +158,17 @@ def temporal_page(entities: list[Entity], params, ctx=None, limit: int | None = 
     newest = last_n is not None
     per_attr = min(int(last_n or 10_000), (limit or 10_000) + 1)
     sys_attrs = "sysAttrs" in options
+    moment = params.get("timeproperty") or "observedAt"
+    if moment not in ("observedAt", "createdAt", "modifiedAt", "deletedAt"):
+        raise NgsiError("BadRequestData", "timeproperty is observedAt, createdAt, modifiedAt or deletedAt")
     histories = [
-        (e, {a: _history(e, a, start, end, per_attr, sys_attrs, dataset_ids, newest) for a in _attrs(e, params, ctx)})
+        (
+            e,
+            {
+                a: _history(e, a, start, end, per_attr, sys_attrs, dataset_ids, newest, moment)
+                for a in _attrs(e, params, ctx)
+            },
+        )
         for e in entities
     ]
     # The limit holds per entity; the page ends at the earliest cut (the latest with lastN) so that one
@@ -290,7 +300,9 @@ def _z(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _history(entity, attr, start, end, count: int, sys_attrs: bool, dataset_ids=None, newest=True) -> list:
+def _history(
+    entity, attr, start, end, count: int, sys_attrs: bool, dataset_ids=None, newest=True, time_property="observedAt"
+) -> list:
     """An attribute's instances in the window as (moment, instance), oldest first: device readings and instances
     written through the temporal API together; `count` of them, the newest or the oldest."""
     from ioc.sensors.ngsild import stamp
@@ -316,8 +328,27 @@ def _history(entity, attr, start, end, count: int, sys_attrs: bool, dataset_ids=
         if sys_attrs:
             item["createdAt"], item["modifiedAt"] = stamp(row.created_at), stamp(row.modified_at)
         rows.append((row.observed_at or row.created_at, item))
+    if not rows:
+        rows = _current_instances(entity, attr, start, end, sys_attrs, dataset_ids, time_property)
     rows.sort(key=lambda pair: pair[0])
     return rows[-count:] if newest else rows[:count]
+
+
+def _current_instances(entity, attr, start, end, sys_attrs, dataset_ids, time_property) -> list:
+    """An attribute without a recorded history (text written through the entity API): its current instances,
+    at their `time_property` (observedAt, createdAt or modifiedAt), are its whole history."""
+    from django.utils.dateparse import parse_datetime
+
+    rows = []
+    for item in ngsild.instances(entity.attrs.get(attr) or []):
+        if not isinstance(item, dict) or (dataset_ids and item.get("datasetId", "@none") not in dataset_ids):
+            continue
+        moment = parse_datetime(item[time_property]) if isinstance(item.get(time_property), str) else None
+        if moment is None or (start and moment < start) or (end and moment >= end):
+            continue
+        shown = dict(item) if sys_attrs else {k: v for k, v in item.items() if k not in ("createdAt", "modifiedAt")}
+        rows.append((moment, shown))
+    return rows
 
 
 def _aggregate(entity, attr, start, end, period: timedelta) -> list[dict]:

@@ -400,6 +400,23 @@ def test_no_overwrite_reports_what_it_left_alone(api, units):  # noqa: F811
     assert api.call("get", "/entities/urn:ngsi-ld:Bus:7").json()["scope"] == ["/LaiChau/DoanKet", "/LaiChau/BenXe"]
 
 
+def test_attributes_without_a_history_are_their_current_instance(api, units):  # noqa: F811
+    for n, name in ((1, "Chợ Tân Phong"), (2, "Bến xe Lai Châu")):
+        assert (
+            api.call("post", "/entities", {"id": f"urn:ngsi-ld:Place:{n}", "type": "Place", "name": name}).status_code
+            == 201
+        )
+    url = "/temporal/entities?type=Place&timerel=after&timeAt=1970-01-01T00:00:00Z&timeproperty=createdAt&orderBy=name"
+    shown = api.call("get", url).json()
+    assert [(e["id"], e["name"][0]["value"]) for e in shown] == [
+        ("urn:ngsi-ld:Place:2", "Bến xe Lai Châu"),
+        ("urn:ngsi-ld:Place:1", "Chợ Tân Phong"),
+    ]
+    # by observedAt (the default) they have no history at all
+    assert api.call("get", url.replace("&timeproperty=createdAt", "")).json() == []
+    problem(api.call("get", url.replace("createdAt", "bornAt")), "BadRequestData", 400)
+
+
 def test_lists_link_their_previous_and_next_pages(api, units):  # noqa: F811
     sub = {
         "type": "Subscription",
