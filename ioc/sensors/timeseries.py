@@ -181,13 +181,15 @@ def temporal_page(entities: list[Entity], params, ctx=None, limit: int | None = 
         if limit is not None and len(moments) > limit:
             cuts.append(moments[limit - 1])
     content_range = None
+    # An attribute the cut left empty stays in the answer, empty: its history goes on in the next page.
+    had = [{a for a, rows in h.items() if rows} for _e, h in histories]
     if cuts:
         cut = max(cuts) if newest else min(cuts)
         kept = (lambda t: t >= cut) if newest else (lambda t: t <= cut)
         histories = [(e, {a: [r for r in rows if kept(r[0])] for a, rows in h.items()}) for e, h in histories]
         content_range = f"date-time {_z((end if newest else start) or first)}-{_z(cut)}/{last_n or '*'}"
     values = "temporalValues" in options or output_format == "temporalValues"
-    return [_shaped(e, h, values, ctx) for e, h in histories], content_range
+    return [_shaped(e, h, values, ctx, kept) for (e, h), kept in zip(histories, had, strict=True)], content_range
 
 
 def _attrs(entity, params, ctx) -> list[str]:
@@ -221,17 +223,20 @@ def _aggregated(entity, params, ctx, start, end, period, methods, dataset_ids) -
     return out
 
 
-def _shaped(entity, history: dict[str, list], values: bool, ctx) -> dict:
-    """The temporal representation: each attribute's instances, or (temporalValues) its [value, time] pairs."""
+def _shaped(entity, history: dict[str, list], values: bool, ctx, had: set[str]) -> dict:
+    """The temporal representation: each attribute's instances, or (temporalValues) its [value, time] pairs;
+    an attribute in `had` whose instances all fell past the page is shown empty."""
     from ioc.sensors import jsonld
     from ioc.sensors.ngsild import MAIN_MEMBER
 
     out = _head(entity, ctx)
     for attr, rows in history.items():
         found = [item for _t, item in rows]
-        if not found:
-            continue
         name = jsonld.from_storage(attr, ctx)
+        if not found:
+            if attr in had:
+                out[name] = {"type": "Property", "values": []} if values else []
+            continue
         if not values:
             out[name] = found
             continue

@@ -353,6 +353,17 @@ def test_a_long_history_comes_page_by_page(api, units, settings):  # noqa: F811
     assert newest.status_code == 206
     assert newest["Content-Range"] == "date-time 2026-11-20T08:04:30Z-2026-11-20T08:02:30Z/4"
     assert [v for v, _t in newest.json()["speed"]["values"]] == [3, 4]
+    # an attribute whose instances all fall past the page is there, empty
+    early = [{"type": "Property", "value": n, "observedAt": f"2026-11-20T07:0{n}:00Z"} for n in range(6)]
+    odd = {
+        "id": "urn:ngsi-ld:Van:3",
+        "type": "Van",
+        "speed": early,
+        "fuel": {**fuel[0], "observedAt": "2026-11-20T09:00:00Z"},
+    }
+    assert api.call("post", "/temporal/entities", odd).status_code == 201
+    cut = api.call("get", "/temporal/entities/urn:ngsi-ld:Van:3")
+    assert cut.status_code == 206 and cut.json()["fuel"] == [] and len(cut.json()["speed"]) == 5
     # the same through a temporal Query object
     query = {
         "type": "Query",
