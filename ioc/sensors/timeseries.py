@@ -146,7 +146,11 @@ def temporal_page(entities: list[Entity], params, ctx=None, limit: int | None = 
     output_format = params.get("format", "")
     dataset_ids = {d.strip() for d in params.get("datasetId", "").split(",") if d.strip()} or None
     methods = [m for m in params.get("aggrMethods", "").split(",") if m]
-    if methods or "aggregatedValues" in options or output_format == "aggregatedValues":
+    # format, where given, decides the representation over options (clause 6.3.7)
+    aggregated = (
+        output_format == "aggregatedValues" if output_format else bool(methods) or "aggregatedValues" in options
+    )
+    if aggregated:
         unknown = set(methods) - METHODS
         if unknown or not methods:
             raise NgsiError("BadRequestData", f"aggrMethods must name some of {', '.join(sorted(METHODS))}")
@@ -188,7 +192,7 @@ def temporal_page(entities: list[Entity], params, ctx=None, limit: int | None = 
         kept = (lambda t: t >= cut) if newest else (lambda t: t <= cut)
         histories = [(e, {a: [r for r in rows if kept(r[0])] for a, rows in h.items()}) for e, h in histories]
         content_range = f"date-time {_z((end if newest else start) or first)}-{_z(cut)}/{last_n or '*'}"
-    values = "temporalValues" in options or output_format == "temporalValues"
+    values = output_format == "temporalValues" if output_format else "temporalValues" in options
     return [_shaped(e, h, values, ctx, kept) for (e, h), kept in zip(histories, had, strict=True)], content_range
 
 

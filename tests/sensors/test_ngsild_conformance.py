@@ -269,11 +269,15 @@ def test_temporal_values_and_aggregates_of_written_instances(api, units):  # noq
     }
     again = {**body, "id": "urn:ngsi-ld:Vehicle:b"}
     assert api.call("post", "/temporal/entities", again).status_code == 201
+    ids = api.call("get", "/temporal/entities?type=Vehicle&timerel=after&timeAt=2026-08-01T00:00:00Z&pick=id").json()
+    assert ids == [{"id": "urn:ngsi-ld:Vehicle:a"}, {"id": "urn:ngsi-ld:Vehicle:b"}]
     picked = api.call("get", "/temporal/entities?type=Vehicle&pick=id,speed").json()
     assert [sorted(e) for e in picked] == [["id", "speed"], ["id", "speed"]]
     omitted = api.call("get", "/temporal/entities?type=Vehicle&omit=type,speed,street").json()
     assert [sorted(e) for e in omitted] == [["id", "parkedIn"], ["id", "parkedIn"]]
     assert values["street"]["languageMaps"] == [[{"languageMap": {"vi": "Lê Duẩn"}}, "2026-08-01T12:03:00Z"]]
+    plain = api.call("get", path + "?options=aggregatedValues&aggrMethods=sum&format=temporalValues").json()
+    assert plain["speed"]["values"][0] == [120, "2026-08-01T12:03:00Z"]  # format wins over options
     hourly = api.call("get", path + "?options=aggregatedValues&aggrMethods=avg,max&aggrPeriodDuration=PT1H").json()
     assert hourly["speed"]["avg"] == [
         [100.0, "2026-08-01T12:03:00Z", "2026-08-01T13:03:00Z"],
@@ -295,6 +299,8 @@ def test_linked_entities_inline_and_flat(api, units):  # noqa: F811
     simple = api.call("get", "/entities/urn:ngsi-ld:School:1?join=inline&options=keyValues").json()
     assert simple["locatedIn"] == {"id": "urn:ngsi-ld:City:lc", "type": "City", "name": "Lai Châu"}
     flat = api.call("get", "/entities?type=School&join=flat&options=keyValues").json()
+    query = {"type": "Query", "entities": [{"type": "School"}]}
+    assert api.call("post", "/entityOperations/query?join=flat&options=keyValues", query).json() == flat
     assert [e["id"] for e in flat] == ["urn:ngsi-ld:School:1", "urn:ngsi-ld:City:lc"]
     # pick=id shows the id alone; pick does not filter out entities lacking an attribute
     assert api.call("get", "/entities?type=School,City&pick=id").json() == [

@@ -248,7 +248,7 @@ def matching(request, params, ctx) -> tuple[list, dict]:
         except ValueError as exc:
             raise NgsiError("BadRequestData", str(exc)) from None
     tree = parse_q(params["q"], ctx) if params.get("q") else None
-    options = rendering(request.GET, ctx) if request.method == "GET" else _post_options(params, ctx)
+    options = rendering(params, ctx)
     # attrs selects the entities having one of them; pick only shapes the answer.
     filter_attrs = options["attrs_wanted"] if params.get("attrs") else None
     geo = _georel(params, ctx)
@@ -335,22 +335,6 @@ def of_types(qs, type_groups: list[set[str]]):
     types_match afterwards."""
     main = Q(type__in=set().union(*type_groups))
     return qs.filter(main | Q(multi_typed=True) if Entity.objects.filter(multi_typed=True).exists() else main)
-
-
-def _post_options(params, ctx) -> dict:
-    return {
-        "attrs_wanted": _names(",".join(params["attrs"]), "attrs", ctx)
-        if isinstance(params.get("attrs"), list)
-        else None,
-        "key_values": False,
-        "concise": False,
-        "sys_attrs": False,
-        "lang": params.get("lang"),
-        "dataset_ids": None,
-        "omit": None,
-        "links": None,
-        "ctx": ctx,
-    }
 
 
 def _georel(params, ctx):
@@ -472,7 +456,7 @@ def attr(request, entity_id, name):
     return HttpResponse(status=204)
 
 
-@endpoint(write=True, params={"options", "limit", "offset", "count"}, geojson=True)
+@endpoint(write=True, params=RENDER_PARAMS | {"options", "limit", "offset", "count"}, geojson=True)
 def batch(request, operation):
     if request.method != "POST":
         raise NgsiError("MethodNotAllowed", "batch operations are POSTs")
@@ -546,14 +530,17 @@ def query_params(body: dict, url_params) -> dict:
         params["id"] = ",".join(e["id"] for e in entities if e.get("id"))
         params["idPattern"] = next((e["idPattern"] for e in entities if e.get("idPattern")), "")
     if body.get("attrs"):
-        params["attrs"] = body["attrs"]
-    if body.get("q"):
-        params["q"] = body["q"]
+        attrs = body["attrs"]
+        if not isinstance(attrs, list) or not all(isinstance(a, str) for a in attrs):
+            raise NgsiError("BadRequestData", "attrs is a list of attribute names")
+        params["attrs"] = ",".join(attrs)
+    for key in ("q", "scopeQ", "lang", "csf"):
+        if body.get(key):
+            params[key] = body[key]
     if geo := body.get("geoQ"):
         params.update({k: geo.get(k) for k in ("georel", "geometry", "coordinates", "geoproperty")})
-    for key in ("limit", "offset", "count"):
-        if url_params.get(key):
-            params[key] = url_params[key]
+    # How to render and page the answer comes in the URL, as for GET.
+    params.update({k: v for k, v in url_params.items() if k not in params})
     return {k: v for k, v in params.items() if v}
 
 

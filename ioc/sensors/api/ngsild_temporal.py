@@ -108,9 +108,9 @@ def temporal_query(request, params, ctx):
     offset = whole_number(params.get("offset"), "offset", 0, 0, 10_000_000)
     headers = {"NGSILD-Results-Count": str(len(found))} if params.get("count") == "true" else None
     page, content_range = temporal_page(found[offset : offset + limit], params, ctx)
-    page = [_projected(shown, options, ctx) for shown in page]
     if params.get("timerel"):  # an entity with nothing in the time window is not part of the answer
         page = [shown for shown in page if any(k not in ("id", "type") for k in shown)]
+    page = [_projected(shown, options, ctx) for shown in page]
     return _page_answer(page, request, ctx, content_range, headers)
 
 
@@ -128,11 +128,6 @@ def temporal_operations(request, operation):
     if not isinstance(temporal_q, dict):
         raise NgsiError("BadRequestData", "temporalQ is an object (timerel, timeAt, endTimeAt, lastN)")
     params.update({k: str(temporal_q[k]) for k in ("timerel", "timeAt", "endTimeAt", "lastN") if k in temporal_q})
-    if isinstance(params.get("attrs"), list):
-        params["attrs"] = ",".join(params["attrs"])
-    for key in ("options", "lastN", "aggrMethods", "aggrPeriodDuration", "format"):
-        if request.GET.get(key):
-            params[key] = request.GET[key]
     return temporal_query(request, params, ctx)
 
 
