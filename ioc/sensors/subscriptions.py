@@ -26,6 +26,7 @@ from django.utils.dateparse import parse_datetime
 
 from ioc.core.services import audit
 from ioc.sensors import jsonld, ngsild
+from ioc.sensors.linked import JOINS, joined
 from ioc.sensors.models import Entity, Subscription
 from ioc.sensors.ngsild import NgsiError
 from ioc.sensors.ngsild_query import geo_predicate, parse_q, parse_types, types_match
@@ -206,6 +207,15 @@ def apply(subscription: Subscription, body, *, creating: bool, ctx=None) -> Subs
             subscription.extras[key] = [n if n in ("id", "type") else jsonld.to_storage(n, ctx) for n in names]
         if "receiverInfo" in note["endpoint"]:
             subscription.extras["receiverInfo"] = _receiver_info(note["endpoint"]["receiverInfo"])
+        if "join" in note:
+            if note["join"] not in JOINS:
+                raise _bad("notification.join is inline or flat")
+            subscription.extras["join"] = note["join"]
+        if "joinLevel" in note:
+            level = note["joinLevel"]
+            if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= 3:
+                raise _bad("notification.joinLevel is a whole number from 1 to 3")
+            subscription.extras["joinLevel"] = level
         for member in ("sysAttrs", "showChanges"):
             if member in note:
                 if not isinstance(note[member], bool):
@@ -317,7 +327,7 @@ def render(subscription: Subscription, with_context: bool = False, ctx=None) -> 
         notification.update(timesSent=subscription.times_sent, status="failed" if failed else "ok")
     if subscription.attributes:
         notification["attributes"] = [jsonld.from_storage(a, ctx) for a in subscription.attributes]
-    for member in ("sysAttrs", "showChanges"):
+    for member in ("sysAttrs", "showChanges", "join", "joinLevel"):
         if member in extras:
             notification[member] = extras[member]
     for key, value in (
@@ -569,6 +579,23 @@ def _show_previous(shown: dict, before: dict, ctx) -> None:
         item[PREVIOUS_MEMBER.get(kind, "previousValue")] = value
 
 
+def _render_options(subscription: Subscription, ctx) -> dict:
+    """How a subscription's notifications show entities: format, attributes or pick/omit, sysAttrs, lang…"""
+    extras = subscription.extras or {}
+    pick, omit = extras.get("pick"), set(extras.get("omit") or [])
+    return {
+        "attrs_wanted": set(subscription.attributes) or {k for k in pick or [] if k not in ("id", "type")} or None,
+        "key_values": subscription.format in ("keyValues", "simplified"),
+        "ctx": ctx,
+        "concise": subscription.format == "concise",
+        "sys_attrs": bool(extras.get("sysAttrs")),
+        "lang": extras.get("lang"),
+        "dataset_ids": set(extras["datasetId"]) if extras.get("datasetId") else None,
+        "omit": (omit | ({"id", "type"} - set(pick) if pick else set())) or None,
+        "links": None,
+    }
+
+
 class _Snapshot:
     """A deleted entity (or one that lost attributes) as the notification shows it."""
 
@@ -606,27 +633,14 @@ def deliver(
         return "throttled"
     ld = subscription.accept == "application/ld+json"
     extras = subscription.extras or {}
-    wanted = set(subscription.attributes) or {k for k in extras.get("pick", []) if k not in ("id", "type")} or None
     context_value = extras.get("jsonldContext") or extras.get("context") or ngsild.CORE_CONTEXT
     ctx = jsonld.context(context_value)
     entities = list(Entity.objects.filter(pk__in=entity_pks).order_by("pk"))
     entities += [_Snapshot(item) for item in snapshots or []]
+    options = _render_options(subscription, ctx)
     data = []
     for e in entities:
-        shown = ngsild.render(
-            e,
-            wanted,
-            subscription.format in ("keyValues", "simplified"),
-            ctx=ctx,
-            concise=subscription.format == "concise",
-            sys_attrs=bool(extras.get("sysAttrs")),
-            lang=extras.get("lang"),
-            dataset_ids=set(extras["datasetId"]) if extras.get("datasetId") else None,
-            omit=(
-                set(extras.get("omit") or []) | ({"id", "type"} - set(extras["pick"]) if extras.get("pick") else set())
-            )
-            or None,
-        )
+        shown = ngsild.render(e, **options)
         before = (previous or {}).get(str(getattr(e, "pk", ""))) or getattr(e, "previous", None)
         if before and extras.get("showChanges"):
             _show_previous(shown, before, ctx)
@@ -644,6 +658,8 @@ def deliver(
                 if isinstance(item := shown.get(jsonld.from_storage(key, ctx)), dict):
                     item["deletedAt"] = e.attributes_deleted_at
         data.append(shown)
+    if extras.get("join"):
+        data = joined(entities, data, extras["join"], extras.get("joinLevel", 1), options)
     body = {
         "id": f"urn:ngsi-ld:Notification:{uuid.uuid4()}",
         "type": "Notification",

@@ -284,6 +284,25 @@ def test_type_expressions_and_picked_members(ngsi, receiver, units, django_captu
     assert set(body["data"][0]) == {"id", "waterLevel"}  # pick leaves the type out
 
 
+def test_notifications_carry_linked_entities(ngsi, receiver, units, django_capture_on_commit_callbacks):
+    city = {"id": "urn:ngsi-ld:City:lc", "type": "City", "name": "Lai Châu"}
+    gauge = sensor(refCity={"type": "Relationship", "object": "urn:ngsi-ld:City:lc"})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert ngsi("post", "/entityOperations/create", [city, gauge]).status_code == 201
+    for join in ("flat", "inline"):
+        asks = {**subscription(receiver.url), "notification": {"endpoint": {"uri": receiver.url}, "join": join}}
+        assert ngsi("post", "/subscriptions", {**asks, "id": f"urn:ngsi-ld:Subscription:{join}"}).status_code == 201
+    with django_capture_on_commit_callbacks(execute=True):
+        level(ngsi, 2.5)
+    bodies = {b["subscriptionId"].rsplit(":", 1)[1]: b["data"] for _h, b in receiver.received}
+    assert [e["id"] for e in bodies["flat"]] == [ENTITY, "urn:ngsi-ld:City:lc"]
+    assert bodies["inline"][0]["refCity"]["entity"]["name"]["value"] == "Lai Châu"
+    shown = ngsi("get", "/subscriptions/urn:ngsi-ld:Subscription:flat").json()["notification"]
+    assert shown["join"] == "flat"
+    bad = {**asks, "notification": {"endpoint": {"uri": receiver.url}, "join": "deep"}}
+    assert ngsi("post", "/subscriptions", bad).status_code == 400
+
+
 def test_periodic_subscriptions_send_on_their_interval(ngsi, receiver, units, django_capture_on_commit_callbacks):
     from ioc.sensors.subscriptions import send_periodic
 
