@@ -63,7 +63,7 @@ DOMAIN = Domain(
     periodic_jobs=(
         PeriodicJob(key="sensors.check_stale", fn="ioc.sensors.services.check_stale", minutes=5),
         PeriodicJob(key="sensors.roll_up", fn="ioc.sensors.timeseries.roll_up", minutes=1),
-        PeriodicJob(key="sensors.periodic_notifications", fn="ioc.sensors.subscriptions.send_periodic", minutes=1),
+        PeriodicJob(key="sensors.periodic_notifications", fn="ioc.sensors.periodic.send_periodic", minutes=1),
         PeriodicJob(key="sensors.retention", fn="ioc.sensors.timeseries.apply_retention", at="02:30"),
     ),
     urls="ioc.sensors.urls.include_urls",

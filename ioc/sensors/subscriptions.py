@@ -13,6 +13,7 @@ import logging
 import re
 import socket
 import time
+import urllib.parse
 import urllib.request
 import uuid
 from urllib.parse import urlsplit
@@ -178,9 +179,11 @@ def apply(subscription: Subscription, body, *, creating: bool, ctx=None) -> Subs
     if "watchedAttributes" in body:
         subscription.watched_attributes = _names(body["watchedAttributes"], "watchedAttributes", ctx)
     if "q" in body:
-        if body["q"]:
-            parse_q(str(body["q"]), ctx)
-        subscription.q = str(body["q"] or "")
+        # q is written as in a URL, percent-encoding included (name=="Eiffel%20Tower")
+        query = urllib.parse.unquote(str(body["q"] or ""))
+        if query:
+            parse_q(query, ctx)
+        subscription.q = query
     if "geoQ" in body:
         subscription.geo_q = _geo_q(body["geoQ"]) if body["geoQ"] else None
     if "notification" in body:
@@ -508,40 +511,6 @@ def _snapshot_matches(subscription: Subscription, item: dict) -> bool:
     )
 
 
-def send_periodic(now=None) -> int:
-    """Periodic subscriptions (timeInterval): every one whose interval has passed is sent the entities it selects.
-    The worker runs this every minute, so an interval shorter than a minute is sent once a minute."""
-    from datetime import timedelta
-
-    from ioc.sensors.tasks import send_notification
-
-    now = now or timezone.now()
-    sent = 0
-    # Read fresh (the change path's cache keeps subscriptions, not when they were last sent).
-    for subscription in Subscription.objects.filter(is_active=True).order_by("pk"):
-        interval = (subscription.extras or {}).get("timeInterval")
-        if status(subscription, now) != "active":
-            continue
-        if not interval:
-            continue
-        if subscription.last_notification and subscription.last_notification > now - timedelta(seconds=interval):
-            continue
-        types = {t for e in subscription.entities for t in ([*sum(e["types"], [])] if "types" in e else [e["type"]])}
-        candidates = Entity.objects.filter(type__in=types) if types else Entity.objects.all()
-        groups, near = _compiled(subscription)
-        hits = [
-            e.pk
-            for e in candidates.order_by("pk")[:1000]
-            if _snapshot_matches(subscription, {"type": e.type, "extra_types": e.extra_types, "entity_id": e.entity_id})
-            and (not groups or q_matches(e, groups))
-            and (near is None or near(e))
-        ]
-        if hits:
-            send_notification(subscription.pk, hits)
-            sent += 1
-    return sent
-
-
 post_save.connect(forget_subscriptions, sender=Subscription)
 post_delete.connect(forget_subscriptions, sender=Subscription)
 
@@ -709,6 +678,10 @@ def create_subscription(body: dict, *, by, request=None, ctx=None) -> Subscripti
         raise NgsiError("AlreadyExists", f"subscription {item.sub_id} already exists")
     item.save()
     audit.record(by, "subscription.create", item, request=request, endpoint=item.endpoint)
+    if (item.extras or {}).get("timeInterval"):
+        from ioc.sensors.periodic import schedule_periodic
+
+        transaction.on_commit(lambda: schedule_periodic(item))  # the first one now, not at the next minute
     return item
 
 

@@ -10,3 +10,10 @@ def send_notification(
     from ioc.sensors.subscriptions import deliver
 
     return deliver(subscription_pk, entity_pks, snapshots, previous)
+
+
+@db_task()
+def send_periodic_notification(subscription_pk: int) -> str:
+    from ioc.sensors.periodic import deliver_periodic
+
+    return deliver_periodic(subscription_pk)

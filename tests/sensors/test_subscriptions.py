@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from ioc.sensors.models import Subscription
+from ioc.sensors.periodic import deliver_periodic, schedule_periodic, send_periodic
 from tests.sensors.test_ngsild import BASE, ERR, sensor
 
 ENTITY = "urn:ngsi-ld:WaterLevelSensor:001"
@@ -76,7 +77,8 @@ def level(ngsi, value, entity=ENTITY):
 
 
 def test_create_read_update_delete(ngsi, receiver, users, token_for):
-    created = ngsi("post", "/subscriptions", subscription(receiver.url, q="waterLevel>2", throttling=5))
+    # q is written percent-encoded, as in a URL
+    created = ngsi("post", "/subscriptions", subscription(receiver.url, q="waterLevel%3E2", throttling=5))
     assert created.status_code == 201
     location = created["Location"]
     sub_id = location.rsplit("/", 1)[1]
@@ -304,8 +306,6 @@ def test_notifications_carry_linked_entities(ngsi, receiver, units, django_captu
 
 
 def test_periodic_subscriptions_send_on_their_interval(ngsi, receiver, units, django_capture_on_commit_callbacks):
-    from ioc.sensors.subscriptions import send_periodic
-
     periodic = {**subscription(receiver.url), "timeInterval": 600}
     del periodic["watchedAttributes"]
     assert ngsi("post", "/subscriptions", periodic).status_code == 201
@@ -316,7 +316,26 @@ def test_periodic_subscriptions_send_on_their_interval(ngsi, receiver, units, dj
     _headers, body = receiver.received[0]
     assert body["data"][0]["id"] == ENTITY
     assert send_periodic() == 0  # not again inside its interval
-    assert send_periodic(timezone.now() + timedelta(seconds=601)) == 1
+    sub_pk = Subscription.objects.get().pk
+    assert deliver_periodic(sub_pk, timezone.now() + timedelta(seconds=601)) == "sent"
+    assert len(receiver.received) == 2
+
+
+def test_an_interval_under_a_minute_is_kept_within_the_minute(
+    ngsi, receiver, units, django_capture_on_commit_callbacks
+):
+    periodic = {**subscription(receiver.url), "timeInterval": 10}
+    del periodic["watchedAttributes"]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert ngsi("post", "/entities", sensor()).status_code == 201
+    with django_capture_on_commit_callbacks(execute=True):  # created: the first notification goes at once
+        assert ngsi("post", "/subscriptions", periodic).status_code == 201
+    assert len(receiver.received) == 1
+    item = Subscription.objects.get()
+    assert schedule_periodic(item) == [0, 10, 20, 30, 40, 50]
+    assert deliver_periodic(item.pk) == "not due"  # 10 s have not passed
+    assert deliver_periodic(item.pk, timezone.now() + timedelta(seconds=10)) == "sent"
+    assert len(receiver.received) == 2
 
 
 def test_json_ld_notifications_carry_context_and_receiver_headers(
