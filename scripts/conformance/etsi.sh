@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ETSI's NGSI-LD conformance suite (Robot Framework) against a fresh demo, for the areas the README claims:
 # common behaviours, entity and temporal consumption, entity/attribute/batch/temporal provision, subscriptions
-# (MQTT notifications excluded). Not part of CI (it takes about 6 minutes); run it after NGSI-LD changes:
+# (MQTT notifications excluded, as #15 scopes them: their cases start a mosquitto container with docker, tags
+# mqtt and sub-mqtt-notification). Not part of CI (it takes about 6 minutes); run it after NGSI-LD changes:
 #
 #   bash scripts/conformance/etsi.sh            # prints "N/M passed" and the largest failure groups
 #
@@ -54,5 +55,5 @@ python3 "$ROOT/scripts/conformance/token_proxy.py" --listen "$PROXY_PORT" --targ
 PROXY=$!
 cd "$WORK/suite"
 # shellcheck disable=SC2086 # AREAS is a list of paths
-"$WORK/venv/bin/robot" --exclude mqtt --outputdir "$WORK/results" $AREAS > "$WORK/robot.log" 2>&1 || true
+"$WORK/venv/bin/robot" --exclude mqtt --exclude sub-mqtt-notification --outputdir "$WORK/results" $AREAS > "$WORK/robot.log" 2>&1 || true
 "$PY" "$ROOT/scripts/conformance/summary.py" "$WORK/results/output.xml"
