@@ -414,6 +414,8 @@ def render(
         if not chosen:
             continue
         shown = [_attribute_out(i, ctx, key_values, concise, sys_attrs, lang) for i in chosen]
+        if key_values and len(shown) > 1:  # several instances, simplified: by datasetId (clause 4.5.4)
+            shown = [{"dataset": {i.get("datasetId", "@none"): v for i, v in zip(chosen, shown, strict=True)}}]
         out[jsonld.from_storage(key, ctx)] = shown[0] if len(shown) == 1 else shown
     return out
 

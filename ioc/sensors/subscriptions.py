@@ -454,9 +454,11 @@ def snapshot(entity, deleted: set[str], *, entity_deleted: bool = False) -> dict
     "urn:ngsi-ld:null" (all of them when the entity itself went, with its deletedAt)."""
     attrs = dict(entity.attrs) if not entity_deleted else {}
     for key in deleted:
-        kind = (ngsild.default_instance(entity.attrs.get(key)) or {}).get("type", "Property")
+        was = ngsild.default_instance(entity.attrs.get(key)) or {}
+        kind = was.get("type", "Property")
         null = {"@none": ngsild.NULL} if kind == "LanguageProperty" and not entity_deleted else ngsild.NULL
         attrs[key] = {"type": kind, ngsild.MAIN_MEMBER.get(kind, "value"): null}
+        attrs[key].update({k: was[k] for k in ("createdAt", "modifiedAt") if k in was})  # shown with sysAttrs
     return {
         "entity_id": entity.entity_id,
         "type": entity.type,
@@ -621,6 +623,9 @@ def deliver(
             elif subscription.watched_attributes:  # heard as attributeDeleted: the watched attributes went
                 watched = {jsonld.from_storage(k, ctx) for k in subscription.watched_attributes}
                 shown = {k: v for k, v in shown.items() if k in core or k in watched}
+                for name in watched & set(shown) if extras.get("sysAttrs") else ():
+                    if isinstance(shown[name], dict):
+                        shown[name]["deletedAt"] = e.deleted_at
             shown = {"id": shown["id"], "type": shown["type"], "deletedAt": e.deleted_at, **shown}
         elif getattr(e, "deleted", None) and extras.get("sysAttrs"):
             for key in e.deleted:

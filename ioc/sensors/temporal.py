@@ -37,10 +37,17 @@ def _instances_of(body: dict, ctx) -> dict[str, list[dict]]:
     return out
 
 
-def _store(entity: Entity, instances: dict[str, list[dict]]) -> None:
+def _store(entity: Entity, instances: dict[str, list[dict]], *, replace_same: bool = False) -> None:
+    """Add instances; with replace_same, one at the same time (and datasetId) as a stored one replaces it."""
     rows = []
     for key, items in instances.items():
         for item in items:
+            if replace_same and item.get("observedAt"):
+                entity.instances.filter(
+                    attr=key,
+                    dataset_id=item.get("datasetId", ""),
+                    observed_at=ngsild.observed(item["observedAt"], key),
+                ).delete()
             rows.append(
                 AttributeInstance(
                     entity=entity,
@@ -93,7 +100,13 @@ def create_or_append(body, ctx) -> bool:
     elif not set(types) <= set(entity.types):
         entity.extra_types = [t for t in dict.fromkeys([*entity.types, *types]) if t != entity.type]
         entity.multi_typed = True
-    _store(entity, instances)
+    if body.get("scope"):
+        scopes = body["scope"] if isinstance(body["scope"], list) else [body["scope"]]
+        if not all(isinstance(x, str) and x.startswith("/") for x in scopes):
+            raise bad("scope is a path such as /LaiChau/TanPhong, or a list of them")
+        entity.scopes = list(dict.fromkeys([*entity.scopes, *scopes]))
+    # Updating a temporal entity (clause 5.6.11): an instance at a time already recorded replaces that one.
+    _store(entity, instances, replace_same=not created)
     return created
 
 

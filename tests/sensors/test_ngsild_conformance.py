@@ -57,6 +57,8 @@ def test_multi_attribute_instances_keep_their_dataset_ids(api, units):  # noqa: 
     assert api.call("post", "/entities", body).status_code == 201
     shown = api.call("get", "/entities/urn:ngsi-ld:Building:m").json()["name"]
     assert sorted(i["value"] for i in shown) == ["School", "Trường học"]
+    simple = api.call("get", "/entities/urn:ngsi-ld:Building:m?options=keyValues").json()["name"]
+    assert simple == {"dataset": {"@none": "Trường học", "urn:ngsi-ld:Dataset:en": "School"}}
     english = api.call("get", "/entities/urn:ngsi-ld:Building:m?datasetId=urn:ngsi-ld:Dataset:en").json()
     assert english["name"]["value"] == "School"
     # a null instance without a datasetId deletes the default instance only
@@ -168,6 +170,26 @@ def test_temporal_provision_keeps_every_instance(api, units):  # noqa: F811
     assert [i["value"] for i in history] == ["open", "closed"]
     # The current state is the latest instance.
     assert api.call("get", "/entities/urn:ngsi-ld:Building:h?options=keyValues").json()["status"] == "closed"
+    # an update: the instance at 18:00 is replaced, one at 20:00 added, and a scope given
+    again = {
+        "id": "urn:ngsi-ld:Building:h",
+        "type": "Building",
+        "scope": "/LaiChau",
+        "status": [
+            {"type": "Property", "value": "closing", "observedAt": "2026-11-20T18:00:00Z"},
+            {"type": "Property", "value": "closed", "observedAt": "2026-11-20T20:00:00Z"},
+        ],
+    }
+    assert api.call("post", "/temporal/entities", again).status_code == 204
+    updated = api.call("get", "/temporal/entities/urn:ngsi-ld:Building:h").json()["status"]
+    assert [i["value"] for i in updated] == ["open", "closing", "closed"]
+    assert api.call("get", "/entities/urn:ngsi-ld:Building:h").json()["scope"] == "/LaiChau"
+    api.call("delete", f"/temporal/entities/urn:ngsi-ld:Building:h/attrs/status/{updated[2]['instanceId']}")
+    api.call(
+        "patch",
+        f"/temporal/entities/urn:ngsi-ld:Building:h/attrs/status/{updated[1]['instanceId']}",
+        {"value": "closed"},
+    )
     first = history[0]["instanceId"]
     path = f"/temporal/entities/urn:ngsi-ld:Building:h/attrs/status/{first}"
     assert api.call("patch", path, {"value": "opening"}).status_code == 204
