@@ -323,6 +323,8 @@ def test_linked_entities_inline_and_flat(api, units):  # noqa: F811
     flat = api.call("get", "/entities?type=School&join=flat&options=keyValues").json()
     query = {"type": "Query", "entities": [{"type": "School"}]}
     assert api.call("post", "/entityOperations/query?join=flat&options=keyValues", query).json() == flat
+    inside = {**query, "join": "flat", "options": ["keyValues"]}  # the same members in the Query itself
+    assert api.call("post", "/entityOperations/query", inside).json() == flat
     assert [e["id"] for e in flat] == ["urn:ngsi-ld:School:1", "urn:ngsi-ld:City:lc"]
     # pick=id shows the id alone; pick does not filter out entities lacking an attribute
     assert api.call("get", "/entities?type=School,City&pick=id").json() == [

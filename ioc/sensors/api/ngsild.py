@@ -471,9 +471,17 @@ def query_params(body: dict, url_params) -> dict:
         if not isinstance(attrs, list) or not all(isinstance(a, str) for a in attrs):
             raise NgsiError("BadRequestData", "attrs is a list of attribute names")
         params["attrs"] = ",".join(attrs)
-    for key in ("q", "scopeQ", "lang", "csf"):
-        if body.get(key):
-            params[key] = body[key]
+    # The Query members that are also query parameters (join, options, pick… as clause 5.2.23 lists them).
+    for key in ("q", "scopeQ", "lang", "csf", "join", "joinLevel", "options", "format", "pick", "omit", "datasetId"):
+        value = body.get(key)
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            value = ",".join(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if value and not isinstance(value, str):
+            raise NgsiError("BadRequestData", f"{key} in a Query is a string")
+        if value:
+            params[key] = value
     if geo := body.get("geoQ"):
         params.update({k: geo.get(k) for k in ("georel", "geometry", "coordinates", "geoproperty")})
     # How to render and page the answer comes in the URL, as for GET.
