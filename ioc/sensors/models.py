@@ -190,6 +190,9 @@ class AttributeInstance(models.Model):
     observed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
+    # Set on the instance that records an attribute's deletion (its value "urn:ngsi-ld:null"): read with
+    # timeproperty=deletedAt, left out of every other reading of the history.
+    deleted_at = models.DateTimeField(null=True, blank=True)
     data = models.JSONField()  # the instance in normalized form (type, value/object/…, sub-attributes)
 
     class Meta:

@@ -6,6 +6,7 @@ Alerts go out after the commit (core's raise_alert).
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
@@ -471,6 +472,7 @@ def delete_attribute(entity: Entity, key: str, dataset_id: str | None, delete_al
         attrs.pop(key)
     before = entity.attrs
     entity.attrs = attrs
+    _record_deletion(entity, key, before[key], dataset_id, delete_all)
     _place(entity, location_of(attrs), clear=True)
     entity.save(update_fields=["attrs", "lat", "lon", "unit", "has_shape", "modified_at"])
     _notify_after_commit({entity.pk: {key}})
@@ -484,6 +486,35 @@ def delete_attribute(entity: Entity, key: str, dataset_id: str | None, delete_al
         gone = {**gone, "datasetId": dataset_id} if dataset_id else gone
         shown["attrs"][key] = [*ngsild.instances(attrs[key]), gone]
     _notify_deleted_after_commit([shown], "attributeDeleted")
+
+
+def _record_deletion(entity: Entity, key: str, attribute, dataset_id: str | None, delete_all: bool) -> None:
+    """An attribute with a history keeps its deletion in it (clause 4.5.8, read with timeproperty=deletedAt)."""
+    from ioc.sensors.models import AttributeInstance, Reading
+
+    if not (entity.instances.filter(attr=key).exists() or Reading.objects.filter(entity=entity, attr=key).exists()):
+        return
+    now = timezone.now()
+    gone = (
+        ngsild.instances(attribute)
+        if delete_all
+        else [i for i in ngsild.instances(attribute) if i.get("datasetId") == dataset_id]
+    )
+    AttributeInstance.objects.bulk_create(
+        AttributeInstance(
+            entity=entity,
+            attr=key,
+            instance_id=f"urn:ngsi-ld:Instance:{uuid.uuid4()}",
+            dataset_id=i.get("datasetId", ""),
+            deleted_at=now,
+            data={
+                "type": i.get("type", "Property"),
+                ngsild.MAIN_MEMBER.get(i.get("type"), "value"): ngsild.NULL,
+                **({"datasetId": i["datasetId"]} if i.get("datasetId") else {}),
+            },
+        )
+        for i in gone
+    )
 
 
 @transaction.atomic

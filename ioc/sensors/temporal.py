@@ -69,7 +69,9 @@ def _refresh_current(entity: Entity, keys: set[str]) -> None:
     attrs = dict(entity.attrs)
     for key in keys:
         latest: dict[str, dict] = {}
-        for row in entity.instances.filter(attr=key).order_by("observed_at", "created_at", "pk"):
+        for row in entity.instances.filter(attr=key, deleted_at__isnull=True).order_by(
+            "observed_at", "created_at", "pk"
+        ):
             latest[row.dataset_id] = row.data
         if latest:
             values = list(latest.values())

@@ -316,8 +316,10 @@ def _history(
     written through the temporal API together; `count` of them, the newest or the oldest."""
     from ioc.sensors.ngsild import stamp
 
+    if time_property == "deletedAt":
+        return _deletions(entity, attr, start, end, count, newest)
     readings = Reading.objects.filter(entity=entity, attr=attr)
-    written = entity.instances.filter(attr=attr)
+    written = entity.instances.filter(attr=attr, deleted_at__isnull=True)
     if dataset_ids is not None:
         written = written.filter(dataset_id__in=[("" if d == "@none" else d) for d in dataset_ids])
         if "@none" not in dataset_ids:
@@ -341,6 +343,23 @@ def _history(
         rows = _current_instances(entity, attr, start, end, sys_attrs, dataset_ids, time_property)
     rows.sort(key=lambda pair: pair[0])
     return rows[-count:] if newest else rows[:count]
+
+
+def _deletions(entity, attr, start, end, count: int, newest: bool) -> list:
+    """The instances recording an attribute's deletions, at their deletedAt."""
+    from ioc.sensors.ngsild import stamp
+
+    rows = entity.instances.filter(attr=attr, deleted_at__isnull=False)
+    if start:
+        rows = rows.filter(deleted_at__gte=start)
+    if end:
+        rows = rows.filter(deleted_at__lt=end)
+    found = [
+        (row.deleted_at, {**row.data, "instanceId": row.instance_id, "deletedAt": stamp(row.deleted_at)})
+        for row in rows.order_by("-deleted_at" if newest else "deleted_at")[:count]
+    ]
+    found.sort(key=lambda pair: pair[0])
+    return found
 
 
 def _current_instances(entity, attr, start, end, sys_attrs, dataset_ids, time_property) -> list:
