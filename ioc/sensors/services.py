@@ -459,6 +459,8 @@ def delete_attribute(entity: Entity, key: str, dataset_id: str | None, delete_al
     if key == "scope" and entity.scopes:
         entity.scopes = []
         entity.save(update_fields=["scopes", "modified_at"])
+        if entity.instances.exists():  # a temporal entity's scope history records it (value: no scope)
+            _record_deletion(entity, "scope", {"type": "Property", "value": []}, None, True)
         return
     if key not in entity.attrs:
         raise NgsiError("ResourceNotFound", f"{entity.entity_id} has no attribute {key}")
@@ -492,7 +494,9 @@ def _record_deletion(entity: Entity, key: str, attribute, dataset_id: str | None
     """An attribute with a history keeps its deletion in it (clause 4.5.8, read with timeproperty=deletedAt)."""
     from ioc.sensors.models import AttributeInstance, Reading
 
-    if not (entity.instances.filter(attr=key).exists() or Reading.objects.filter(entity=entity, attr=key).exists()):
+    if key != "scope" and not (
+        entity.instances.filter(attr=key).exists() or Reading.objects.filter(entity=entity, attr=key).exists()
+    ):
         return
     now = timezone.now()
     gone = (
@@ -509,7 +513,7 @@ def _record_deletion(entity: Entity, key: str, attribute, dataset_id: str | None
             deleted_at=now,
             data={
                 "type": i.get("type", "Property"),
-                ngsild.MAIN_MEMBER.get(i.get("type"), "value"): ngsild.NULL,
+                ngsild.MAIN_MEMBER.get(i.get("type"), "value"): [] if key == "scope" else ngsild.NULL,
                 **({"datasetId": i["datasetId"]} if i.get("datasetId") else {}),
             },
         )

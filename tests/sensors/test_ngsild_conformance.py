@@ -460,11 +460,20 @@ def test_attributes_without_a_history_are_their_current_instance(api, units):  #
 
 def test_an_attribute_deletion_stays_in_its_history(api, units):  # noqa: F811
     fuel = [{"type": "Property", "value": v, "observedAt": f"2026-11-20T0{h}:00:00Z"} for h, v in ((8, 60), (9, 55))]
-    body = {"id": "urn:ngsi-ld:Bus:9", "type": "Bus", "fuel": fuel, "driver": {"type": "Property", "value": "Lò Văn A"}}
+    body = {
+        "id": "urn:ngsi-ld:Bus:9",
+        "type": "Bus",
+        "scope": "/LaiChau",
+        "fuel": fuel,
+        "driver": {"type": "Property", "value": "Lò Văn A"},
+    }
     assert api.call("post", "/temporal/entities", body).status_code == 201
     assert api.call("delete", "/entities/urn:ngsi-ld:Bus:9/attrs/fuel").status_code == 204
     deleted = api.call("get", "/temporal/entities/urn:ngsi-ld:Bus:9?timeproperty=deletedAt").json()
-    assert set(deleted) == {"id", "type", "fuel"}  # only what was deleted
+    assert api.call("delete", "/entities/urn:ngsi-ld:Bus:9/attrs/scope").status_code == 204
+    deleted = api.call("get", "/temporal/entities/urn:ngsi-ld:Bus:9?timeproperty=deletedAt").json()
+    assert set(deleted) == {"id", "type", "fuel", "scope"}  # only what was deleted
+    assert deleted["scope"][0]["value"] == []
     assert [(i["value"], bool(i["deletedAt"])) for i in deleted["fuel"]] == [("urn:ngsi-ld:null", True)]
     history = api.call("get", "/temporal/entities/urn:ngsi-ld:Bus:9").json()
     assert [i["value"] for i in history["fuel"]] == [60, 55]  # the values it had; the deletion is not one
