@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from ioc.sensors.models import Entity, Subscription
 from ioc.sensors.ngsild_query import matches as q_matches
-from ioc.sensors.subscriptions import _compiled, _snapshot_matches, deliver, status
+from ioc.sensors.notifications import deliver
+from ioc.sensors.subscriptions import _compiled, _snapshot_matches, status
 
 MAX_ENTITIES = 1000
 

@@ -7,7 +7,7 @@ from huey.contrib.djhuey import db_task
 def send_notification(
     subscription_pk: int, entity_pks: list[int], snapshots: list[dict] | None = None, previous: dict | None = None
 ) -> str:
-    from ioc.sensors.subscriptions import deliver
+    from ioc.sensors.notifications import deliver
 
     return deliver(subscription_pk, entity_pks, snapshots, previous)
 

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from ioc.sensors import jsonld, ngsild, services
+from ioc.sensors import attributes, jsonld, ngsild, services
 from ioc.sensors.api.common import (
     MAX_LIMIT,
     answer,
@@ -177,7 +177,7 @@ def _purge(request):
         raise NgsiError("ResourceNotFound", "no entity matches")
     if "drop" in params or "keep" in params:
         drop, keep = _names(params.get("drop"), "drop", ctx), _names(params.get("keep"), "keep", ctx)
-        services.purge_attributes(found, drop=drop, keep=keep)
+        attributes.purge_attributes(found, drop=drop, keep=keep)
     else:
         services.delete_entities([e.entity_id for e in found])
     return HttpResponse(status=204)
@@ -348,7 +348,7 @@ def attrs(request, entity_id):
             mode = "append"
     else:
         mode, reason = "update", "not found"
-    missing = services.update_attributes(item, body, mode=mode, ctx=ctx)
+    missing = attributes.update_attributes(item, body, mode=mode, ctx=ctx)
     if not missing:
         return HttpResponse(status=204)
     result = {
@@ -366,7 +366,7 @@ def attr(request, entity_id, name):
     item = _entity(entity_id)
     ctx = request_context(request) if request.method == "DELETE" else None
     if request.method == "DELETE":
-        services.delete_attribute(
+        attributes.delete_attribute(
             item, jsonld.to_storage(name, ctx), request.GET.get("datasetId"), request.GET.get("deleteAll") == "true"
         )
         return HttpResponse(status=204)
@@ -389,7 +389,7 @@ def attr(request, entity_id, name):
             if current is None:
                 raise NgsiError("ResourceNotFound", f"{name} has no instance {body['datasetId']}")
         body = {**{k: v for k, v in current.items() if k not in ("createdAt", "modifiedAt")}, **body}
-    services.update_attributes(item, {name: body}, mode="append", ctx=ctx, allow_null=True)
+    attributes.update_attributes(item, {name: body}, mode="append", ctx=ctx, allow_null=True)
     return HttpResponse(status=204)
 
 
