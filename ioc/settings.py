@@ -227,6 +227,9 @@ IOC = {
         ).split(",")
         if h.strip()
     ],
+    # The broker has one tenant; clients configured with a tenant (an IoT Agent's service) may name it by one of
+    # these (IOC_NGSI_TENANT_NAMES="openiot,laichau"). Any other NGSILD-Tenant is refused.
+    "NGSI_TENANT_NAMES": [t.strip() for t in os.environ.get("IOC_NGSI_TENANT_NAMES", "").split(",") if t.strip()],
     # A temporal NGSI-LD answer holds at most this many attribute instances; more come page by page (206 with a
     # Content-Range, clause 6.3.10), as a client asks for the next time window.
     "NGSI_TEMPORAL_LIMIT": int(os.environ.get("IOC_NGSI_TEMPORAL_LIMIT", 1000)),

@@ -47,7 +47,8 @@ def endpoint(write: bool = False, params: set[str] | None = None, geojson: bool 
                 allowed = OPERATORS if write or request.method not in ("GET", "HEAD") else STAFF_ROLES
                 if role_of(user) not in allowed:
                     raise NgsiError("Forbidden", "This token may not do this")
-                if request.headers.get("NGSILD-Tenant"):
+                tenant = request.headers.get("NGSILD-Tenant")
+                if tenant and tenant not in settings.IOC["NGSI_TENANT_NAMES"]:
                     raise NgsiError("NoMultiTenantSupport", "this broker has one tenant: send no NGSILD-Tenant")
                 if params is not None:
                     unknown = set(request.GET) - params
