@@ -111,12 +111,19 @@ def _record_deletion(entity: Entity, key: str, attribute, dataset_id: str | None
             deleted_at=now,
             data={
                 "type": i.get("type", "Property"),
-                ngsild.MAIN_MEMBER.get(i.get("type"), "value"): [] if key == "scope" else ngsild.NULL,
+                ngsild.MAIN_MEMBER.get(i.get("type"), "value"): _null_of(key, i.get("type")),
                 **({"datasetId": i["datasetId"]} if i.get("datasetId") else {}),
             },
         )
         for i in gone
     )
+
+
+def _null_of(key: str, kind: str | None):
+    """What a deleted attribute's value is in its history: no scope, a language map's null under @none."""
+    if key == "scope":
+        return []
+    return {"@none": ngsild.NULL} if kind == "LanguageProperty" else ngsild.NULL
 
 
 @transaction.atomic

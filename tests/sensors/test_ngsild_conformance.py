@@ -466,14 +466,15 @@ def test_an_attribute_deletion_stays_in_its_history(api, units):  # noqa: F811
         "scope": "/LaiChau",
         "fuel": fuel,
         "driver": {"type": "Property", "value": "Lò Văn A"},
+        "street": {"type": "LanguageProperty", "languageMap": {"vi": "Lê Lợi"}, "observedAt": "2026-11-20T08:00:00Z"},
     }
     assert api.call("post", "/temporal/entities", body).status_code == 201
-    assert api.call("delete", "/entities/urn:ngsi-ld:Bus:9/attrs/fuel").status_code == 204
+    for name in ("fuel", "scope", "street"):
+        assert api.call("delete", f"/entities/urn:ngsi-ld:Bus:9/attrs/{name}").status_code == 204
     deleted = api.call("get", "/temporal/entities/urn:ngsi-ld:Bus:9?timeproperty=deletedAt").json()
-    assert api.call("delete", "/entities/urn:ngsi-ld:Bus:9/attrs/scope").status_code == 204
-    deleted = api.call("get", "/temporal/entities/urn:ngsi-ld:Bus:9?timeproperty=deletedAt").json()
-    assert set(deleted) == {"id", "type", "fuel", "scope"}  # only what was deleted
+    assert set(deleted) == {"id", "type", "fuel", "scope", "street"}  # only what was deleted
     assert deleted["scope"][0]["value"] == []
+    assert deleted["street"][0]["languageMap"] == {"@none": "urn:ngsi-ld:null"}
     assert [(i["value"], bool(i["deletedAt"])) for i in deleted["fuel"]] == [("urn:ngsi-ld:null", True)]
     history = api.call("get", "/temporal/entities/urn:ngsi-ld:Bus:9").json()
     assert [i["value"] for i in history["fuel"]] == [60, 55]  # the values it had; the deletion is not one
