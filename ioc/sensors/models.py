@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ioc.core.fields import FastJSONField
 from ioc.core.models import AdministrativeUnit, Department
 from ioc.sensors import choices
 from ioc.sensors.vocabulary import device_name
@@ -14,15 +15,15 @@ class Entity(models.Model):
 
     entity_id = models.CharField(_("id (URI)"), max_length=256, unique=True)
     type = models.CharField(_("type"), max_length=256, db_index=True)
-    extra_types = models.JSONField(default=list, blank=True)  # NGSI-LD lets an entity have several types
+    extra_types = FastJSONField(default=list, blank=True)  # NGSI-LD lets an entity have several types
     # Indexed, so a type query reads the few entities with more types besides the type index (a JSON test would
     # scan the table).
     multi_typed = models.BooleanField(default=False, db_index=True)
     # A location that is not a point (a polygon, a line) has no lat/lon; geo-queries read these few besides the
     # lat/lon index.
     has_shape = models.BooleanField(default=False, db_index=True)
-    scopes = models.JSONField(default=list, blank=True)  # NGSI-LD scopes, such as /LaiChau/DoanKet
-    attrs = models.JSONField(default=dict)
+    scopes = FastJSONField(default=list, blank=True)  # NGSI-LD scopes, such as /LaiChau/DoanKet
+    attrs = FastJSONField(default=dict)
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
     unit = models.ForeignKey(
@@ -193,7 +194,7 @@ class AttributeInstance(models.Model):
     # Set on the instance that records an attribute's deletion (its value "urn:ngsi-ld:null"): read with
     # timeproperty=deletedAt, left out of every other reading of the history.
     deleted_at = models.DateTimeField(null=True, blank=True)
-    data = models.JSONField()  # the instance in normalized form (type, value/object/…, sub-attributes)
+    data = FastJSONField()  # the instance in normalized form (type, value/object/…, sub-attributes)
 
     class Meta:
         indexes = [models.Index(fields=["entity", "attr", "observed_at"])]

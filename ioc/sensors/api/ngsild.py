@@ -204,9 +204,16 @@ def query(request, params, ctx, status=200):
     return answer(page, request, status=status, headers=headers, ctx=ctx)
 
 
+# What filtering and rendering read of every candidate (a query may look at thousands): no timestamps to convert
+# unless the query reads them (q or orderBy on createdAt/modifiedAt, sysAttrs).
+ENTITY_FIELDS = ("id", "entity_id", "type", "extra_types", "scopes", "attrs", "lat", "lon", "has_shape", "multi_typed")
+
+
 def matching(request, params, ctx) -> tuple[list, dict]:
-    """The entities a query's parameters select (ordered), and how to render them."""
-    qs = Entity.objects.all().order_by("id")
+    """The entities a query's parameters select (ordered, with the columns filtering and rendering read), and how
+    to render them."""
+    timed = any(t in params.get(k, "") for k in ("q", "orderBy", "options") for t in ("createdAt", "modifiedAt", "sys"))
+    qs = Entity.objects.only(*ENTITY_FIELDS, *(("created_at", "modified_at") if timed else ())).order_by("id")
     if ids := params.get("id"):
         qs = qs.filter(entity_id__in=[ngsild.check_id(i.strip()) for i in ids.split(",")])
     type_groups = parse_types(params["type"], ctx) if params.get("type") else None
