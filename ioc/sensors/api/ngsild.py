@@ -245,7 +245,7 @@ def matching(request, params, ctx) -> tuple[list, dict]:
         if box:
             near_box = Q(lat__range=box[0], lon__range=box[1])
             # Shapes (few) are read besides the lat/lon index only when there are any: an OR would lose the index.
-            qs = qs.filter(near_box | Q(has_shape=True) if Entity.objects.filter(has_shape=True).exists() else near_box)
+            qs = qs.filter(near_box | Q(has_shape=True) if _any("has_shape") else near_box)
     found = []
     for entity in qs.iterator(chunk_size=2000):
         if type_groups and not types_match(entity.types, type_groups):
@@ -278,7 +278,13 @@ def of_types(qs, type_groups: list[set[str]]):
     """Narrow rows by main type in the database; entities with several types (few) are checked one by one by
     types_match afterwards."""
     main = Q(type__in=set().union(*type_groups))
-    return qs.filter(main | Q(multi_typed=True) if Entity.objects.filter(multi_typed=True).exists() else main)
+    return qs.filter(main | Q(multi_typed=True) if _any("multi_typed") else main)
+
+
+def _any(flag: str) -> bool:
+    """Whether any entity has this flag. `flag__in=[True]` and not `flag=True`: Django writes the latter as a bare
+    `WHERE flag`, which SQLite answers by reading every row instead of the flag's index."""
+    return Entity.objects.filter(**{f"{flag}__in": [True]}).exists()
 
 
 def _georel(params, ctx):
