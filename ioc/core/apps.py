@@ -24,3 +24,12 @@ class CoreConfig(DomainAppConfig, AppConfig):
         post_delete.connect(invalidate_units, sender=AdministrativeUnit, dispatch_uid="units-delete")
         post_save.connect(invalidate_calendar, sender=CalendarDay, dispatch_uid="calendar-save")
         post_delete.connect(invalidate_calendar, sender=CalendarDay, dispatch_uid="calendar-delete")
+        # A revoked token, a deactivated user or a changed role is not trusted from the token cache any longer.
+        from django.contrib.auth import get_user_model
+
+        from ioc.core.models import ApiToken, Profile
+        from ioc.core.services.accounts import forget_checked_tokens
+
+        for model in (ApiToken, Profile, get_user_model()):
+            post_save.connect(forget_checked_tokens, sender=model, dispatch_uid=f"tokens-{model.__name__}-save")
+            post_delete.connect(forget_checked_tokens, sender=model, dispatch_uid=f"tokens-{model.__name__}-delete")

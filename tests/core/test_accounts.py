@@ -132,11 +132,25 @@ def test_tokens_are_stored_hashed_and_can_expire_or_be_revoked(users):
     assert token not in row.key_hash and len(row.key_hash) == 64
     assert user_for_token(token) == users["operator"]
     assert user_for_token(token + "x") is None
-    ApiToken.objects.filter(pk=row.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    row.expires_at = timezone.now() - timedelta(minutes=1)
+    row.save()
     assert user_for_token(token) is None
     row2, token2 = create_token(users["operator"], "other")
     ApiToken.objects.filter(pk=row2.pk).update(revoked=True)
     assert user_for_token(token2) is None
+
+
+def test_a_checked_token_is_not_trusted_after_revocation_or_deactivation(users):
+    row, token = create_token(users["operator"], "gateway")
+    assert user_for_token(token) == users["operator"]  # checked: now in the token cache
+    row.revoked = True
+    row.save()  # as the admin page does
+    assert user_for_token(token) is None
+    _row, token = create_token(users["operator"], "gateway 2")
+    assert user_for_token(token) == users["operator"]
+    users["operator"].is_active = False
+    users["operator"].save()
+    assert user_for_token(token) is None
 
 
 def test_create_token_command_prints_a_working_token(users, capsys):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -35,11 +36,36 @@ def create_token(user, name: str, *, days: int | None = None, by=None) -> tuple[
     return row, token
 
 
+# A machine client sends its token with every request; checking it was a third of an NGSI-LD PATCH. A checked
+# token is trusted for TOKEN_CACHE_SECONDS in this process: a revocation or a deactivation reaches the other
+# processes within that time (this one at once: saving a token or a user empties the cache).
+TOKEN_CACHE_SECONDS = 10.0
+_checked_tokens: dict[str, tuple] = {}  # key hash → (checked at, user, expires at)
+
+
+def forget_checked_tokens(**_kwargs) -> None:
+    _checked_tokens.clear()
+
+
 def user_for_token(token: str):
     """The active user a bearer token belongs to, or None (unknown, revoked or expired)."""
+    key = _hash(token)
+    hit = _checked_tokens.get(key)
+    if hit and time.monotonic() - hit[0] < TOKEN_CACHE_SECONDS and not (hit[2] and hit[2] < timezone.now()):
+        return hit[1]
+    row = _token_row(key)
+    if row is None:
+        return None
+    if len(_checked_tokens) > 10_000:
+        _checked_tokens.clear()
+    _checked_tokens[key] = (time.monotonic(), row.user, row.expires_at)
+    return row.user
+
+
+def _token_row(key: str):
     row = (
         ApiToken.objects.select_related("user__profile")
-        .filter(key_hash=_hash(token), revoked=False, user__is_active=True)
+        .filter(key_hash=key, revoked=False, user__is_active=True)
         .first()
     )
     if row is None or (row.expires_at and row.expires_at < timezone.now()):
@@ -47,7 +73,7 @@ def user_for_token(token: str):
     now = timezone.now()
     if not row.last_used_at or now - row.last_used_at > timedelta(minutes=5):  # avoid a write per request
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
-    return row.user
+    return row
 
 
 def lockout_remaining(username: str, ip: str | None = None) -> int:
