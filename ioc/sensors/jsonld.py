@@ -27,6 +27,14 @@ from pyld import jsonld
 
 CORE_CONTEXT = "https://uri.etsi.org/ngsi-ld/v1/ngsi-ld-core-context-v1.8.jsonld"
 CORE_FILE = Path(__file__).parent / "contexts" / "ngsi-ld-core-context-v1.8.jsonld"
+# Contexts bundled besides the core one, so the usual data models work air-gapped (see contexts/README.md).
+BUNDLED = {
+    url: Path(__file__).parent / "contexts" / "smart-data-models-context.jsonld"
+    for url in (
+        "https://smartdatamodels.org/context.jsonld",
+        "https://raw.githubusercontent.com/smart-data-models/data-models/master/context.jsonld",
+    )
+}
 DEFAULT_VOCAB = "https://uri.etsi.org/ngsi-ld/default-context/"
 CORE_URL = re.compile(r"^https://uri\.etsi\.org/ngsi-ld/v1/ngsi-ld-core-context(-v1\.\d+(\.\d+)?)?\.jsonld$")
 MAX_CONTEXT_BYTES = 512 * 1024
@@ -94,9 +102,11 @@ def _fetch(url: str) -> bytes:
 
 
 def _load_document(url: str, options=None) -> dict:
-    """pyld's document loader: bundled core, then the cache, then an allow-listed fetch."""
+    """pyld's document loader: the bundled contexts, then the cache, then an allow-listed fetch."""
     if _is_core(url):
         document = CORE_FILE.read_bytes()
+    elif url in BUNDLED:
+        document = BUNDLED[url].read_bytes()
     else:
         cached = _cache_file(url)
         document = cached.read_bytes() if cached.exists() else _fetch(url)

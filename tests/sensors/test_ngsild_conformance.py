@@ -505,6 +505,20 @@ def test_lists_link_their_previous_and_next_pages(api, units):  # noqa: F811
     assert 'rel="next"' in page["Link"] and "json-ld#context" in page["Link"] and "offset=2" in page["Link"]
 
 
+def test_the_smart_data_models_context_is_bundled(api, units, settings, tmp_path):  # noqa: F811
+    settings.DATA_DIR = tmp_path  # an empty cache, and no host may be fetched from
+    settings.IOC = {**settings.IOC, "JSONLD_CONTEXT_HOSTS": []}
+    sdm = "https://smartdatamodels.org/context.jsonld"
+    lamp = {"id": "urn:ngsi-ld:Streetlight:LC-001", "type": "Streetlight", "powerState": "on", "@context": sdm}
+    created = api.call("post", "/entities", lamp, ctype="application/ld+json")
+    assert created.status_code == 201, created.content
+    stored = Entity.objects.get(entity_id="urn:ngsi-ld:Streetlight:LC-001")
+    assert stored.type == "https://uri.fiware.org/ns/data-models#Streetlight"  # the model's own IRI
+    link = {"HTTP_LINK": f'<{sdm}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"'}
+    shown = api.call("get", "/entities?type=Streetlight&options=keyValues", **link).json()
+    assert shown == [{"id": "urn:ngsi-ld:Streetlight:LC-001", "type": "Streetlight", "powerState": "on"}]
+
+
 def test_an_air_gapped_server_loads_a_context_from_a_file(tmp_path):
     from tests.core.test_cli import run_ioc
 
