@@ -243,7 +243,7 @@ def cmd_ingest_mqtt(args) -> int:
     """Every domain's MQTT topics (device telemetry, lamp acknowledgements, ...) until SIGTERM or Ctrl-C."""
     from ioc.core.mqtt import MqttConsumer
 
-    worker = MqttConsumer(args.host, args.port, client_id=args.client_id)
+    worker = MqttConsumer(args.host, args.port, client_id=args.client_id, share_group=args.share or None)
     run_until_stopped(worker.run)
     print(f"stored {worker.stored} messages, {worker.dead} to the dead-letter table")
     return 0
@@ -323,6 +323,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", help="the broker (default: IOC_MQTT_HOST, else 127.0.0.1)")
     p.add_argument("--port", type=int, help="default: IOC_MQTT_PORT, else 1883")
     p.add_argument("--client-id", default="ioc-ingest", help="one per worker; the broker keeps its session")
+    p.add_argument(
+        "--share",
+        default=os.environ.get("IOC_MQTT_SHARE_GROUP", ""),
+        help="a shared-subscription group: workers in one group split the messages (default: IOC_MQTT_SHARE_GROUP)",
+    )
     p.set_defaults(func=cmd_ingest_mqtt)
     p = sub.add_parser("deadletters", parents=[common], help="messages the workers could not use: list, replay")
     p.add_argument("action", choices=["list", "replay"])

@@ -100,8 +100,12 @@ class MqttConsumer(BatchWorker):
         batch_size: int = 2000,
         flush_seconds: float = 0.2,
         handlers: dict | None = None,
+        share_group: str | None = None,
     ):
         super().__init__(f"{WORKER}:{client_id}")
+        # With a share group, several consumers (each its own client id) split the topics' messages between them
+        # (MQTT shared subscriptions, `$share/<group>/<filter>`): the broker gives each message to one of them.
+        self.share_group = share_group
         self.host = host or settings.IOC["MQTT_HOST"] or "127.0.0.1"
         self.port = port or settings.IOC["MQTT_PORT"]
         self.batch_size = batch_size
@@ -126,7 +130,8 @@ class MqttConsumer(BatchWorker):
         return self.counters.dead_lettered
 
     def _on_connect(self, client, userdata, flags, reason_code, properties):
-        client.subscribe([(topic, 1) for topic in self.handlers])
+        prefix = f"$share/{self.share_group}/" if self.share_group else ""
+        client.subscribe([(prefix + topic, 1) for topic in self.handlers])
 
     def _on_message(self, client, userdata, message):
         with self._lock:

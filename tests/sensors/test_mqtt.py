@@ -214,3 +214,32 @@ def test_a_broker_restart_mid_stream_loses_nothing_and_doubles_nothing(broker, d
     thread.join(10)
     values = sorted(Reading.objects.values_list("value", flat=True))
     assert values == [float(i) for i in range(total)]  # every reading once
+
+
+def test_workers_in_a_share_group_split_the_messages_and_store_each_once(broker, devices):
+    workers = []
+    for n in (1, 2):
+        worker = MqttConsumer(
+            "127.0.0.1",
+            broker.port,
+            client_id=f"ioc-test-share-{n}",
+            flush_seconds=0.05,
+            handlers=telemetry(per_second=1000),
+            share_group="ioc",
+        )
+        stop = threading.Event()
+        thread = threading.Thread(target=worker.run, args=(stop,), daemon=True)
+        thread.start()
+        workers.append((worker, stop, thread))
+    assert all(w.subscribed.wait(20) for w, _s, _t in workers)
+    pub = publisher(broker.port)
+    for i in range(300):
+        body = {"rainfall": i, "observedAt": f"2026-11-25T{8 + i // 60:02d}:{i % 60:02d}:00+07:00"}
+        pub.publish(f"ioc/devices/{devices[i % 3]}/telemetry", json.dumps(body), qos=1).wait_for_publish()
+    assert wait_until(lambda: Reading.objects.count() == 300)
+    for _w, stop, thread in workers:
+        stop.set()
+        thread.join(10)
+    pub.loop_stop()
+    stored = [w.stored for w, _s, _t in workers]
+    assert sum(stored) == 300 and min(stored) > 0, stored  # both took a share; none stored twice
