@@ -1,5 +1,6 @@
-"""The `ioc` command: demo, serve, worker, simulate, ingest-mqtt, deadletters, load-profile, load-basemap, backup,
-restore, create-token, manage — and each domain's own subcommands (`ioc <domain> ...`), taken from the registry."""
+"""The `ioc` command: demo, serve, worker, simulate, ingest-mqtt, deadletters, doctor, load-profile, load-basemap,
+backup, restore, create-token, manage — and each domain's own subcommands (`ioc <domain> ...`), taken from the
+registry."""
 
 from __future__ import annotations
 
@@ -271,6 +272,16 @@ def cmd_deadletters(args) -> int:
     return 0 if not result["refused"] else 1
 
 
+def cmd_doctor(args) -> int:
+    """Check every component (database, profile, data dir, task queue, MQTT broker, settings); 1 if one fails."""
+    from ioc.core.services.doctor import FAIL, check
+
+    findings = check()
+    for finding in findings:
+        print(f"{finding.status:<5} {finding.component}: {finding.detail}")
+    return 1 if any(f.status == FAIL for f in findings) else 0
+
+
 def cmd_manage(args) -> int:
     from django.core.management import execute_from_command_line
 
@@ -340,6 +351,8 @@ def build_parser() -> argparse.ArgumentParser:
     for domain, add_commands in registry.commands():
         p = sub.add_parser(domain.key, help=str(domain.label))
         add_commands(p.add_subparsers(dest="action", required=True), common)
+    p = sub.add_parser("doctor", parents=[common], help="check every component and the production settings")
+    p.set_defaults(func=cmd_doctor)
     p = sub.add_parser("manage", parents=[common], help="Django management commands")
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_manage)

@@ -79,8 +79,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def run_ioc(*args, data_dir, **kw):
-    env = {**os.environ, "IOC_DATA_DIR": str(data_dir)}
+def run_ioc(*args, data_dir, env=None, **kw):
+    env = {**(env or os.environ), "IOC_DATA_DIR": str(data_dir)}
     env.pop("IOC_TASKS_IMMEDIATE", None)
     return subprocess.run(
         [sys.executable, "-m", "ioc.cli", *args], env=env, capture_output=True, text=True, timeout=120, **kw
@@ -94,6 +94,19 @@ def test_load_profile_command_reports_errors_clearly(tmp_path):
     assert result.returncode == 2
     assert "error: the profile needs a 'city' member" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_doctor_names_what_is_missing_and_what_is_ready(tmp_path):
+    data = tmp_path / "data"
+    fresh = run_ioc("doctor", data_dir=data)
+    assert fresh.returncode == 1 and "Traceback" not in fresh.stderr
+    assert "FAIL  migrations:" in fresh.stdout and "run `ioc manage migrate`" in fresh.stdout
+    assert run_ioc("manage", "migrate", "-v0", data_dir=data).returncode == 0
+    no_city = run_ioc("doctor", data_dir=data)
+    assert "OK    migrations: all applied" in no_city.stdout and "FAIL  city profile" in no_city.stdout
+    # a configured broker that is not there is a failure, named with its address
+    broker = run_ioc("doctor", data_dir=data, env={**os.environ, "IOC_MQTT_HOST": "127.0.0.1", "IOC_MQTT_PORT": "1"})
+    assert "FAIL  MQTT broker: 127.0.0.1:1 unreachable" in broker.stdout
 
 
 def wait_for(url, seconds=60):
