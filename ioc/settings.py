@@ -47,6 +47,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ioc.core.metrics.MetricsMiddleware",
     "ioc.core.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "ioc.core.middleware.SecurityHeadersMiddleware",

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from ioc import api
 from ioc.core import views as core_views
+from ioc.core.metrics import metrics_view
 from ioc.core.registry import registry
 from ioc.dashboard import wall
 
@@ -14,6 +15,8 @@ urlpatterns = [
     path("accounts/notifications/", core_views.notifications, name="notifications"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Prometheus: the machine itself, or an operator's bearer token (ioc.core.metrics).
+    path("metrics", metrics_view, name="metrics"),
     path("api/", api.build().urls),
     path("dashboard/", include("ioc.dashboard.urls")),
     # The wall display's kiosk link: signs its view-only account in (ioc wall-url prints it).

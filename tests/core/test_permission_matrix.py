@@ -45,6 +45,9 @@ RULES: dict[str, tuple[str, set[str] | None, set[str] | None]] = {
     "accounts/notifications/": ("/accounts/notifications/", SIGNED_IN, SIGNED_IN),
     # An invalid kiosk token: 404 for everyone (test_wall signs the wall in with a valid one).
     "wall/<str:token>/": ("/wall/not-a-token/", NOBODY, None),
+    # The test client calls from loopback, as a Prometheus on the machine itself; remote callers need an operator's
+    # token (test_metrics).
+    "metrics": ("/metrics", EVERYONE, None),
     "i18n/setlang/": ("/i18n/setlang/", None, EVERYONE),
     # 404 for everyone until a base map is loaded; test_basemap reads tiles anonymously once one is.
     "basemap/<int:z>/<int:x>/<int:y>": ("/basemap/0/0/0", NOBODY, None),

@@ -1,0 +1,91 @@
+"""`/metrics` in Prometheus' text format: what the web process served (requests and latencies per area of the
+site) and, read at each scrape, the state that outlives processes (tasks waiting, dead letters, open alerts).
+
+Requests are counted per area (the first path segment: ngsi-ld, open311, api, dashboard…), not per URL, so the
+number of series stays small whatever clients ask for. The endpoint answers the machine itself (a Prometheus on the
+same host or behind nginx on loopback) and otherwise an administrator's or operator's bearer token.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.http import HttpResponse
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+
+REGISTRY = CollectorRegistry()
+AREAS = {"ngsi-ld", "open311", "api", "dashboard", "admin", "accounts", "static", "basemap", "wall", "metrics"}
+REQUESTS = Counter("ioc_http_requests", "HTTP requests served", ["area", "method", "status"], registry=REGISTRY)
+LATENCY = Histogram(
+    "ioc_http_request_seconds",
+    "Time to answer an HTTP request",
+    ["area"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+    registry=REGISTRY,
+)
+
+
+def area_of(path: str) -> str:
+    first = path.strip("/").split("/", 1)[0]
+    return first if first in AREAS else ("home" if not first else "other")
+
+
+class MetricsMiddleware:
+    """Counts and times every request (outermost, so refused and failed requests count too)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        area = area_of(request.path)
+        LATENCY.labels(area).observe(time.perf_counter() - started)
+        REQUESTS.labels(area, request.method, str(response.status_code)).inc()
+        return response
+
+
+class StateCollector:
+    """Figures read from the database and the task queue at each scrape."""
+
+    def collect(self):
+        from huey.contrib.djhuey import HUEY
+
+        from ioc.core.models import Alert, DeadLetter
+
+        waiting = GaugeMetricFamily("ioc_tasks_waiting", "Background tasks waiting for a worker")
+        waiting.add_metric([], HUEY.pending_count())
+        yield waiting
+        dead = GaugeMetricFamily("ioc_dead_letters", "Messages the workers refused", labels=["worker"])
+        for worker, count in _counts(DeadLetter.objects.values_list("worker", flat=True)):
+            dead.add_metric([worker], count)
+        yield dead
+        alerts = GaugeMetricFamily("ioc_alerts_open", "Alerts not closed, per status", labels=["status"])
+        open_alerts = Alert.objects.exclude(status=Alert.Status.CLOSED)
+        for status, count in _counts(open_alerts.values_list("status", flat=True)):
+            alerts.add_metric([status], count)
+        yield alerts
+
+
+def _counts(values) -> list[tuple[str, int]]:
+    from collections import Counter as Tally
+
+    return sorted(Tally(values).items())
+
+
+REGISTRY.register(StateCollector())
+
+
+def metrics_view(request):
+    from ioc.core.middleware import client_address
+    from ioc.core.permissions import OPERATORS, role_of
+    from ioc.core.services.accounts import user_for_token
+
+    # Behind the city's proxy (IOC_BEHIND_PROXY=1) the caller is the forwarded address, not the proxy's loopback.
+    local = client_address(None, request) in ("127.0.0.1", "::1")
+    header = request.headers.get("Authorization", "")
+    user = user_for_token(header[7:].strip()) if header.startswith("Bearer ") else None
+    if not local and (user is None or role_of(user) not in OPERATORS):
+        return HttpResponse("metrics: an operator's or administrator's bearer token\n", status=403)
+    return HttpResponse(generate_latest(REGISTRY), content_type=CONTENT_TYPE_LATEST)

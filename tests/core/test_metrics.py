@@ -1,0 +1,28 @@
+"""/metrics for Prometheus: request counts and latencies per area, and the state read at each scrape."""
+
+from django.test import Client
+
+from ioc.core.models import DeadLetter
+
+
+def test_requests_and_state_are_exposed_to_the_machine_itself(users):
+    Client().get("/ngsi-ld/v1/entities?type=RainGauge")  # unauthenticated: a 401 counts too
+    DeadLetter.objects.create(worker="mqtt", topic="ioc/devices/x/telemetry", payload="{", reason="bad JSON")
+    scraped = Client().get("/metrics")
+    assert scraped.status_code == 200 and scraped["Content-Type"].startswith("text/plain")
+    text = scraped.content.decode()
+    assert 'ioc_http_requests_total{area="ngsi-ld",method="GET",status="401"}' in text
+    assert 'ioc_http_request_seconds_bucket{area="ngsi-ld",le="0.5"}' in text
+    assert 'ioc_dead_letters{worker="mqtt"} 1.0' in text
+    assert "ioc_tasks_waiting" in text
+
+
+def test_a_remote_caller_needs_an_operators_token(users, token_for, settings):
+    remote = {"REMOTE_ADDR": "203.0.113.5"}
+    assert Client().get("/metrics", **remote).status_code == 403
+    assert Client().get("/metrics", **remote, **token_for(users["citizen"])).status_code == 403
+    assert Client().get("/metrics", **remote, **token_for(users["operator"])).status_code == 200
+    # behind the city's proxy the proxy's loopback address is not the caller's
+    settings.IOC = {**settings.IOC, "BEHIND_PROXY": True}
+    forwarded = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.5"}
+    assert Client().get("/metrics", **forwarded).status_code == 403
