@@ -45,9 +45,9 @@ RULES: dict[str, tuple[str, set[str] | None, set[str] | None]] = {
     "accounts/notifications/": ("/accounts/notifications/", SIGNED_IN, SIGNED_IN),
     # An invalid kiosk token: 404 for everyone (test_wall signs the wall in with a valid one).
     "wall/<str:token>/": ("/wall/not-a-token/", NOBODY, None),
-    # The test client calls from loopback, as a Prometheus on the machine itself; remote callers need an operator's
-    # token (test_metrics).
-    "metrics": ("/metrics", EVERYONE, None),
+    # Prometheus: the machine itself or an operator's bearer token (test_metrics); a browser session from another
+    # address (these clients come from 10.9.9.9) is refused whatever its role.
+    "metrics": ("/metrics", NOBODY, None),
     "i18n/setlang/": ("/i18n/setlang/", None, EVERYONE),
     # 404 for everyone until a base map is loaded; test_basemap reads tiles anonymously once one is.
     "basemap/<int:z>/<int:x>/<int:y>": ("/basemap/0/0/0", NOBODY, None),
