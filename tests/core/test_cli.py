@@ -98,14 +98,16 @@ def test_load_profile_command_reports_errors_clearly(tmp_path):
 
 def test_doctor_names_what_is_missing_and_what_is_ready(tmp_path):
     data = tmp_path / "data"
-    fresh = run_ioc("doctor", data_dir=data)
+    # its own database, a fresh SQLite file in the data dir (not the test run's PostgreSQL, migrated already)
+    own = {k: v for k, v in os.environ.items() if k != "IOC_DATABASE_URL"}
+    fresh = run_ioc("doctor", data_dir=data, env=own)
     assert fresh.returncode == 1 and "Traceback" not in fresh.stderr
     assert "FAIL  migrations:" in fresh.stdout and "run `ioc manage migrate`" in fresh.stdout
-    assert run_ioc("manage", "migrate", "-v0", data_dir=data).returncode == 0
-    no_city = run_ioc("doctor", data_dir=data)
+    assert run_ioc("manage", "migrate", "-v0", data_dir=data, env=own).returncode == 0
+    no_city = run_ioc("doctor", data_dir=data, env=own)
     assert "OK    migrations: all applied" in no_city.stdout and "FAIL  city profile" in no_city.stdout
     # a configured broker that is not there is a failure, named with its address
-    broker = run_ioc("doctor", data_dir=data, env={**os.environ, "IOC_MQTT_HOST": "127.0.0.1", "IOC_MQTT_PORT": "1"})
+    broker = run_ioc("doctor", data_dir=data, env={**own, "IOC_MQTT_HOST": "127.0.0.1", "IOC_MQTT_PORT": "1"})
     assert "FAIL  MQTT broker: 127.0.0.1:1 unreachable" in broker.stdout
 
 
