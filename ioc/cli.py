@@ -127,7 +127,9 @@ def cmd_worker(args) -> int:
     """The background worker: Huey's consumer, running every domain's periodic jobs and queued tasks."""
     from django.core.management import call_command
 
-    call_command("run_huey", workers=args.workers, worker_type="thread")
+    # An idle consumer polls the queue at most a second apart (Huey's default backs off to 10 s): an NGSI-LD
+    # notification or an escalation waits a second, not ten.
+    call_command("run_huey", workers=args.workers, worker_type="thread", max_delay=1.0)
     return 0
 
 

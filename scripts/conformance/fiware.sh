@@ -26,6 +26,11 @@ ACC=$!
 PROXY=
 trap 'kill $DEMO $ACC $PROXY 2>/dev/null || true' EXIT
 for _ in $(seq 120); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 1; done
+# The suite's @context documents (published on its GitHub Pages) are preloaded, as an air-gapped city would.
+for f in "$WORK"/suite/ldContext/*.jsonld; do
+  [ "$(basename "$f")" = contextWithParseError.jsonld ] && continue
+  "$PY" -m ioc.cli sensors load-context "https://fiware.github.io/NGSI-LD_TestSuite/ldContext/$(basename "$f")" "$f"
+done
 TOKEN=$("$PY" -m ioc.cli create-token trucioc --name fiware-suite | tail -1)
 python3 "$ROOT/scripts/conformance/token_proxy.py" --listen "$PROXY_PORT" --target "http://127.0.0.1:$PORT" \
   --token "$TOKEN" > "$WORK/proxy.log" 2>&1 &
@@ -34,7 +39,7 @@ sleep 1
 cd "$WORK/suite"
 TEST_ENDPOINT="http://127.0.0.1:$PROXY_PORT" ACC_ENDPOINT="http://127.0.0.1:$ACC_PORT" \
   NOTIFY_ENDPOINT="http://127.0.0.1:$ACC_PORT/acc" \
-  npx jest --runInBand --json --outputFile="$WORK/results.json" > "$WORK/jest.log" 2>&1 || true
+  npx jest --runInBand --forceExit --json --outputFile="$WORK/results.json" > "$WORK/jest.log" 2>&1 || true
 python3 - "$WORK/results.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
