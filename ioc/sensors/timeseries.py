@@ -127,20 +127,14 @@ VALUES_KEY = {
 WRAPPED_VALUES = {"LanguageProperty", "JsonProperty", "VocabProperty"}
 
 
-def temporal(entity: Entity, params, ctx=None) -> dict:
-    """One entity's attributes over time (see temporal_page), without a page limit."""
-    return temporal_page([entity], params, ctx, limit=None)[0][0]
-
-
-def temporal_page(entities: list[Entity], params, ctx=None, limit: int | None = -1) -> tuple[list[dict], str | None]:
+def temporal_page(entities: list[Entity], params, ctx=None) -> tuple[list[dict], str | None]:
     """The entities' attributes over time, raw instances or aggregated per period, names as `ctx` gives them;
-    and the Content-Range of a page cut short (clause 6.3.10): at most `limit` instances in all (the setting
-    NGSI_TEMPORAL_LIMIT by default), the oldest first, or the newest with lastN."""
+    and the Content-Range of a page cut short (clause 6.3.10): at most NGSI_TEMPORAL_LIMIT instances an entity,
+    the oldest first, or the newest with lastN."""
     from ioc.sensors import jsonld
 
     ctx = ctx or jsonld.core()
-    if limit == -1:
-        limit = settings.IOC["NGSI_TEMPORAL_LIMIT"]
+    limit = settings.IOC["NGSI_TEMPORAL_LIMIT"]
     start, end = time_window(params)
     options = {o.strip() for o in params.get("options", "").split(",")}
     output_format = params.get("format", "")
@@ -160,7 +154,7 @@ def temporal_page(entities: list[Entity], params, ctx=None, limit: int | None = 
     if last_n is not None and (not last_n.isdigit() or not 1 <= int(last_n) <= 10_000):
         raise NgsiError("BadRequestData", "lastN must be a whole number from 1 to 10000")
     newest = last_n is not None
-    per_attr = min(int(last_n or 10_000), (limit or 10_000) + 1)
+    per_attr = min(int(last_n or 10_000), limit + 1)
     sys_attrs = "sysAttrs" in options
     moment = params.get("timeproperty") or "observedAt"
     if moment not in ("observedAt", "createdAt", "modifiedAt", "deletedAt"):
@@ -182,7 +176,7 @@ def temporal_page(entities: list[Entity], params, ctx=None, limit: int | None = 
         moments = sorted((t for rows in history.values() for t, _i in rows), reverse=newest)
         if moments:
             first = moments[0] if first is None else (max(first, moments[0]) if newest else min(first, moments[0]))
-        if limit is not None and len(moments) > limit:
+        if len(moments) > limit:
             cuts.append(moments[limit - 1])
     content_range = None
     # An attribute the cut left empty stays in the answer, empty: its history goes on in the next page.

@@ -29,7 +29,8 @@ def _database() -> list[Finding]:
     except Exception as exc:  # any driver error: the database is not there
         return [Finding(FAIL, "database", f"cannot connect: {exc}")]
     vendor = connection.vendor
-    pending = MigrationExecutor(connection).migration_plan(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    executor = MigrationExecutor(connection)
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     findings = [
         Finding(OK, "database", f"{vendor} reachable"),
         Finding(FAIL, "migrations", f"{len(pending)} not applied: run `ioc manage migrate`")
