@@ -129,7 +129,9 @@ def cmd_worker(args) -> int:
 
     # An idle consumer polls the queue at most a second apart (Huey's default backs off to 10 s): an NGSI-LD
     # notification or an escalation waits a second, not ten.
-    call_command("run_huey", workers=args.workers, worker_type="thread", max_delay=1.0)
+    # With several consumers on one Redis queue only one may schedule the periodic jobs (`--no-periodic` on the
+    # others), or each job runs once per consumer.
+    call_command("run_huey", workers=args.workers, worker_type="thread", max_delay=1.0, periodic=not args.no_periodic)
     return 0
 
 
@@ -160,8 +162,15 @@ def cmd_simulate(args) -> int:
 
 
 def cmd_load_profile(args) -> int:
-    from ioc.core.services.profile import ProfileError, load_profile
+    from ioc.core.models import City
+    from ioc.core.services.profile import DEFAULT_PROFILE, ProfileError, load_profile
 
+    if args.if_empty:
+        migrate()
+        if City.objects.exists():
+            print("A city profile is loaded already; left as it is")
+            return 0
+    args.file = args.file or str(DEFAULT_PROFILE)
     if (counts := load_file(load_profile, args.file, ProfileError)) is None:
         return 2
     print(f"Loaded {counts['units']} units and {counts['departments']} departments from {args.file}")
@@ -284,6 +293,51 @@ def cmd_doctor(args) -> int:
     return 1 if any(f.status == FAIL for f in findings) else 0
 
 
+def cmd_cluster(args) -> int:
+    """The production topology on this machine (see ioc.core.cluster)."""
+    import json
+
+    from django.conf import settings
+
+    from ioc.core import cluster
+    from ioc.core.registry import registry
+
+    root = Path(args.dir).expanduser().resolve() if args.dir else settings.DATA_DIR / "cluster"
+    try:
+        if args.action == "up":
+            spec = cluster.ClusterSpec(
+                root=str(root),
+                web=args.web,
+                ingest=args.ingest,
+                consumers=args.consumers,
+                port=args.port,
+                mqtt_port=args.mqtt_port,
+                pg_port=args.pg_port,
+                redis_port=args.redis_port,
+                database_url=args.database_url or "",
+                skip=args.skip or [],
+            )
+            cluster.up(spec, registry.processes())
+            return 0
+        spec = cluster.ClusterSpec.load(root)
+        if args.action == "down":
+            print("stopped" if cluster.down(spec) else f"the cluster in {root} was not running")
+            return 0
+        if args.action == "env":
+            print((root / "ioc.env").read_text())
+            return 0
+        processes = cluster.status(spec)
+    except cluster.ClusterError as exc:
+        print(f"ioc cluster: error: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(processes, indent=2))
+    else:
+        for p in processes:
+            print(f"{p['name']:<22} {p['state']:<9} {p['description']}")
+    return 0 if all(p["state"] == "RUNNING" for p in processes) else 1
+
+
 def cmd_manage(args) -> int:
     from django.core.management import execute_from_command_line
 
@@ -307,12 +361,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_serve)
     p = sub.add_parser("worker", parents=[common], help="run the background worker")
     p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--no-periodic", action="store_true", help="run queued tasks only (another consumer schedules)")
     p.set_defaults(func=cmd_worker)
     p = sub.add_parser("simulate", parents=[common], help="run the domains' simulators")
     p.add_argument("only", nargs="*", help="domain keys (default: all)")
     p.set_defaults(func=cmd_simulate)
     p = sub.add_parser("load-profile", parents=[common], help="load a city profile (GeoJSON)")
-    p.add_argument("file")
+    p.add_argument("file", nargs="?", help="default: the bundled Lai Châu profile")
+    p.add_argument("--if-empty", action="store_true", help="only when no city is loaded yet")
     p.set_defaults(func=cmd_load_profile)
     p = sub.add_parser("load-basemap", parents=[common], help="serve the base map from a tiles file (MBTiles, PMTiles)")
     p.add_argument("file")
@@ -355,6 +411,20 @@ def build_parser() -> argparse.ArgumentParser:
         add_commands(p.add_subparsers(dest="action", required=True), common)
     p = sub.add_parser("doctor", parents=[common], help="check every component and the production settings")
     p.set_defaults(func=cmd_doctor)
+    p = sub.add_parser("cluster", parents=[common], help="the production topology on this machine: up, down, status")
+    p.add_argument("action", choices=["up", "down", "status", "env"])
+    p.add_argument("--dir", help="where it lives (default: <data dir>/cluster)")
+    p.add_argument("--web", type=int, default=2, help="gunicorn web workers")
+    p.add_argument("--ingest", type=int, default=2, help="MQTT ingest workers (one shared subscription)")
+    p.add_argument("--consumers", type=int, default=2, help="task consumers")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--mqtt-port", type=int, default=1883)
+    p.add_argument("--pg-port", type=int, default=5433)
+    p.add_argument("--redis-port", type=int, default=6380)
+    p.add_argument("--database-url", help="an existing PostgreSQL instead of a private one")
+    p.add_argument("--skip", action="append", help="a domain process not to run (e.g. cameras); repeatable")
+    p.add_argument("--json", action="store_true", help="status as JSON")
+    p.set_defaults(func=cmd_cluster)
     p = sub.add_parser("manage", parents=[common], help="Django management commands")
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_manage)

@@ -68,4 +68,5 @@ DOMAIN = Domain(
     nav_url="/dashboard/cameras/",
     simulator="ioc.cameras.simulate.run",
     commands="ioc.cameras.cli.add_commands",
+    processes=(("cameras", ("cameras", "worker")),),
 )

@@ -117,6 +117,7 @@ class CameraRunner(Worker):
                 if index % step:
                     continue
                 self.frames += 1
+                self.counters.received += 1  # frames analysed: /metrics' rate of it is the camera's FPS
                 if time.monotonic() - last_live >= LIVE_FRAME_SECONDS:
                     services.save_live_frame(camera, frame)
                     last_live = time.monotonic()
@@ -130,6 +131,7 @@ class CameraRunner(Worker):
                 if time.monotonic() - last_flush >= self.flush_seconds:
                     self.crossings += services.record_crossings(camera, pending)
                     services.mark_online(camera, width, height)
+                    self.save_status()
                     pending, last_flush = [], time.monotonic()
                     if not Camera.objects.filter(pk=camera.pk, config_version=camera.config_version).exists():
                         return True

@@ -1,5 +1,8 @@
 """`/metrics` in Prometheus' text format: what the web process served (requests and latencies per area of the
-site) and, read at each scrape, the state that outlives processes (tasks waiting, dead letters, open alerts).
+site) and, read at each scrape, the state that outlives processes (tasks waiting, dead letters, open alerts) and
+every long-running worker's counters (MQTT ingest, task consumers, camera runners — on any machine; their heartbeat
+says whether they live), so one scrape covers every process of the installation. Under gunicorn
+(`PROMETHEUS_MULTIPROC_DIR` set, as `ioc cluster` does) the request figures of all web workers are added up.
 
 Requests are counted per area (the first path segment: ngsi-ld, open311, api, dashboard…), not per URL, so the
 number of series stays small whatever clients ask for. The endpoint answers the machine itself (a Prometheus on the
@@ -8,11 +11,13 @@ same host or behind nginx on loopback) and otherwise an administrator's or opera
 
 from __future__ import annotations
 
+import os
 import time
 
 from django.http import HttpResponse
+from django.utils import timezone
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 REGISTRY = CollectorRegistry()
 AREAS = {"ngsi-ld", "open311", "api", "dashboard", "admin", "accounts", "static", "basemap", "wall", "metrics"}
@@ -66,6 +71,32 @@ class StateCollector:
         for status, count in _counts(open_alerts.values_list("status", flat=True)):
             alerts.add_metric([status], count)
         yield alerts
+        yield from _worker_families()
+
+
+def _worker_families():
+    from ioc.core.models import WorkerStatus
+
+    rows = list(WorkerStatus.objects.all())
+    outcomes = ("received", "stored", "refused", "dead_lettered", "errors")
+    families = {
+        o: CounterMetricFamily(f"ioc_worker_{o}", f"Messages (frames for cameras) {o} by a worker", labels=["worker"])
+        for o in outcomes
+    }
+    age = GaugeMetricFamily(
+        "ioc_worker_heartbeat_age_seconds", "Seconds since a worker last reported", labels=["worker"]
+    )
+    up = GaugeMetricFamily("ioc_worker_up", "1 while a worker runs and reported in the last minute", labels=["worker"])
+    now = timezone.now()
+    for row in rows:
+        for outcome in outcomes:
+            families[outcome].add_metric([row.name], getattr(row, outcome))
+        seconds = (now - row.heartbeat_at).total_seconds() if row.heartbeat_at else float("inf")
+        age.add_metric([row.name], seconds)
+        up.add_metric([row.name], 1.0 if row.state == "running" and seconds < 60 else 0.0)
+    yield from families.values()
+    yield age
+    yield up
 
 
 def _counts(values) -> list[tuple[str, int]]:
@@ -88,4 +119,16 @@ def metrics_view(request):
     user = user_for_token(header[7:].strip()) if header.startswith("Bearer ") else None
     if not local and (user is None or role_of(user) not in OPERATORS):
         return HttpResponse("metrics: an operator's or administrator's bearer token\n", status=403)
-    return HttpResponse(generate_latest(REGISTRY), content_type=CONTENT_TYPE_LATEST)
+    return HttpResponse(generate_latest(_scrape_registry()), content_type=CONTENT_TYPE_LATEST)
+
+
+def _scrape_registry() -> CollectorRegistry:
+    """This process's registry; under several web processes, their shared files added up plus the state."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return REGISTRY
+    from prometheus_client import multiprocess
+
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)
+    registry.register(StateCollector())
+    return registry

@@ -137,6 +137,9 @@ class Domain:
     # `ioc <key> ...`: (argparse subparsers, common parent parser) -> None; adds the domain's own subcommands,
     # each with `set_defaults(func=...)`. The CLI names no domain.
     commands: Hook | None = None
+    # Long-running processes production runs beside the web and the workers (`ioc cluster`, systemd): name ->
+    # `ioc` arguments, e.g. {"cameras": ("cameras", "worker")}.
+    processes: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # Paths outside /api/ that anonymous callers reach (a standard API, public pages): they get the public rate
     # limit, and the edge's refusals (429, and 400 for NUL characters or over-deep JSON) come in the format
     # `edge_error(request, status, message)` returns — the standard's own error format — or as core's JSON.
@@ -278,6 +281,9 @@ class Registry:
 
     def commands(self) -> list[tuple[Domain, Callable]]:
         return [(d, d.hook("commands")) for d in self if d.commands]
+
+    def processes(self) -> dict[str, list[str]]:
+        return {name: list(args) for d in self for name, args in d.processes}
 
     def mqtt_handlers(self) -> dict[str, Callable]:
         return {topic: handler for d in self if d.mqtt for topic, handler in d.hook("mqtt")().items()}

@@ -65,6 +65,7 @@ DOMAIN = Domain(
         PeriodicJob(key="sensors.roll_up", fn="ioc.sensors.timeseries.roll_up", minutes=1),
         PeriodicJob(key="sensors.periodic_notifications", fn="ioc.sensors.periodic.send_periodic", minutes=1),
         PeriodicJob(key="sensors.retention", fn="ioc.sensors.timeseries.apply_retention", at="02:30"),
+        PeriodicJob(key="sensors.partitions", fn="ioc.sensors.partitions.ensure_partitions", at="01:15"),
     ),
     urls="ioc.sensors.urls.include_urls",
     commands="ioc.sensors.cli.add_commands",

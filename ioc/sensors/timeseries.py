@@ -1,8 +1,8 @@
 """Time series: rollups per minute, hour and day, retention, and the NGSI-LD temporal representation.
 
 Rollups are recomputed for the recent buckets on every run (idempotent upserts), so late or redelivered readings
-are counted; raw readings older than their type's retention are deleted once rolled up. PostgreSQL partitions or
-TimescaleDB can take over `Reading` at scale without changing these functions' callers.
+are counted; raw readings older than their type's retention are deleted once rolled up. On PostgreSQL raw readings
+live in monthly partitions (`ioc.sensors.partitions`): months past every type's retention are dropped whole.
 """
 
 from __future__ import annotations
@@ -68,6 +68,10 @@ def apply_retention(now: datetime | None = None) -> int:
     policies = {p.entity_type: p for p in RetentionPolicy.objects.all()}
     default = policies.get("") or RetentionPolicy(raw_days=30, rollup_days=730)
     deleted = 0
+    from ioc.sensors import partitions
+
+    longest = max([default.raw_days, *(p.raw_days for p in policies.values())])
+    partitions.drop_partitions_before(now - timedelta(days=longest))
     for kind in Entity.objects.values_list("type", flat=True).distinct():
         policy = policies.get(kind, default)
         raw_cut = now - timedelta(days=policy.raw_days)
