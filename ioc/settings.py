@@ -197,25 +197,43 @@ EMAIL_PORT = int(os.environ.get("IOC_EMAIL_PORT", 25))
 DEFAULT_FROM_EMAIL = os.environ.get("IOC_EMAIL_FROM", "ioc@laichau.gov.vn")
 
 # The cache holds rate-limit counters: per process in the embedded setup (one web process), Redis when shared.
-if os.environ.get("IOC_REDIS_URL"):
+# Redis is the task queue too (IOC_REDIS_URL). Every Redis command retries through a short outage (a restart takes
+# about a second): a request that committed must not fail, nor its on-commit task be lost, because Redis blinked.
+if redis_url := os.environ.get("IOC_REDIS_URL"):
+    from redis import ConnectionError as RedisConnectionError
+    from redis import ConnectionPool
+    from redis import TimeoutError as RedisTimeoutError
+    from redis.backoff import ExponentialBackoff
+    from redis.retry import Retry
+
+    REDIS_RETRY = {
+        "retry": Retry(ExponentialBackoff(cap=1.0, base=0.05), retries=15),
+        "retry_on_error": [RedisConnectionError, RedisTimeoutError, ConnectionRefusedError],
+    }
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["IOC_REDIS_URL"]}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "OPTIONS": REDIS_RETRY,
+        }
+    }
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": "ioc",
+        "connection_pool": ConnectionPool.from_url(redis_url, **REDIS_RETRY),
+        "immediate": False,
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# One web process in the embedded setup, so its in-process counters are exact there.
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
-
-# Background jobs: Huey on a SQLite file in the data dir (embedded), or on Redis with IOC_REDIS_URL.
-if redis_url := os.environ.get("IOC_REDIS_URL"):
-    HUEY = {"huey_class": "huey.RedisHuey", "name": "ioc", "url": redis_url, "immediate": False}
-else:
+    # Background jobs: Huey on a SQLite file in the data dir (embedded).
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "ioc",
         "filename": str(DATA_DIR / "tasks.sqlite3"),
         "immediate": env_bool("IOC_TASKS_IMMEDIATE"),
     }
+# One web process in the embedded setup, so its in-process counters are exact there.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 IOC = {
     # NGSI-LD @context documents are fetched only from these hosts (and their subdomains), then cached in the data

@@ -229,6 +229,11 @@ def init_postgres(spec: ClusterSpec) -> None:
     if os.geteuid() == 0:
         shutil.chown(pg, "postgres")
         shutil.chown(spec.path / "run", "postgres")
+        if subprocess.run(["runuser", "-u", "postgres", "--", "test", "-w", str(pg)]).returncode:
+            raise ClusterError(
+                f"PostgreSQL runs as the user postgres, which cannot enter {spec.path}: "
+                "choose a directory every user may enter (e.g. under /srv or /var/lib)"
+            )
     subprocess.run(
         _as_postgres([str(PG_BIN / "initdb"), "-D", str(pg), "-U", "postgres", "--auth=trust", "-E", "UTF8"]),
         check=True,
