@@ -317,7 +317,9 @@ def cmd_cluster(args) -> int:
                 database_url=args.database_url or "",
                 skip=args.skip or [],
             )
-            cluster.up(spec, registry.processes())
+            # Without the caller's test or demo switches: the cluster is a production set-up.
+            base = {k: v for k, v in os.environ.items() if k not in ("IOC_TASKS_IMMEDIATE", "IOC_DEMO")}
+            cluster.up(spec, registry.processes(), base)
             return 0
         spec = cluster.ClusterSpec.load(root)
         if args.action == "down":

@@ -235,6 +235,9 @@ else:
 # One web process in the embedded setup, so its in-process counters are exact there.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
+# Several web processes (gunicorn under `ioc cluster`) count requests into shared files there; /metrics adds them up.
+METRICS_MULTIPROCESS_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+
 IOC = {
     # NGSI-LD @context documents are fetched only from these hosts (and their subdomains), then cached in the data
     # dir; an air-gapped city preloads them with `ioc sensors load-context`. The core context is bundled.

@@ -26,7 +26,7 @@ import xmlrpc.client
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-PG_BIN = Path(os.environ.get("IOC_PG_BIN", "/usr/lib/postgresql/15/bin"))
+PG_BIN = Path("/usr/lib/postgresql/15/bin")  # Debian's PostgreSQL 15
 SPEC_FILE = "cluster.json"
 
 
@@ -288,16 +288,17 @@ def port_open(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-def _run_ioc(spec: ClusterSpec, *args: str) -> None:
-    env = {**os.environ, **environment(spec)}
+def _run_ioc(spec: ClusterSpec, base_env: dict, *args: str) -> None:
+    env = {**base_env, **environment(spec)}
     result = subprocess.run([sys.executable, "-m", "ioc.cli", *args], env=env, capture_output=True, text=True)
     if result.returncode:
         raise ClusterError(f"`ioc {' '.join(args)}` failed:\n{result.stdout}{result.stderr}")
 
 
-def up(spec: ClusterSpec, domain_processes: dict[str, list[str]], log=print) -> None:
+def up(spec: ClusterSpec, domain_processes: dict[str, list[str]], base_env: dict, log=print) -> None:
     """Start everything, migrate, load the city profile when the database has none, then start the IOC's
-    processes and wait until the web answers. Idempotent: a running cluster is left as it is."""
+    processes and wait until the web answers. Idempotent: a running cluster is left as it is. `base_env` is the
+    caller's environment: supervisord and the one-time commands start from it (the cluster's own settings win)."""
     spec.path.mkdir(parents=True, exist_ok=True)
     if running(spec):
         log(f"the cluster in {spec.path} is running already")
@@ -305,7 +306,7 @@ def up(spec: ClusterSpec, domain_processes: dict[str, list[str]], log=print) -> 
     write_config(spec, domain_processes)
     if not spec.database_url:
         init_postgres(spec)
-    subprocess.run([_bin("supervisord"), "-c", str(spec.path / "supervisord.conf")], check=True)
+    subprocess.run([_bin("supervisord"), "-c", str(spec.path / "supervisord.conf")], check=True, env=base_env)
     wait_for(lambda: running(spec), "supervisord")
     if not spec.database_url:
         wait_for(lambda: _psql(spec, "SELECT 1") == "1", "PostgreSQL")
@@ -313,8 +314,8 @@ def up(spec: ClusterSpec, domain_processes: dict[str, list[str]], log=print) -> 
     wait_for(lambda: port_open(spec.redis_port), "Redis")
     wait_for(lambda: port_open(spec.mqtt_port), "Mosquitto")
     log("migrating the database and loading the city profile when missing …")
-    _run_ioc(spec, "manage", "migrate", "--no-input", "-v", "0")
-    _run_ioc(spec, "load-profile", "--if-empty")
+    _run_ioc(spec, base_env, "manage", "migrate", "--no-input", "-v", "0")
+    _run_ioc(spec, base_env, "load-profile", "--if-empty")
     rpc(spec).startAllProcesses(True)
     wait_for(lambda: port_open(spec.port), "the web (gunicorn)")
     log(f"the cluster runs: http://127.0.0.1:{spec.port}/ — environment in {spec.path / 'ioc.env'}")

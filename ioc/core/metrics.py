@@ -11,7 +11,6 @@ same host or behind nginx on loopback) and otherwise an administrator's or opera
 
 from __future__ import annotations
 
-import os
 import time
 
 from django.http import HttpResponse
@@ -124,7 +123,9 @@ def metrics_view(request):
 
 def _scrape_registry() -> CollectorRegistry:
     """This process's registry; under several web processes, their shared files added up plus the state."""
-    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    from django.conf import settings
+
+    if not settings.METRICS_MULTIPROCESS_DIR:
         return REGISTRY
     from prometheus_client import multiprocess
 

@@ -76,6 +76,25 @@ def _insert_readings(samples: list[Sample]) -> None:
     adapt = ops.adapt_datetimefield_value
     with gc_paused():
         rows = [(s.entity.pk, s.attr, adapt(s.observed_at), s.value) for s in samples]
+    if connection.vendor == "postgresql":
+        # One statement over one JSON document of rows: executemany sends a statement per row, which the profile
+        # showed as most of an MQTT batch's time on PostgreSQL.
+        sql = (
+            f"INSERT INTO {table} (entity_id, attr, observed_at, value) "  # noqa: S608
+            "SELECT entity_id, attr, observed_at, value FROM jsonb_to_recordset(%s::jsonb) "
+            "AS r(entity_id bigint, attr text, observed_at timestamptz, value float8) "
+            "ON CONFLICT (entity_id, attr, observed_at) DO NOTHING"
+        )
+        with gc_paused():
+            document = orjson.dumps(
+                [
+                    {"entity_id": s.entity.pk, "attr": s.attr, "observed_at": s.observed_at, "value": s.value}
+                    for s in samples
+                ]
+            ).decode()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [document])
+        return
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 
@@ -318,8 +337,8 @@ def _notify_after_commit(changes: dict[int, set[str]], previous: dict | None = N
 
 
 def _save_entities(entities: list[Entity], *, with_place: bool) -> None:
-    """One parameterised UPDATE per entity via executemany: bulk_update's CASE statements grow with the batch and
-    were most of a batch's time."""
+    """SQLite: one parameterised UPDATE per entity via executemany (bulk_update's CASE statements grow with the
+    batch and were most of a batch's time); PostgreSQL: one statement for the batch."""
     if not entities:
         return
 
@@ -327,6 +346,9 @@ def _save_entities(entities: list[Entity], *, with_place: bool) -> None:
     columns = ["attrs", "last_seen_at", "stale_alerted", "modified_at"] + (
         ["lat", "lon", "unit_id", "extra_types", "scopes", "multi_typed", "has_shape"] if with_place else []
     )
+    if connection.vendor == "postgresql":
+        _update_from_document(entities, columns)
+        return
     ops = connection.ops
     # Values are adapted here rather than through each field's get_db_prep_save, which was a fifth of a batch.
     json_slot = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
@@ -357,6 +379,41 @@ def _save_entities(entities: list[Entity], *, with_place: bool) -> None:
         ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+
+
+PG_TYPES = {
+    "attrs": "jsonb",
+    "extra_types": "jsonb",
+    "scopes": "jsonb",
+    "last_seen_at": "timestamptz",
+    "modified_at": "timestamptz",
+    "stale_alerted": "boolean",
+    "multi_typed": "boolean",
+    "has_shape": "boolean",
+    "lat": "float8",
+    "lon": "float8",
+    "unit_id": "bigint",
+    "id": "bigint",
+}
+
+
+def _update_from_document(entities: list[Entity], columns: list[str]) -> None:
+    """PostgreSQL: every entity of the batch in one UPDATE … FROM jsonb_to_recordset(one JSON document): one
+    statement and one round trip instead of one per entity (Django's client-side cursor would escape array
+    parameters element by element; one document is escaped once)."""
+    quote = connection.ops.quote_name
+    names = [*columns, "id"]
+    sql = (
+        f"UPDATE {quote(Entity._meta.db_table)} AS e SET "  # noqa: S608 (our own column names)
+        + ", ".join(f"{quote(c)} = v.{quote(c)}" for c in columns)
+        + " FROM jsonb_to_recordset(%s::jsonb) AS v("
+        + ", ".join(f"{quote(c)} {PG_TYPES[c]}" for c in names)
+        + ") WHERE e.id = v.id"
+    )
+    with gc_paused():
+        document = orjson.dumps([{**{c: getattr(e, c) for c in columns}, "id": e.pk} for e in entities]).decode()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [document])
 
 
 @transaction.atomic

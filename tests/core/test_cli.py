@@ -208,3 +208,29 @@ def test_the_demos_supervisor_restarts_a_dead_child_and_stops_them_all():
     finally:
         supervisor.stop()
     assert all(child.poll() is not None for child in supervisor.children.values())
+
+
+def test_cluster_commands_on_a_directory_without_a_cluster_say_so(tmp_path):
+    env = {**os.environ, "IOC_DATA_DIR": str(tmp_path)}
+    for action in ("status", "down"):
+        result = subprocess.run(
+            [sys.executable, "-m", "ioc.cli", "cluster", action, "--dir", str(tmp_path / "none")],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 1
+        assert "no cluster in" in result.stderr and "ioc cluster up" in result.stderr
+
+
+def test_the_cluster_runs_one_periodic_scheduler_and_each_domains_processes(tmp_path):
+    from ioc.core.cluster import ClusterSpec, supervisor_config
+    from ioc.core.registry import registry
+
+    config = supervisor_config(ClusterSpec(root=str(tmp_path), consumers=3, ingest=2), registry.processes())
+    assert config.count("ioc.cli worker\n") == 1  # the one consumer that schedules the periodic jobs
+    assert "ioc.cli worker --no-periodic\nprocess_name=%(program_name)s_%(process_num)d\nnumprocs=2" in config
+    assert "ingest-mqtt --client-id ioc-ingest-%(process_num)d --share ioc" in config
+    assert "ioc.cli cameras worker" in config
+    skipped = supervisor_config(ClusterSpec(root=str(tmp_path), skip=["cameras"]), registry.processes())
+    assert "cameras worker" not in skipped

@@ -26,3 +26,21 @@ def test_a_remote_caller_needs_an_operators_token(users, token_for, settings):
     settings.IOC = {**settings.IOC, "BEHIND_PROXY": True}
     forwarded = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.5"}
     assert Client().get("/metrics", **forwarded).status_code == 403
+
+
+def test_every_workers_counters_and_heartbeat_are_in_one_scrape(users):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ioc.core.models import WorkerStatus
+
+    now = timezone.now()
+    WorkerStatus.objects.create(name="mqtt:ioc-ingest-1", heartbeat_at=now, received=120, stored=118, refused=2)
+    WorkerStatus.objects.create(name="camera:3", heartbeat_at=now - timedelta(minutes=5), received=9000)
+    text = Client().get("/metrics").content.decode()
+    assert 'ioc_worker_received_total{worker="mqtt:ioc-ingest-1"} 120.0' in text
+    assert 'ioc_worker_refused_total{worker="mqtt:ioc-ingest-1"} 2.0' in text
+    assert 'ioc_worker_up{worker="mqtt:ioc-ingest-1"} 1.0' in text
+    # A camera runner silent for five minutes is down, whatever its last state said.
+    assert 'ioc_worker_up{worker="camera:3"} 0.0' in text
