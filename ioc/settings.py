@@ -218,7 +218,8 @@ if redis_url := os.environ.get("IOC_REDIS_URL"):
         }
     }
     HUEY = {
-        "huey_class": "huey.RedisHuey",
+        # Tasks are acknowledged once run: a consumer killed mid-task does not lose it (ioc.core.taskqueue).
+        "huey_class": "ioc.core.taskqueue.AcknowledgingRedisHuey",
         "name": "ioc",
         "connection_pool": ConnectionPool.from_url(redis_url, **REDIS_RETRY),
         "immediate": False,
