@@ -69,12 +69,22 @@ def frames(
     seed: int = 7,
     noise: float = 4.0,
     occluders: tuple = (),
+    night: bool = False,
+    rain: bool = False,
 ):
-    """Yield `count` BGR frames; `occluders` are (x1, y1, x2, y2) boxes drawn over everything (a tree, a sign)."""
+    """Yield `count` BGR frames; `occluders` are (x1, y1, x2, y2) boxes drawn over everything (a tree, a sign).
+
+    `night`: a dark road under weak street lights, vehicles with headlights whose beams light the road ahead of
+    them (bright patches that move with the vehicle: not vehicles). `rain`: streaks across the lens every frame,
+    a few drops on it, and less contrast."""
     base = background(width, height, seed)
+    if night:
+        base = (base * 0.35).astype(np.uint8)
     rng = np.random.default_rng(seed + 1)
+    drops = [(int(rng.integers(0, width)), int(rng.integers(0, height)), int(rng.integers(4, 10))) for _ in range(6)]
     for index in range(count):
         frame = base.copy()
+        lights = np.zeros(frame.shape[:2], np.float32) if night else None
         for mover in movers:
             box = mover.box(index, rng)
             if box is None:
@@ -82,14 +92,70 @@ def frames(
             x1, y1, x2, y2 = box
             if x2 < 0 or y2 < 0 or x1 >= width or y1 >= height:
                 continue
-            cv2.rectangle(frame, (x1, y1), (x2, y2), COLOURS[mover.cls], -1)
-            cv2.rectangle(frame, (x1 + 3, y1 + 3), (x2 - 3, y1 + (y2 - y1) // 3), (90, 90, 90), -1)
+            colour = COLOURS[mover.cls]
+            if night:
+                colour = tuple(int(c * 0.4) for c in colour)
+            cv2.rectangle(frame, (x1, y1), (x2, y2), colour, -1)
+            cv2.rectangle(
+                frame, (x1 + 3, y1 + 3), (x2 - 3, y1 + (y2 - y1) // 3), (54, 54, 54) if night else (90, 90, 90), -1
+            )
+            if night and mover.cls != "person":
+                _headlights(lights, mover, (x1, y1, x2, y2))
+        if night:
+            glow = cv2.GaussianBlur(lights, (9, 9), 0)[..., None]
+            frame = np.clip(frame.astype(np.float32) + glow, 0, 255).astype(np.uint8)
         for x1, y1, x2, y2 in occluders:
             cv2.rectangle(frame, (x1, y1), (x2, y2), (40, 90, 40), -1)
+        if rain:
+            frame = _rain(frame, rng, drops)
         if noise:
             grain = rng.normal(0, noise, frame.shape).astype(np.int16)
             frame = np.clip(frame.astype(np.int16) + grain, 0, 255).astype(np.uint8)
         yield frame
+
+
+def _headlights(lights: np.ndarray, mover: Mover, box: tuple[int, int, int, int]) -> None:
+    """The lamps at the vehicle's front and the beam they throw on the road ahead (brightness added)."""
+    x1, y1, x2, y2 = box
+    forward = 1 if mover.vy > 0 or mover.vx > 0 else -1
+    vertical = abs(mover.vy) >= abs(mover.vx)
+    lamps = 1 if mover.cls == "motorbike" else 2
+    if vertical:
+        front = y2 if forward > 0 else y1
+        length = int((y2 - y1) * 1.6)
+        for k in range(lamps):
+            cx = x1 + (x2 - x1) * (k + 1) // (lamps + 1)
+            cv2.circle(lights, (cx, front), 3, 220, -1)
+        beam = np.array(
+            [[x1, front], [x2, front], [x2 + 6, front + forward * length], [x1 - 6, front + forward * length]]
+        )
+    else:
+        front = x2 if forward > 0 else x1
+        length = int((x2 - x1) * 1.2)
+        for k in range(lamps):
+            cy = y1 + (y2 - y1) * (k + 1) // (lamps + 1)
+            cv2.circle(lights, (front, cy), 3, 220, -1)
+        beam = np.array(
+            [[front, y1], [front, y2], [front + forward * length, y2 + 6], [front + forward * length, y1 - 6]]
+        )
+    patch = np.zeros_like(lights)
+    cv2.fillConvexPoly(patch, beam.astype(np.int32), 110)
+    np.maximum(lights, patch, out=lights)
+
+
+def _rain(frame: np.ndarray, rng: np.random.Generator, drops: list) -> np.ndarray:
+    """Rain on the lens: lower contrast, streaks that change every frame, a few blurred drops that stay."""
+    out = cv2.addWeighted(frame, 0.8, np.full_like(frame, 128), 0.2, 0)
+    height, width = frame.shape[:2]
+    for _ in range(120):
+        x, y = int(rng.integers(0, width)), int(rng.integers(0, height))
+        length = int(rng.integers(8, 20))
+        cv2.line(out, (x, y), (x + length // 4, y + length), (200, 200, 200), 1)
+    for x, y, r in drops:
+        roi = out[max(y - r, 0) : y + r, max(x - r, 0) : x + r]
+        if roi.size:
+            roi[:] = cv2.GaussianBlur(roi, (0, 0), 3)
+    return out
 
 
 def write_video(
@@ -103,13 +169,18 @@ def write_video(
     seed: int = 7,
     noise: float = 4.0,
     occluders: tuple = (),
+    night: bool = False,
+    rain: bool = False,
 ) -> Path:
     """Encode the scene as MPEG-4 Part 2 in an .mp4 (OpenCV's bundled FFmpeg writes it without extra codecs)."""
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (width, height))
     if not writer.isOpened():
         raise RuntimeError("OpenCV cannot write MPEG-4 video here")
     try:
-        for frame in frames(width, height, movers, count, seed=seed, noise=noise, occluders=occluders):
+        scene = frames(
+            width, height, movers, count, seed=seed, noise=noise, occluders=occluders, night=night, rain=rain
+        )
+        for frame in scene:
             writer.write(frame)
     finally:
         writer.release()

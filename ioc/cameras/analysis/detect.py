@@ -11,6 +11,13 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ioc.cameras.analysis.split import SizeModel, blob_grey, split_points
+
+NIGHT_ROAD = 60  # the road's median grey level below which the scene is a night scene
+LIGHT_ABOVE_ROAD = 70  # grey levels above the road: a lamp or the road it lights, not a body
+RAIN_TRANSIENT = 0.005  # share of the view that is foreground for one frame only, above which it is raining
+RAIN_STOPPED = 0.0008  # ... and below which it stopped
+
 
 @dataclass(frozen=True, slots=True)
 class Detection:
@@ -21,6 +28,7 @@ class Detection:
     cls: str
     score: float = 1.0
     partial: bool = False  # touches the frame's edge: its size says little about its class
+    method: str = "blob"  # "blob": one moving blob; "split": one of several riders a merged blob was cut into
 
     @property
     def center(self) -> tuple[float, float]:
@@ -42,10 +50,19 @@ class ClassicalDetector:
         self.work_width = work_width
         self.scale = scale
         self.history = history
-        self.subtractor = cv2.createBackgroundSubtractorMOG2(history=history, varThreshold=25, detectShadows=False)
+        self.subtractor = self._subtractor()
         self.kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
         self.frames = 0
         self.learn_frames = learn_frames
+        self.sizes: SizeModel | None = None  # one motorbike's expected size per image region (dense traffic)
+        self.near = cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5))
+        self._previous: np.ndarray | None = None
+        self.road = 0.0
+        self.transient = 0.0
+        self.raining = False
+
+    def _subtractor(self):
+        return cv2.createBackgroundSubtractorMOG2(history=self.history, varThreshold=25, detectShadows=False)
 
     def _small(self, frame: np.ndarray) -> tuple[np.ndarray, float]:
         """The frame at the working width, in colour: a red shirt on grey asphalt has the same grey level."""
@@ -53,6 +70,8 @@ class ClassicalDetector:
         factor = self.work_width / width if width > self.work_width else 1.0
         if factor != 1.0:
             frame = cv2.resize(frame, (self.work_width, round(height * factor)), interpolation=cv2.INTER_AREA)
+        if self.raining:  # a median removes the thin streaks of rain a Gaussian only spreads
+            return cv2.medianBlur(frame, 3), factor
         return cv2.GaussianBlur(frame, (3, 3), 0), factor
 
     def detect(self, frame: np.ndarray) -> list[Detection]:
@@ -62,14 +81,41 @@ class ClassicalDetector:
         # few seconds must stay foreground rather than fade into the road.
         learning = -1 if self.frames <= self.learn_frames else 1.0 / self.history
         mask = self.subtractor.apply(small, learningRate=learning)
+        grey = blob_grey(small)
+        self.road = float(np.median(grey[::4, ::4]))  # the road fills most of the view: its brightness
         if self.frames <= self.learn_frames:
+            self._previous = mask
             return []
+        if self.road < NIGHT_ROAD:
+            # Night: headlights and the patches of road they light are far brighter than the road and any body
+            # under street lights; they move with the vehicles but are not vehicles.
+            mask[grey > self.road + LIGHT_ABOVE_ROAD] = 0
+            # For the outlines of riders only what is darker than the road counts: the glow around the lamps would
+            # draw edges of its own.
+            grey = np.minimum(grey, np.uint8(self.road))
+        # Foreground must hold for two frames running (near where it was): rain streaks and splashes last one frame,
+        # a moving vehicle overlaps itself from one frame to the next.
+        held = cv2.bitwise_and(mask, cv2.dilate(self._previous, self.near))
+        self._previous = mask
+        # What did not hold, as a share of the view: rain and snow on the lens make it high for minutes on end.
+        transient = (cv2.countNonZero(mask) - cv2.countNonZero(held)) / mask.size
+        self.transient = 0.8 * self.transient + 0.2 * transient
+        # Once raining, it stays so until the streaks are nearly gone (the median filter itself lowers the share).
+        raining = self.transient > (RAIN_STOPPED if self.raining else RAIN_TRANSIENT)
+        if raining != self.raining:
+            # The picture is filtered differently from now on: learn the background again (a few frames).
+            self.raining = raining
+            self.subtractor = self._subtractor()
+            self.frames = 0
+        mask = held
         # Close first so an object's parts that match the road (a windscreen, a helmet) join up, then open to drop
         # the sensor noise.
         mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, self.kernel, iterations=2)
         mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, self.kernel)
         count, _labels, stats, _centroids = cv2.connectedComponentsWithStats(mask, connectivity=8)
         frame_area = small.shape[0] * small.shape[1]
+        if self.sizes is None:
+            self.sizes = SizeModel(small.shape[1], small.shape[0], self.scale)
         found = []
         for x, y, w, h, pixels in stats[1:count]:
             share = w * h / frame_area / (self.scale * self.scale)
@@ -77,8 +123,24 @@ class ClassicalDetector:
                 continue  # noise, a sparse speckle box, or a lighting change over the whole view
             cls = classify(share, h / max(w, 1))
             partial = x <= 1 or y <= 1 or x + w >= small.shape[1] - 1 or y + h >= small.shape[0] - 1
+            cx, cy = x + w / 2, y + h / 2
+            single_w, single_h = self.sizes.expected(cx, cy)
+            if cls == "motorbike" and not partial:
+                self.sizes.learn(cx, cy, w, h)
+            if cls in ("car", "motorbike") and w >= 1.6 * single_w and _rider_height(h, single_h, partial):
+                cuts = split_points(grey, x, y, w, h, single_w)
+                if cuts:
+                    for a, b in zip([0, *cuts], [*cuts, w], strict=True):
+                        box = ((x + a) / factor, y / factor, (x + b) / factor, (y + h) / factor)
+                        found.append(Detection(*box, "motorbike", 0.4, partial, "split"))
+                    continue
             found.append(Detection(x / factor, y / factor, (x + w) / factor, (y + h) / factor, cls, 0.5, partial))
         return found
+
+
+def _rider_height(h: float, single_h: float, partial: bool) -> bool:
+    """A blob as tall as one rider there (a group entering at the frame's edge shows only part of its height)."""
+    return (0.4 if partial else 0.7) * single_h <= h <= 1.35 * single_h
 
 
 def classify(share: float, tallness: float) -> str:

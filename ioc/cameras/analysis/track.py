@@ -100,7 +100,8 @@ class Tracker:
                 track, box = self.tracks[i], boxes[j]
                 area = (box[2] - box[0]) * (box[3] - box[1])
                 track.hits += 1
-                if track.hits > 3 and area < 0.6 * track.area and _inside(box, track.box) > 0.8:
+                shrunk = area < 0.6 * track.area and _inside(box, track.box) > 0.8
+                if track.hits > 3 and shrunk and detections[j].method != "split":
                     # Much smaller than it was and within where it should be: partly hidden (a sign, another
                     # vehicle). The visible part's centre moves slower than the object, so keep the prediction; the
                     # size adapts slowly, in case the object really is smaller (two that had merged, parting).
@@ -128,7 +129,7 @@ class Tracker:
         followed = [t.box for t in self.tracks if t.misses == 0]
         for j, box in enumerate(boxes):
             if j not in matched_dets:
-                if any(_inside(box, other) > 0.6 for other in followed):
+                if detections[j].method != "split" and any(_inside(box, other) > 0.6 for other in followed):
                     continue  # a fragment of an object already followed (part of it matched the road)
                 votes = Counter() if detections[j].partial else Counter({detections[j].cls: 1})
                 track = Track(self.next_id, box, votes=votes, area=float((box[2] - box[0]) * (box[3] - box[1])))
