@@ -24,3 +24,12 @@ class ObjectClass(models.TextChoices):
 def class_label(cls: str) -> str:
     """A counted class's name for people (the key itself for a class a custom model adds)."""
     return str(ObjectClass(cls).label) if cls in ObjectClass.values else cls
+
+
+class SceneCondition(models.TextChoices):
+    """What the analysis says of a camera's picture (ioc.cameras.analysis.scene)."""
+
+    NIGHT = "night", _("Night")
+    RAIN = "rain", _("Rain on the lens")
+    DENSE = "dense", _("Dense traffic")
+    TOO_DARK = "too_dark", _("Too dark to count")

@@ -34,6 +34,10 @@ class Camera(models.Model):
     height = models.PositiveIntegerField(null=True, blank=True)
     # Bumped when lines or zones change, so a running worker picks them up.
     config_version = models.PositiveIntegerField(default=0)
+    # What the analysis says of the picture lately: conditions (night, rain, dense, too_dark) and how far its
+    # counts can be trusted (0–1), so a scene beyond the default detector is said, not reported as low counts.
+    scene_conditions = models.JSONField(_("scene conditions"), default=list, blank=True)
+    confidence = models.FloatField(_("confidence of the counts"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("camera")
@@ -80,6 +84,8 @@ class CountBin(models.Model):
     minutes = models.PositiveSmallIntegerField()  # 1 or 15
     start = models.DateTimeField()
     count = models.PositiveIntegerField(default=0)
+    # Of `count`, riders cut out of a merged group of several (an estimate, not an object followed alone).
+    estimated = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [

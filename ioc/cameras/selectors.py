@@ -10,7 +10,7 @@ from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ioc.cameras.choices import class_label
+from ioc.cameras.choices import SceneCondition, class_label
 from ioc.cameras.models import Camera, CountBin
 from ioc.core.geojson import point_collection
 
@@ -108,6 +108,24 @@ def flow(camera: Camera, hours: int = 24) -> dict:
         "labels": labels,
         "series": {cls: [values.get(x, 0) for x in labels] for cls, values in series.items()},
         "names": {cls: class_label(cls) for cls in series},  # the chart's legend in the reader's language
+    }
+
+
+def scene(camera: Camera, hours: int = 24) -> dict | None:
+    """How far the camera's counts can be trusted: its picture's conditions, the confidence, and the share of the
+    last hours' counts that were riders cut out of merged groups (estimates). None before any analysis."""
+    if camera.confidence is None:
+        return None
+    conditions = [c for c in camera.scene_conditions if c in SceneCondition.values]
+    totals = CountBin.objects.filter(
+        camera=camera, minutes=15, start__gte=timezone.now() - timedelta(hours=hours)
+    ).aggregate(n=Sum("count"), estimated=Sum("estimated"))
+    return {
+        "labels": [str(SceneCondition(c).label) for c in conditions],
+        "confidence": round(camera.confidence * 100),
+        # Beyond the default detector: nothing to see, rain at night, or so low a confidence the counts mislead.
+        "beyond": "too_dark" in conditions or {"night", "rain"} <= set(conditions) or camera.confidence <= 0.4,
+        "estimated": round(100 * (totals["estimated"] or 0) / totals["n"]) if totals["n"] else 0,
     }
 
 

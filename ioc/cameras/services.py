@@ -26,23 +26,31 @@ log = logging.getLogger(__name__)
 BIN_MINUTES = (1, 15)
 
 
-def record_crossings(camera: Camera, crossings: list[tuple[datetime, int, str, str]]) -> int:
-    """Add crossings (time, line id, class, direction) to the 1- and 15-minute bins. Returns how many."""
+def record_crossings(camera: Camera, crossings: list[tuple]) -> int:
+    """Add crossings (time, line id, class, direction[, estimated]) to the 1- and 15-minute bins; an estimated one
+    (a rider cut out of a merged group) is counted and also kept apart in `estimated`. Returns how many."""
     return timeseries.add_to_bins(
         CountBin,
         (
-            (moment, {"camera_id": camera.pk, "line_id": line, "cls": cls, "direction": direction})
-            for moment, line, cls, direction in crossings
+            (
+                moment,
+                {"camera_id": camera.pk, "line_id": line, "cls": cls, "direction": direction},
+                {"estimated": 1 if estimated else 0},
+            )
+            for moment, line, cls, direction, *rest in crossings
+            for estimated in [bool(rest and rest[0])]
         ),
         sizes=BIN_MINUTES,
     )
 
 
-def mark_online(camera: Camera, width: int, height: int) -> None:
-    """Frames arrive: the camera is online; if it was offline, its "camera offline" alert ends."""
+def mark_online(camera: Camera, width: int, height: int, scene: dict | None = None) -> None:
+    """Frames arrive: the camera is online; if it was offline, its "camera offline" alert ends. `scene`: what the
+    analysis says of the picture (conditions, confidence of the counts)."""
     was_offline = Camera.objects.filter(pk=camera.pk).exclude(last_error="").exists()
+    extra = {"scene_conditions": scene["conditions"], "confidence": scene["confidence"]} if scene else {}
     Camera.objects.filter(pk=camera.pk).update(
-        status=Camera.Status.ONLINE, last_frame_at=timezone.now(), last_error="", width=width, height=height
+        status=Camera.Status.ONLINE, last_frame_at=timezone.now(), last_error="", width=width, height=height, **extra
     )
     if was_offline:
         resolve_condition(

@@ -81,7 +81,12 @@ def frames(
     if night:
         base = (base * 0.35).astype(np.uint8)
     rng = np.random.default_rng(seed + 1)
-    drops = [(int(rng.integers(0, width)), int(rng.integers(0, height)), int(rng.integers(4, 10))) for _ in range(6)]
+    # Drawn only for rain: the other scenes keep the noise they always had.
+    drops = (
+        [(int(rng.integers(0, width)), int(rng.integers(0, height)), int(rng.integers(4, 10))) for _ in range(6)]
+        if rain
+        else []
+    )
     for index in range(count):
         frame = base.copy()
         lights = np.zeros(frame.shape[:2], np.float32) if night else None

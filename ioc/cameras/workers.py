@@ -122,15 +122,15 @@ class CameraRunner(Worker):
                     services.save_live_frame(camera, frame)
                     last_live = time.monotonic()
                 now = timezone.now()
-                for line_index, cls, direction, _name in analyzer.process(frame):
-                    pending.append((now, lines[line_index].pk, cls, direction))
+                for line_index, cls, direction, _name, estimated in analyzer.process(frame):
+                    pending.append((now, lines[line_index].pk, cls, direction, estimated))
                 for i, (zone, monitor) in enumerate(zip(zones, analyzer.zones, strict=True)):
                     if len(monitor.crowd_events) > crowds_seen[i]:
                         crowds_seen[i] = len(monitor.crowd_events)
                         services.crowd_detected(camera, zone, monitor.crowd_events[-1]["peak"], frame)
                 if time.monotonic() - last_flush >= self.flush_seconds:
                     self.crossings += services.record_crossings(camera, pending)
-                    services.mark_online(camera, width, height)
+                    services.mark_online(camera, width, height, analyzer.scene())
                     self.save_status()
                     pending, last_flush = [], time.monotonic()
                     if not Camera.objects.filter(pk=camera.pk, config_version=camera.config_version).exists():

@@ -110,5 +110,10 @@ def test_the_pipeline_runs_on_the_onnx_detector(tmp_path):
     model = constant_model(tmp_path / "v8.onnx", rows((16, 16, 8, 12, 3, 0.9)).T[None])
     clip = write_video(tmp_path / "still.mp4", 128, 128, [], 30)
     result = count_file(str(clip), ["0,64,128,64"], ["0,0,64,0,64,64,0,64"], detector=OnnxDetector(model))
-    assert result["lines"][0] == {"name": "line1", "in": {}, "out": {}}  # it never moves
+    assert result["lines"][0] == {
+        "name": "line1",
+        "in": {},
+        "out": {},
+        "estimated": {"in": {}, "out": {}},
+    }  # it never moves
     assert result["zones"][0]["peak"] == 1 and result["zones"][0]["visitors"] == 1

@@ -24,6 +24,7 @@ class LineCounter:
     margin: float = 4.0
     name: str = ""
     counts: dict = field(default_factory=lambda: {"in": Counter(), "out": Counter()})
+    estimated: dict = field(default_factory=lambda: {"in": Counter(), "out": Counter()})  # of `counts`
     repeat_s: float = 0.4
     _side: dict = field(default_factory=dict)
     _recent: list = field(default_factory=list)
@@ -34,7 +35,9 @@ class LineCounter:
         length = max(np.hypot(dx, dy), 1e-9)
         return (dx * (y - self.y1) - dy * (x - self.x1)) / length, ((x - self.x1) * dx + (y - self.y1) * dy) / length**2
 
-    def update(self, track_id: int, x: float, y: float, cls: str, size: float = 0.0, now: float = 0.0) -> str | None:
+    def update(
+        self, track_id: int, x: float, y: float, cls: str, size: float = 0.0, now: float = 0.0, estimated: bool = False
+    ) -> str | None:
         """Feed a track's centre (and its box's larger side, and the time in seconds); returns 'in' or 'out' on
         the frame it is counted.
 
@@ -56,6 +59,7 @@ class LineCounter:
                 return None
         self._recent = [r for r in self._recent if now - r[0] <= self.repeat_s] + [(now, position, direction)]
         self.counts[direction][cls] += 1
+        self.estimated[direction][cls] += estimated
         return direction
 
     @property

@@ -56,10 +56,12 @@ class ClassicalDetector:
         self.learn_frames = learn_frames
         self.sizes: SizeModel | None = None  # one motorbike's expected size per image region (dense traffic)
         self.near = cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5))
+        self.around = cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9))
         self._previous: np.ndarray | None = None
         self.road = 0.0
         self.transient = 0.0
         self.raining = False
+        self.busy = 0.0
 
     def _subtractor(self):
         return cv2.createBackgroundSubtractorMOG2(history=self.history, varThreshold=25, detectShadows=False)
@@ -97,8 +99,10 @@ class ClassicalDetector:
         # a moving vehicle overlaps itself from one frame to the next.
         held = cv2.bitwise_and(mask, cv2.dilate(self._previous, self.near))
         self._previous = mask
-        # What did not hold, as a share of the view: rain and snow on the lens make it high for minutes on end.
-        transient = (cv2.countNonZero(mask) - cv2.countNonZero(held)) / mask.size
+        # What did not hold and lies away from anything that did, as a share of the view: rain and snow on the lens
+        # make it high for minutes on end (the leading edge of a fast bus does not hold either, but touches the bus).
+        stray = cv2.bitwise_and(mask, cv2.bitwise_not(cv2.dilate(held, self.around)))
+        transient = cv2.countNonZero(stray) / mask.size
         self.transient = 0.8 * self.transient + 0.2 * transient
         # Once raining, it stays so until the streaks are nearly gone (the median filter itself lowers the share).
         raining = self.transient > (RAIN_STOPPED if self.raining else RAIN_TRANSIENT)
@@ -112,6 +116,7 @@ class ClassicalDetector:
         # the sensor noise.
         mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, self.kernel, iterations=2)
         mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, self.kernel)
+        self.busy = 0.9 * self.busy + 0.1 * cv2.countNonZero(mask) / mask.size  # how much of the view moves
         count, _labels, stats, _centroids = cv2.connectedComponentsWithStats(mask, connectivity=8)
         frame_area = small.shape[0] * small.shape[1]
         if self.sizes is None:
@@ -127,7 +132,9 @@ class ClassicalDetector:
             single_w, single_h = self.sizes.expected(cx, cy)
             if cls == "motorbike" and not partial:
                 self.sizes.learn(cx, cy, w, h)
-            if cls in ("car", "motorbike") and w >= 1.6 * single_w and _rider_height(h, single_h, partial):
+            # Two to four riders wide (more is a bus or a truck, even while it enters the view with a rider's height).
+            abreast = 1.6 * single_w <= w <= 4.5 * single_w
+            if cls in ("car", "motorbike") and abreast and _rider_height(h, single_h, partial):
                 cuts = split_points(grey, x, y, w, h, single_w)
                 if cuts:
                     for a, b in zip([0, *cuts], [*cuts, w], strict=True):

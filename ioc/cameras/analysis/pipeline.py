@@ -10,6 +10,7 @@ import numpy as np
 
 from ioc.cameras.analysis.count import LineCounter, ZoneMonitor
 from ioc.cameras.analysis.detect import ClassicalDetector
+from ioc.cameras.analysis.scene import assess
 from ioc.cameras.analysis.track import Tracker
 from ioc.cameras.analysis.video import VideoError, open_video
 
@@ -67,8 +68,9 @@ class Analyzer:
             return False
         return float(cv2.absdiff(small, previous).max()) < 12
 
-    def process(self, frame: np.ndarray) -> list[tuple[int, str, str, str]]:
-        """Analyse one frame; returns the crossings it produced as (line index, track class, direction, line name)."""
+    def process(self, frame: np.ndarray) -> list[tuple[int, str, str, str, bool]]:
+        """Analyse one frame; returns the crossings it produced as (line index, track class, direction, line name,
+        estimated: a rider cut out of a merged group)."""
         if frame is None or frame.size == 0:
             raise VideoError("an empty frame")
         self.frames += 1
@@ -86,20 +88,32 @@ class Analyzer:
             x, y = track.anchor
             size = float(max(track.box[2] - track.box[0], track.box[3] - track.box[1]))
             for index, line in enumerate(self.lines):
-                direction = line.update(track.id, x, y, track.cls, size, seconds)
+                direction = line.update(track.id, x, y, track.cls, size, seconds, track.estimated)
                 if direction:
-                    crossings.append((index, track.cls, direction, line.name))
+                    crossings.append((index, track.cls, direction, line.name, track.estimated))
         placed = [(t.id, *t.anchor, t.cls) for t in tracks]
         for zone in self.zones:
             zone.update(placed, seconds)
         return crossings
 
+    def scene(self) -> dict:
+        """What the picture is like and how far the counts can be trusted (see ioc.cameras.analysis.scene)."""
+        counted = sum(sum(line.counts[d].values()) for line in self.lines for d in ("in", "out"))
+        estimated = sum(sum(line.estimated[d].values()) for line in self.lines for d in ("in", "out"))
+        return assess(self.detector, estimated / counted if counted else 0.0)
+
     def summary(self) -> dict:
         return {
             "lines": [
-                {"name": line.name, "in": dict(line.counts["in"]), "out": dict(line.counts["out"])}
+                {
+                    "name": line.name,
+                    "in": dict(line.counts["in"]),
+                    "out": dict(line.counts["out"]),
+                    "estimated": {d: dict(line.estimated[d]) for d in ("in", "out")},
+                }
                 for line in self.lines
             ],
+            "scene": self.scene(),
             "zones": [zone.summary() for zone in self.zones],
             "frames": self.frames,
             "analysed_frames": self.analysed,

@@ -24,6 +24,12 @@ class Track:
     votes: Counter = field(default_factory=Counter)
     previous: tuple[float, float] | None = None  # the anchor one frame ago
     area: float = 0.0  # smoothed box area, to notice when the object is partly hidden
+    split_hits: int = 0  # frames it was found only as a piece cut out of a merged blob
+
+    @property
+    def estimated(self) -> bool:
+        """Mostly seen as a piece of a merged group: its count is an estimate."""
+        return 2 * self.split_hits > self.hits
 
     @property
     def anchor(self) -> tuple[float, float]:
@@ -118,6 +124,7 @@ class Tracker:
                 track.velocity = step if track.hits == 2 else 0.7 * track.velocity + 0.3 * step
                 track.area = area if track.hits == 2 else 0.8 * track.area + 0.2 * area
                 track.box, track.misses = box, 0
+                track.split_hits += detections[j].method == "split"
                 if not detections[j].partial:
                     track.votes[detections[j].cls] += 1
                 matched_tracks.add(i)
@@ -132,7 +139,10 @@ class Tracker:
                 if detections[j].method != "split" and any(_inside(box, other) > 0.6 for other in followed):
                     continue  # a fragment of an object already followed (part of it matched the road)
                 votes = Counter() if detections[j].partial else Counter({detections[j].cls: 1})
-                track = Track(self.next_id, box, votes=votes, area=float((box[2] - box[0]) * (box[3] - box[1])))
+                area = float((box[2] - box[0]) * (box[3] - box[1]))
+                track = Track(
+                    self.next_id, box, votes=votes, area=area, split_hits=int(detections[j].method == "split")
+                )
                 self.next_id += 1
                 self.tracks.append(track)
         return [t for t in self.tracks if t.hits >= self.min_hits]

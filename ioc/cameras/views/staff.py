@@ -44,6 +44,7 @@ def camera_detail(request, pk: int):
         "cameras/detail.html",
         {
             "camera": camera,
+            "scene": selectors.scene(camera),
             "flow": selectors.flow(camera),
             "heatmap": [(WEEKDAYS[i], [(n, round(n / top, 2)) for n in row]) for i, row in enumerate(cells)],
             "hours": range(24),

@@ -22,17 +22,20 @@ def bin_start(moment: datetime, minutes: int) -> datetime:
 
 
 @transaction.atomic
-def add_to_bins(model, events: Iterable[tuple[datetime, dict]], *, sizes: tuple[int, ...]) -> int:
-    """Count events (moment, the bin's key fields) into bins of each size; returns how many events."""
-    totals: Counter = Counter()
+def add_to_bins(model, events: Iterable[tuple], *, sizes: tuple[int, ...]) -> int:
+    """Count events (moment, the bin's key fields[, {other counter column: amount}]) into bins of each size;
+    returns how many events."""
+    totals: dict = {}
     seen = 0
-    for moment, key in events:
+    for moment, key, *extra in events:
         seen += 1
         frozen = tuple(sorted(key.items()))
         for minutes in sizes:
-            totals[(frozen, minutes, bin_start(moment, minutes))] += 1
-    for (frozen, minutes, start), n in totals.items():
+            amounts = totals.setdefault((frozen, minutes, bin_start(moment, minutes)), Counter())
+            amounts["count"] += 1
+            amounts.update(extra[0] if extra else {})
+    for (frozen, minutes, start), amounts in totals.items():
         key = {**dict(frozen), "minutes": minutes, "start": start}
-        if not model.objects.filter(**key).update(count=F("count") + n):
-            model.objects.create(**key, count=n)
+        if not model.objects.filter(**key).update(**{field: F(field) + n for field, n in amounts.items()}):
+            model.objects.create(**key, **amounts)
     return seen
