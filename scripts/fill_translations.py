@@ -1,5 +1,6 @@
-"""Apply Vietnamese translations from a Python dict file to the catalogue, fill the English catalogue with the
-English source texts (so both are complete), and compile both. `python scripts/fill_translations.py [DICT.py]`."""
+"""Apply Vietnamese translations from a Python dict file ({msgid or (msgctxt, msgid): translation}) to the
+catalogue, fill the English catalogue with the English source texts (so both are complete), and compile both.
+`python scripts/fill_translations.py [DICT.py]`."""
 
 import runpy
 import sys
@@ -14,11 +15,12 @@ def main() -> None:
     new = runpy.run_path(sys.argv[1])["VI"] if len(sys.argv) > 1 else {}
     vi = polib.pofile(str(LOCALE / "vi" / "LC_MESSAGES" / "django.po"))
     for entry in vi:
-        if entry.msgid in new:
+        key = (entry.msgctxt, entry.msgid) if (entry.msgctxt, entry.msgid) in new else entry.msgid
+        if key in new and (entry.msgctxt is None or isinstance(key, tuple)):
             if entry.msgid_plural:  # Vietnamese has one plural form
-                entry.msgstr_plural = {0: new[entry.msgid]}
+                entry.msgstr_plural = {0: new[key]}
             else:
-                entry.msgstr = new[entry.msgid]
+                entry.msgstr = new[key]
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
             entry.previous_msgid = None

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CameraStatus(models.TextChoices):
@@ -29,7 +30,7 @@ def class_label(cls: str) -> str:
 class SceneCondition(models.TextChoices):
     """What the analysis says of a camera's picture (ioc.cameras.analysis.scene)."""
 
-    NIGHT = "night", _("Night")
-    RAIN = "rain", _("Rain on the lens")
-    DENSE = "dense", _("Dense traffic")
-    TOO_DARK = "too_dark", _("Too dark to count")
+    NIGHT = "night", pgettext_lazy("camera scene", "Night")
+    RAIN = "rain", pgettext_lazy("camera scene", "Rain on the lens")
+    DENSE = "dense", pgettext_lazy("camera scene", "Dense traffic")
+    TOO_DARK = "too_dark", pgettext_lazy("camera scene", "Too dark to count")

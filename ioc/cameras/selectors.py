@@ -9,6 +9,7 @@ from django.db.models import Sum
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ioc.cameras.choices import SceneCondition, class_label
 from ioc.cameras.models import Camera, CountBin
@@ -121,7 +122,7 @@ def scene(camera: Camera, hours: int = 24) -> dict | None:
         camera=camera, minutes=15, start__gte=timezone.now() - timedelta(hours=hours)
     ).aggregate(n=Sum("count"), estimated=Sum("estimated"))
     return {
-        "labels": [str(SceneCondition(c).label) for c in conditions],
+        "labels": [str(SceneCondition(c).label) for c in conditions] or [pgettext("camera scene", "clear")],
         "confidence": round(camera.confidence * 100),
         # Beyond the default detector: nothing to see, rain at night, or so low a confidence the counts mislead.
         "beyond": "too_dark" in conditions or {"night", "rain"} <= set(conditions) or camera.confidence <= 0.4,

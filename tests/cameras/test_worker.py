@@ -260,3 +260,19 @@ def test_backups_keep_stream_passwords_sealed(units, tmp_path):
     restore(archive)
     restored = Camera.objects.get(pk=cam.pk)
     assert restored.name == "Ngã tư" and restored.password == "mat-khau-camera"
+
+
+def test_a_dense_night_junction_says_what_it_estimated_and_how_far_to_trust_it(units, users, client_for, tmp_path):
+    from ioc.cameras.scenes import dense_junction, frames_needed
+
+    movers = dense_junction(seed=5, groups=12, with_bus=False)
+    clip = str(write_video(tmp_path / "night.mp4", W, H, movers, frames_needed(movers), night=True))
+    cam = camera(units, clip, analysed_fps=25)
+    run_once(cam)
+    cam.refresh_from_db()
+    assert set(cam.scene_conditions) >= {"night", "dense"} and cam.confidence < 0.9
+    bins = CountBin.objects.filter(camera=cam, minutes=15)
+    assert 0 < sum(b.estimated for b in bins) <= sum(b.count for b in bins)
+    page = client_for(users["operator"]).get(f"/dashboard/cameras/{cam.pk}/").content.decode()
+    assert 'id="scene"' in page and "Ban đêm" in page and "Giao thông dày đặc" in page
+    assert "ước lượng" in page  # the share of counts that are estimates

@@ -21,6 +21,12 @@ from ioc.core.services.backup import BackupError, backup, restore
 @pytest.mark.django_db(transaction=True)  # on PostgreSQL pg_dump and pg_restore are other processes
 def test_backup_then_restore_brings_everything_back(users, tmp_path, settings):
     record_alert(kind="core.manual", source="b", title="Trước sao lưu", lat=22.405, lon=103.455)
+    from ioc.sensors.models import Reading
+    from ioc.sensors.services import ingest_telemetry, write_entities
+
+    # Sensor readings live in monthly partitions on PostgreSQL: they come back too.
+    write_entities([{"id": "urn:ngsi-ld:RainGauge:bk", "type": "RainGauge"}], "create")
+    ingest_telemetry([("urn:ngsi-ld:RainGauge:bk", {"precipitation": 4.5}, None)])
     (Path(settings.MEDIA_ROOT) / "incidents").mkdir(parents=True)
     (Path(settings.MEDIA_ROOT) / "incidents" / "a.txt").write_text("ảnh hiện trường")
     archive = backup(tmp_path / "b.tar.gz")
@@ -36,6 +42,7 @@ def test_backup_then_restore_brings_everything_back(users, tmp_path, settings):
     counts = restore(archive)
     assert counts["files"] == 1
     assert list(Alert.objects.values_list("title", flat=True)) == ["Trước sao lưu"]
+    assert list(Reading.objects.values_list("value", flat=True)) == [4.5]
     assert (Path(settings.MEDIA_ROOT) / "incidents" / "a.txt").read_text() == "ảnh hiện trường"
     assert AdministrativeUnit.objects.count() == 12
     from django.contrib.auth import get_user_model

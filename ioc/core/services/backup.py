@@ -170,11 +170,35 @@ def restore(archive: Path) -> dict:
                 if not _postgres():
                     raise BackupError("this archive is a PostgreSQL dump: restore it on PostgreSQL")
                 connection.close()  # nothing of ours holds a table while pg_restore replaces them
-                _pg("pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", str(data))
+                _restore_dump(data, Path(tmp))
             else:
                 _load_fixture(data)
             files = _restore_media(tar)
     return {"objects": count, "files": files}
+
+
+def _restore_dump(data: Path, tmp: Path) -> None:
+    """pg_restore's script run by psql in one transaction (all or nothing). A partition's own primary key and unique
+    constraints are inherited from its table and cannot be dropped apart (pg_restore --clean tries, and fails):
+    those lines are left out — dropping the tables removes them."""
+    partitions = {
+        line.split()[-2]
+        for line in _pg("pg_restore", "--list", str(data), connect=False).stdout.splitlines()
+        if " TABLE ATTACH " in line
+    }
+    script = _pg("pg_restore", "--clean", "--if-exists", "--no-owner", "-f", "-", str(data), connect=False).stdout
+    kept = [
+        line
+        for line in script.splitlines()
+        if not (
+            line.startswith("ALTER TABLE IF EXISTS ONLY ")
+            and " DROP CONSTRAINT " in line
+            and line.split()[5].split(".")[-1] in partitions
+        )
+    ]
+    sql = tmp / "restore.sql"
+    sql.write_text("\n".join(kept) + "\n")
+    _pg("psql", "--single-transaction", "-v", "ON_ERROR_STOP=1", "-q", "-f", str(sql))
 
 
 def _load_fixture(data: Path) -> None:
