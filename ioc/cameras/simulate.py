@@ -109,6 +109,23 @@ def ensure_cameras(rng: random.Random) -> list[Camera]:
     return cameras
 
 
+# The history counts a quarter-hour as the clip's crossings × PER_QUARTER × the hour's share of traffic.
+PER_QUARTER = 15 * 60 / SECONDS / 6  # a city junction is quieter than the clip's busy minute
+
+
+def weight(moment) -> float:
+    """The hour's share of a day's traffic (weekends a fifth quieter)."""
+    return PROFILE[moment.hour] * (0.8 if moment.weekday() >= 5 else 1.0)
+
+
+def quiet_gap(moment=None) -> float:
+    """Seconds of empty road between two plays of the live clip, so a quarter-hour holds as many plays as the
+    history counts for that hour: 900 / (SECONDS + gap) = PER_QUARTER × weight (at 03:00 about 40 minutes, at the
+    17:00 peak about a minute)."""
+    moment = timezone.localtime(moment) if moment else timezone.localtime()
+    return max(900 / (PER_QUARTER * weight(moment)) - SECONDS, 0.0)
+
+
 def backfill(camera: Camera, days: int = 14) -> None:
     """Fifteen-minute bins for the last days from one analysis of the clip, scaled by the hour's share."""
     if CountBin.objects.filter(camera=camera).exists():
@@ -120,11 +137,10 @@ def backfill(camera: Camera, days: int = 14) -> None:
     now = timezone.localtime()
     start = (now - timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
     rows, moment = [], start
-    per_quarter = 15 * 60 / SECONDS / 6  # a city junction is quieter than the clip's busy minute
     while moment < now - timedelta(minutes=15):
-        weight = PROFILE[moment.hour] * (0.8 if moment.weekday() >= 5 else 1.0)
+        share = weight(moment)
         for (direction, cls), n in per_clip.items():
-            count = round(n * per_quarter * weight * rng.uniform(0.8, 1.2))
+            count = round(n * PER_QUARTER * share * rng.uniform(0.8, 1.2))
             if count:
                 rows.append(
                     CountBin(
@@ -143,5 +159,5 @@ def run(stop: Event) -> None:
     for camera in cameras:
         backfill(camera)
     log.info("analysing %s demo cameras", len(cameras))
-    run_cameras([c.pk for c in cameras], stop, loop_files=True, realtime=True)
+    run_cameras([c.pk for c in cameras], stop, loop_files=True, realtime=True, quiet_between_loops=quiet_gap)
     stop.wait()

@@ -46,8 +46,11 @@ class CameraRunner(Worker):
         loop_files: bool = False,
         max_backoff: float = 60.0,
         realtime: bool = True,
+        quiet_between_loops=None,
     ):
         super().__init__(f"camera:{camera_id}")
+        # A looped file (the demo): seconds of empty road before it plays again, so its counts follow the hour.
+        self.quiet_between_loops = quiet_between_loops
         self.camera_id, self.stop = camera_id, stop
         self.flush_seconds, self.loop_files = flush_seconds, loop_files
         self.max_backoff, self.realtime = max_backoff, realtime
@@ -72,6 +75,8 @@ class CameraRunner(Worker):
         reconfigured = self._analyse(camera)
         if not (reconfigured or self.loop_files):
             raise StopWorker
+        if self.quiet_between_loops and not reconfigured:
+            self.stop.wait(self.quiet_between_loops())
         return True
 
     def on_error(self, exc: Exception) -> None:
