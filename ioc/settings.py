@@ -181,6 +181,9 @@ MAX_BODY_BYTES = int(os.environ.get("IOC_MAX_BODY_BYTES", 2 * 1024 * 1024))
 # server itself) are refused unless this is set, so a subscription cannot be used to reach them (SSRF).
 NGSI_NOTIFY_ALLOW_LOCAL = env_bool("IOC_NGSI_NOTIFY_ALLOW_LOCAL")
 MAX_UPLOAD_BYTES = int(os.environ.get("IOC_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+# Detector models (ONNX) uploaded by administrators are larger than photos: their admin page alone takes this much.
+MAX_MODEL_BYTES = int(os.environ.get("IOC_MAX_MODEL_BYTES", 200 * 1024 * 1024))
+LARGE_UPLOAD_PATHS = {"/admin/cameras/detectormodel/": MAX_MODEL_BYTES}
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
 ATTACHMENT_TYPES = {

@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from ioc.cameras import models
+from ioc.cameras.analysis.onnx import ModelError
 
 
 class CameraForm(forms.ModelForm):
@@ -22,6 +24,7 @@ class CameraForm(forms.ModelForm):
             "unit",
             "department",
             "status",
+            "detector",
             "model_path",
             "analysed_fps",
             "snapshot_days",
@@ -56,3 +59,42 @@ class CameraAdmin(admin.ModelAdmin):
     list_display = ("name", "unit", "status", "last_frame_at", "last_error")
     list_filter = ("status", "unit")
     inlines = [LineInline, ZoneInline]
+
+
+class DetectorModelForm(forms.ModelForm):
+    """Upload an ONNX detector: checked (size, type, output format) and tried on a camera's latest frame before it
+    is saved; a file that fails is not kept."""
+
+    try_on = forms.ModelChoiceField(
+        models.Camera.objects.all(), required=False, label=_("Try it on this camera's latest frame")
+    )
+
+    class Meta:
+        model = models.DetectorModel
+        fields = ["name", "file"]
+
+    def clean(self):
+        from ioc.cameras.detectors import check_upload
+
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload is not None and hasattr(upload, "chunks") and not getattr(upload, "_committed", False):
+            try:
+                self.facts = check_upload(upload, cleaned.get("try_on"))
+            except ModelError as exc:
+                self.add_error("file", str(exc))
+        return cleaned
+
+
+@admin.register(models.DetectorModel)
+class DetectorModelAdmin(admin.ModelAdmin):
+    form = DetectorModelForm
+    list_display = ("name", "output_format", "input_size", "trial", "uploaded_at", "uploaded_by")
+    readonly_fields = ("size", "output_format", "input_size", "trial", "uploaded_at", "uploaded_by")
+
+    def save_model(self, request, obj, form, change):
+        for field, value in getattr(form, "facts", {}).items():
+            setattr(obj, field, value)
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,5 +1,6 @@
 """Cameras, their counting lines and zones, and the counts they produce (1- and 15-minute bins)."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +8,29 @@ from ioc.cameras import choices
 from ioc.core.crypto import SealedTextField
 from ioc.core.files import UnguessableName
 from ioc.core.models import AdministrativeUnit, Department
+
+
+class DetectorModel(models.Model):
+    """An ONNX detector an administrator uploaded (YOLOv5/v8/11 or RT-DETR export), checked and tried on a frame
+    before any camera may use it."""
+
+    name = models.CharField(_("name"), max_length=200)
+    file = models.FileField(_("ONNX file"), upload_to=UnguessableName("detectors"))
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    output_format = models.CharField(_("output format"), max_length=20, blank=True)
+    input_size = models.CharField(_("input size"), max_length=20, blank=True)
+    trial = models.CharField(_("trial on a frame"), max_length=300, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("detector model (ONNX)")
+        verbose_name_plural = _("detector models (ONNX)")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.output_format}, {self.input_size})"
 
 
 class Camera(models.Model):
@@ -25,7 +49,16 @@ class Camera(models.Model):
         Department, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("owner")
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OFFLINE)
-    model_path = models.CharField(_("ONNX model file (empty: classical detector)"), max_length=500, blank=True)
+    detector = models.ForeignKey(
+        DetectorModel,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("detector model (empty: the default detector)"),
+    )
+    model_path = models.CharField(
+        _("ONNX model file on the server (instead of an uploaded one)"), max_length=500, blank=True
+    )
     analysed_fps = models.FloatField(_("frames analysed per second"), default=5.0)
     snapshot_days = models.PositiveSmallIntegerField(_("keep snapshots (days)"), default=7)
     last_frame_at = models.DateTimeField(null=True, blank=True)

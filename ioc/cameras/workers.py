@@ -59,17 +59,18 @@ class CameraRunner(Worker):
         self._camera: Camera | None = None
 
     def _detector(self, camera: Camera):
-        if camera.model_path:
+        path = camera.detector.file.path if camera.detector_id else camera.model_path
+        if path:
             from ioc.cameras.analysis.onnx import OnnxDetector
 
-            return OnnxDetector(camera.model_path)
+            return OnnxDetector(path)
         return ClassicalDetector()
 
     def run(self, stop: threading.Event | None = None) -> None:
         super().run(stop or self.stop)
 
     def run_once(self) -> bool:
-        camera = self._camera = Camera.objects.filter(pk=self.camera_id).first()
+        camera = self._camera = Camera.objects.select_related("detector").filter(pk=self.camera_id).first()
         if camera is None or camera.status == Camera.Status.DISABLED:
             raise StopWorker
         reconfigured = self._analyse(camera)

@@ -19,6 +19,10 @@ class BodySizeLimitMiddleware:
             return JsonResponse({"message": "Invalid Content-Length header"}, status=400)
         is_upload = request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data")
         limit = settings.MAX_UPLOAD_BYTES + 65536 if is_upload else settings.MAX_BODY_BYTES
+        if is_upload:
+            for prefix, larger in settings.LARGE_UPLOAD_PATHS.items():
+                if request.path.startswith(prefix):
+                    limit = larger + 65536
         if length > limit:
             return JsonResponse({"message": f"Request body too large: the limit is {limit // 1024} KiB"}, status=413)
         return self.get_response(request)
