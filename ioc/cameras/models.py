@@ -79,6 +79,16 @@ class Camera(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def scene_labels(self) -> list[str]:
+        return [
+            str(choices.SceneCondition(c).label) for c in self.scene_conditions if c in choices.SceneCondition.values
+        ]
+
+    @property
+    def confidence_pct(self) -> int | None:
+        return None if self.confidence is None else round(self.confidence * 100)
+
 
 class CountLine(models.Model):
     """A counting line in fractions of the frame (0–1); "in" is crossing to the right of (x1,y1)→(x2,y2)."""

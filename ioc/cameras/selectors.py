@@ -118,12 +118,13 @@ def scene(camera: Camera, hours: int = 24) -> dict | None:
     if camera.confidence is None:
         return None
     conditions = [c for c in camera.scene_conditions if c in SceneCondition.values]
+    labels = camera.scene_labels
     totals = CountBin.objects.filter(
         camera=camera, minutes=15, start__gte=timezone.now() - timedelta(hours=hours)
     ).aggregate(n=Sum("count"), estimated=Sum("estimated"))
     return {
-        "labels": [str(SceneCondition(c).label) for c in conditions] or [pgettext("camera scene", "clear")],
-        "confidence": round(camera.confidence * 100),
+        "labels": labels or [pgettext("camera scene", "clear")],
+        "confidence": camera.confidence_pct,
         # Beyond the default detector: nothing to see, rain at night, or so low a confidence the counts mislead.
         "beyond": "too_dark" in conditions or {"night", "rain"} <= set(conditions) or camera.confidence <= 0.4,
         "estimated": round(100 * (totals["estimated"] or 0) / totals["n"]) if totals["n"] else 0,

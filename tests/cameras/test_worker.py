@@ -276,3 +276,5 @@ def test_a_dense_night_junction_says_what_it_estimated_and_how_far_to_trust_it(u
     page = client_for(users["operator"]).get(f"/dashboard/cameras/{cam.pk}/").content.decode()
     assert 'id="scene"' in page and "Ban đêm" in page and "Giao thông dày đặc" in page
     assert "ước lượng" in page  # the share of counts that are estimates
+    listing = client_for(users["operator"]).get("/dashboard/cameras/").content.decode()
+    assert f"Ban đêm, Giao thông dày đặc · {round(cam.confidence * 100)} %" in listing
