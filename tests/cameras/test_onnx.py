@@ -115,5 +115,6 @@ def test_the_pipeline_runs_on_the_onnx_detector(tmp_path):
         "in": {},
         "out": {},
         "estimated": {"in": {}, "out": {}},
+        "methods": {},
     }  # it never moves
     assert result["zones"][0]["peak"] == 1 and result["zones"][0]["visitors"] == 1

@@ -25,6 +25,7 @@ class LineCounter:
     name: str = ""
     counts: dict = field(default_factory=lambda: {"in": Counter(), "out": Counter()})
     estimated: dict = field(default_factory=lambda: {"in": Counter(), "out": Counter()})  # of `counts`
+    methods: Counter = field(default_factory=Counter)  # crossings by how the object was found (tracked/split/flow)
     repeat_s: float = 0.4
     _side: dict = field(default_factory=dict)
     _recent: list = field(default_factory=list)
@@ -36,7 +37,15 @@ class LineCounter:
         return (dx * (y - self.y1) - dy * (x - self.x1)) / length, ((x - self.x1) * dx + (y - self.y1) * dy) / length**2
 
     def update(
-        self, track_id: int, x: float, y: float, cls: str, size: float = 0.0, now: float = 0.0, estimated: bool = False
+        self,
+        track_id: int,
+        x: float,
+        y: float,
+        cls: str,
+        size: float = 0.0,
+        now: float = 0.0,
+        estimated: bool = False,
+        method: str = "tracked",
     ) -> str | None:
         """Feed a track's centre (and its box's larger side, and the time in seconds); returns 'in' or 'out' on
         the frame it is counted.
@@ -60,6 +69,7 @@ class LineCounter:
         self._recent = [r for r in self._recent if now - r[0] <= self.repeat_s] + [(now, position, direction)]
         self.counts[direction][cls] += 1
         self.estimated[direction][cls] += estimated
+        self.methods[method] += 1
         return direction
 
     @property

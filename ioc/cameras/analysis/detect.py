@@ -15,7 +15,7 @@ from ioc.cameras.analysis.split import SizeModel, blob_grey, split_points
 
 NIGHT_ROAD = 60  # the road's median grey level below which the scene is a night scene
 LIGHT_ABOVE_ROAD = 70  # grey levels above the road: a lamp or the road it lights, not a body
-RAIN_TRANSIENT = 0.005  # share of the view that is foreground for one frame only, above which it is raining
+RAIN_TRANSIENT = 0.01  # share of the view that is foreground for one frame only, above which it is raining
 RAIN_STOPPED = 0.0008  # ... and below which it stopped
 
 
@@ -28,7 +28,9 @@ class Detection:
     cls: str
     score: float = 1.0
     partial: bool = False  # touches the frame's edge: its size says little about its class
-    method: str = "blob"  # "blob": one moving blob; "split": one of several riders a merged blob was cut into
+    # "blob": one moving blob; "split": one of several riders a merged blob was cut into along their outlines;
+    # "flow": one of the riders a wall of them too dense to cut stands for (its width over one rider's)
+    method: str = "blob"
 
     @property
     def center(self) -> tuple[float, float]:
@@ -141,8 +143,32 @@ class ClassicalDetector:
                         box = ((x + a) / factor, y / factor, (x + b) / factor, (y + h) / factor)
                         found.append(Detection(*box, "motorbike", 0.4, partial, "split"))
                     continue
+            elif (
+                w > 4.5 * single_w
+                and h < 0.33 * w
+                and _inner(y, h, single_h, small)
+                and _rider_height(h, single_h, False)
+            ):
+                # A wall of riders (five or more abreast, touching): no outline to cut along. Count it as a loop
+                # detector would, from the width it covers: so many riders side by side, marked as flow. (Flatter than
+                # any bus or truck, which are also taller than a rider.)
+                riders = round(w / single_w)
+                for k in range(riders):
+                    box = (
+                        (x + k * w / riders) / factor,
+                        y / factor,
+                        (x + (k + 1) * w / riders) / factor,
+                        (y + h) / factor,
+                    )
+                    found.append(Detection(*box, "motorbike", 0.3, partial, "flow"))
+                continue
             found.append(Detection(x / factor, y / factor, (x + w) / factor, (y + h) / factor, cls, 0.5, partial))
         return found
+
+
+def _inner(y: int, h: int, single_h: float, small: np.ndarray) -> bool:
+    """Clear of the top and bottom of the view by a rider's height: not a bus or truck still entering or leaving."""
+    return y > single_h and y + h < small.shape[0] - single_h
 
 
 def _rider_height(h: float, single_h: float, partial: bool) -> bool:

@@ -88,7 +88,7 @@ class Analyzer:
             x, y = track.anchor
             size = float(max(track.box[2] - track.box[0], track.box[3] - track.box[1]))
             for index, line in enumerate(self.lines):
-                direction = line.update(track.id, x, y, track.cls, size, seconds, track.estimated)
+                direction = line.update(track.id, x, y, track.cls, size, seconds, track.estimated, track.method)
                 if direction:
                     crossings.append((index, track.cls, direction, line.name, track.estimated))
         placed = [(t.id, *t.anchor, t.cls) for t in tracks]
@@ -110,6 +110,7 @@ class Analyzer:
                     "in": dict(line.counts["in"]),
                     "out": dict(line.counts["out"]),
                     "estimated": {d: dict(line.estimated[d]) for d in ("in", "out")},
+                    "methods": dict(line.methods),
                 }
                 for line in self.lines
             ],

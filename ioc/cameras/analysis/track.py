@@ -25,11 +25,18 @@ class Track:
     previous: tuple[float, float] | None = None  # the anchor one frame ago
     area: float = 0.0  # smoothed box area, to notice when the object is partly hidden
     split_hits: int = 0  # frames it was found only as a piece cut out of a merged blob
+    methods: Counter = field(default_factory=Counter)  # how its detections were made (blob, split, flow)
 
     @property
     def estimated(self) -> bool:
         """Mostly seen as a piece of a merged group: its count is an estimate."""
         return 2 * self.split_hits > self.hits
+
+    @property
+    def method(self) -> str:
+        """How it was mostly found: "tracked" (one blob), "split" (cut out of a group) or "flow" (a wall of riders)."""
+        found = self.methods.most_common(1)[0][0] if self.methods else "blob"
+        return "tracked" if found == "blob" else found
 
     @property
     def anchor(self) -> tuple[float, float]:
@@ -107,7 +114,7 @@ class Tracker:
                 area = (box[2] - box[0]) * (box[3] - box[1])
                 track.hits += 1
                 shrunk = area < 0.6 * track.area and _inside(box, track.box) > 0.8
-                if track.hits > 3 and shrunk and detections[j].method != "split":
+                if track.hits > 3 and shrunk and detections[j].method == "blob":
                     # Much smaller than it was and within where it should be: partly hidden (a sign, another
                     # vehicle). The visible part's centre moves slower than the object, so keep the prediction; the
                     # size adapts slowly, in case the object really is smaller (two that had merged, parting).
@@ -124,7 +131,8 @@ class Tracker:
                 track.velocity = step if track.hits == 2 else 0.7 * track.velocity + 0.3 * step
                 track.area = area if track.hits == 2 else 0.8 * track.area + 0.2 * area
                 track.box, track.misses = box, 0
-                track.split_hits += detections[j].method == "split"
+                track.split_hits += detections[j].method != "blob"
+                track.methods[detections[j].method] += 1
                 if not detections[j].partial:
                     track.votes[detections[j].cls] += 1
                 matched_tracks.add(i)
@@ -136,7 +144,7 @@ class Tracker:
         followed = [t.box for t in self.tracks if t.misses == 0]
         for j, box in enumerate(boxes):
             if j not in matched_dets:
-                if detections[j].method != "split" and any(_inside(box, other) > 0.6 for other in followed):
+                if detections[j].method == "blob" and any(_inside(box, other) > 0.6 for other in followed):
                     continue  # a fragment of an object already followed (part of it matched the road)
                 votes = Counter() if detections[j].partial else Counter({detections[j].cls: 1})
                 area = float((box[2] - box[0]) * (box[3] - box[1]))
