@@ -65,6 +65,20 @@ class ClassicalDetector:
         self.raining = False
         self.busy = 0.0
 
+    def _measure_rain(self, mask: np.ndarray, held: np.ndarray) -> None:
+        # What did not hold and lies away from anything that did, as a share of the view: rain and snow on the lens
+        # make it high for minutes on end (the leading edge of a fast bus does not hold either, but touches the bus).
+        stray = cv2.bitwise_and(mask, cv2.bitwise_not(cv2.dilate(held, self.around)))
+        transient = cv2.countNonZero(stray) / mask.size
+        self.transient = 0.5 * self.transient + 0.5 * transient
+        # Once raining, it stays so until the streaks are nearly gone (the median filter itself lowers the share).
+        raining = self.transient > (RAIN_STOPPED if self.raining else RAIN_TRANSIENT)
+        if raining != self.raining:
+            # The picture is filtered differently from now on: learn the background again (a few frames).
+            self.raining = raining
+            self.subtractor = self._subtractor()
+            self.frames = 0
+
     def _subtractor(self):
         return cv2.createBackgroundSubtractorMOG2(history=self.history, varThreshold=25, detectShadows=False)
 
@@ -86,7 +100,8 @@ class ClassicalDetector:
         learning = -1 if self.frames <= self.learn_frames else 1.0 / self.history
         mask = self.subtractor.apply(small, learningRate=learning)
         grey = blob_grey(small)
-        self.road = float(np.median(grey[::4, ::4]))  # the road fills most of the view: its brightness
+        if self.frames % 8 == 1 or self.frames <= self.learn_frames:  # the road fills most of the view: its brightness
+            self.road = float(np.median(grey[::4, ::4]))
         if self.frames <= self.learn_frames:
             self._previous = mask
             return []
@@ -101,18 +116,8 @@ class ClassicalDetector:
         # a moving vehicle overlaps itself from one frame to the next.
         held = cv2.bitwise_and(mask, cv2.dilate(self._previous, self.near))
         self._previous = mask
-        # What did not hold and lies away from anything that did, as a share of the view: rain and snow on the lens
-        # make it high for minutes on end (the leading edge of a fast bus does not hold either, but touches the bus).
-        stray = cv2.bitwise_and(mask, cv2.bitwise_not(cv2.dilate(held, self.around)))
-        transient = cv2.countNonZero(stray) / mask.size
-        self.transient = 0.8 * self.transient + 0.2 * transient
-        # Once raining, it stays so until the streaks are nearly gone (the median filter itself lowers the share).
-        raining = self.transient > (RAIN_STOPPED if self.raining else RAIN_TRANSIENT)
-        if raining != self.raining:
-            # The picture is filtered differently from now on: learn the background again (a few frames).
-            self.raining = raining
-            self.subtractor = self._subtractor()
-            self.frames = 0
+        if self.frames % 4 == 0:  # rain changes over minutes: every fourth frame is enough to tell
+            self._measure_rain(mask, held)
         mask = held
         # Close first so an object's parts that match the road (a windscreen, a helmet) join up, then open to drop
         # the sensor noise.
