@@ -136,7 +136,8 @@ class CameraRunner(Worker):
                         services.crowd_detected(camera, zone, monitor.crowd_events[-1]["peak"], frame)
                 if time.monotonic() - last_flush >= self.flush_seconds:
                     self.crossings += services.record_crossings(camera, pending)
-                    services.mark_online(camera, width, height, analyzer.scene())
+                    self.detail = analyzer.scene()
+                    services.mark_online(camera, width, height, self.detail)
                     self.save_status()
                     pending, last_flush = [], time.monotonic()
                     if not Camera.objects.filter(pk=camera.pk, config_version=camera.config_version).exists():

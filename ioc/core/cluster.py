@@ -85,6 +85,12 @@ def environment(spec: ClusterSpec) -> dict[str, str]:
     }
 
 
+def _tool(name: str) -> str | None:
+    """A system program (Debian puts mosquitto in /usr/sbin, outside most users' PATH)."""
+    found = shutil.which(name)
+    return found or (f"/usr/sbin/{name}" if Path(f"/usr/sbin/{name}").exists() else None)
+
+
 def _bin(name: str) -> str:
     """An executable of this virtualenv (gunicorn, supervisord), else the PATH's."""
     local = Path(sys.executable).with_name(name)
@@ -129,13 +135,15 @@ def supervisor_config(spec: ClusterSpec, domain_processes: dict[str, list[str]])
     parts.append(
         _program(
             "redis",
-            f"redis-server --port {spec.redis_port} --bind 127.0.0.1 --dir {root}/redis --appendonly yes "
+            f"{_tool('redis-server') or 'redis-server'} --port {spec.redis_port} --bind 127.0.0.1 "
+            f"--dir {root}/redis --appendonly yes "
             "--appendfsync everysec --save ''",
             priority=10,
             autostart=True,
         )
     )
-    parts.append(_program("mosquitto", f"mosquitto -c {root}/mosquitto.conf", priority=10, autostart=True))
+    mosquitto = _tool("mosquitto") or "mosquitto"
+    parts.append(_program("mosquitto", f"{mosquitto} -c {root}/mosquitto.conf", priority=10, autostart=True))
     gunicorn = (
         f"{_bin('gunicorn')} ioc.wsgi -w {spec.web} --worker-class gthread --threads 4 -b 127.0.0.1:{spec.port} "
         f"--timeout 60 --graceful-timeout 10 --no-control-socket -c {root}/gunicorn.conf.py"
@@ -300,6 +308,13 @@ def up(spec: ClusterSpec, domain_processes: dict[str, list[str]], base_env: dict
     processes and wait until the web answers. Idempotent: a running cluster is left as it is. `base_env` is the
     caller's environment: supervisord and the one-time commands start from it (the cluster's own settings win)."""
     spec.path.mkdir(parents=True, exist_ok=True)
+    missing = [tool for tool in ("supervisord", "gunicorn") if not shutil.which(_bin(tool))]
+    missing += [tool for tool in ("redis-server", "mosquitto") if not _tool(tool)]
+    if missing:
+        raise ClusterError(
+            f"missing: {', '.join(missing)} — pip install -e '.[prod]' (supervisord, gunicorn) and "
+            "apt-get install redis-server mosquitto postgresql-15 (bash scripts/test installs them)"
+        )
     if running(spec):
         log(f"the cluster in {spec.path} is running already")
         return

@@ -86,14 +86,28 @@ def _worker_families():
         "ioc_worker_heartbeat_age_seconds", "Seconds since a worker last reported", labels=["worker"]
     )
     up = GaugeMetricFamily("ioc_worker_up", "1 while a worker runs and reported in the last minute", labels=["worker"])
+    confidence = GaugeMetricFamily(
+        "ioc_worker_confidence", "How far a worker's output can be trusted (a camera's counts), 0-1", labels=["worker"]
+    )
+    condition = GaugeMetricFamily(
+        "ioc_worker_condition",
+        "Conditions a worker reports of its input (a camera's scene)",
+        labels=["worker", "condition"],
+    )
     now = timezone.now()
     for row in rows:
         for outcome in outcomes:
             families[outcome].add_metric([row.name], getattr(row, outcome))
         seconds = (now - row.heartbeat_at).total_seconds() if row.heartbeat_at else float("inf")
         age.add_metric([row.name], seconds)
+        if isinstance(row.detail.get("confidence"), int | float):
+            confidence.add_metric([row.name], float(row.detail["confidence"]))
+        for name in row.detail.get("conditions", []) if isinstance(row.detail.get("conditions"), list) else []:
+            condition.add_metric([row.name, str(name)], 1.0)
         up.add_metric([row.name], 1.0 if row.state == "running" and seconds < 60 else 0.0)
     yield from families.values()
+    yield confidence
+    yield condition
     yield age
     yield up
 

@@ -400,6 +400,8 @@ class WorkerStatus(models.Model):
     dead_lettered = models.BigIntegerField(default=0)
     errors = models.BigIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
+    # What the worker says of its input, e.g. a camera runner's scene: {"conditions": [...], "confidence": 0.89}.
+    detail = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -160,6 +160,7 @@ class WorkerOut(Schema):
     refused: int
     dead_lettered: int
     errors: int
+    detail: dict = {}
 
 
 class HealthOut(Schema):

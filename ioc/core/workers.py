@@ -95,6 +95,7 @@ class Worker:
     def __init__(self, name: str | None = None):
         self.name = name or self.name
         self.counters = Counters()
+        self.detail: dict = {}  # what it says of its input (a camera's scene), shown by /api/health and /metrics
         self._status_saved = 0.0
         self.started_at = timezone.now()
 
@@ -174,6 +175,7 @@ class Worker:
                     "dead_lettered": c.dead_lettered,
                     "errors": c.errors,
                     "last_error": c.last_error,
+                    "detail": self.detail,
                 },
             )
         except Exception:  # the database being away must not stop the worker; the next save catches up

@@ -11,7 +11,7 @@ from ioc.cameras import services
 from ioc.cameras.models import Camera, CountBin, CountLine, Snapshot, Zone
 from ioc.cameras.synthetic import Mover, write_video
 from ioc.cameras.workers import CameraRunner, run_cameras, stream_address
-from ioc.core.models import Alert, AuditLog
+from ioc.core.models import Alert, AuditLog, WorkerStatus
 from ioc.core.services import timeseries
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -271,6 +271,9 @@ def test_a_dense_night_junction_says_what_it_estimated_and_how_far_to_trust_it(u
     run_once(cam)
     cam.refresh_from_db()
     assert set(cam.scene_conditions) >= {"night", "dense"} and cam.confidence < 0.9
+    # The health figures carry it too (/api/health, /metrics: ioc_worker_confidence, ioc_worker_condition).
+    status = WorkerStatus.objects.get(name=f"camera:{cam.pk}")
+    assert "night" in status.detail["conditions"] and status.detail["confidence"] == cam.confidence
     bins = CountBin.objects.filter(camera=cam, minutes=15)
     assert 0 < sum(b.estimated for b in bins) <= sum(b.count for b in bins)
     page = client_for(users["operator"]).get(f"/dashboard/cameras/{cam.pk}/").content.decode()

@@ -37,10 +37,21 @@ def test_every_workers_counters_and_heartbeat_are_in_one_scrape(users):
 
     now = timezone.now()
     WorkerStatus.objects.create(name="mqtt:ioc-ingest-1", heartbeat_at=now, received=120, stored=118, refused=2)
-    WorkerStatus.objects.create(name="camera:3", heartbeat_at=now - timedelta(minutes=5), received=9000)
+    WorkerStatus.objects.create(
+        name="camera:3",
+        heartbeat_at=now - timedelta(minutes=5),
+        received=9000,
+        detail={"conditions": ["night", "dense"], "confidence": 0.89},
+    )
     text = Client().get("/metrics").content.decode()
     assert 'ioc_worker_received_total{worker="mqtt:ioc-ingest-1"} 120.0' in text
     assert 'ioc_worker_refused_total{worker="mqtt:ioc-ingest-1"} 2.0' in text
     assert 'ioc_worker_up{worker="mqtt:ioc-ingest-1"} 1.0' in text
     # A camera runner silent for five minutes is down, whatever its last state said.
     assert 'ioc_worker_up{worker="camera:3"} 0.0' in text
+    # What a camera's runner says of its picture: the counts' confidence and the scene's conditions.
+    assert 'ioc_worker_confidence{worker="camera:3"} 0.89' in text
+    assert 'ioc_worker_condition{condition="night",worker="camera:3"} 1.0' in text
+    health = Client().get("/api/health").json()
+    (camera,) = [w for w in health["workers"] if w["name"] == "camera:3"]
+    assert camera["detail"] == {"conditions": ["night", "dense"], "confidence": 0.89}
