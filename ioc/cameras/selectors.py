@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from ioc.cameras.choices import SceneCondition, class_label
+from ioc.cameras.analysis.scene import BEYOND
+from ioc.cameras.choices import class_label
 from ioc.cameras.models import Camera, CountBin
 from ioc.core.geojson import point_collection
 
@@ -117,16 +118,13 @@ def scene(camera: Camera, hours: int = 24) -> dict | None:
     last hours' counts that were riders cut out of merged groups (estimates). None before any analysis."""
     if camera.confidence is None:
         return None
-    conditions = [c for c in camera.scene_conditions if c in SceneCondition.values]
-    labels = camera.scene_labels
     totals = CountBin.objects.filter(
         camera=camera, minutes=15, start__gte=timezone.now() - timedelta(hours=hours)
     ).aggregate(n=Sum("count"), estimated=Sum("estimated"))
     return {
-        "labels": labels or [pgettext("camera scene", "clear")],
+        "labels": camera.scene_labels or [pgettext("camera scene", "clear")],
         "confidence": camera.confidence_pct,
-        # Beyond the default detector: nothing to see, rain at night, or so low a confidence the counts mislead.
-        "beyond": "too_dark" in conditions or {"night", "rain"} <= set(conditions) or camera.confidence <= 0.4,
+        "beyond": camera.confidence <= BEYOND,  # the analysis caps a scene beyond the default detector there
         "estimated": round(100 * (totals["estimated"] or 0) / totals["n"]) if totals["n"] else 0,
     }
 

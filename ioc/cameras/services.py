@@ -26,8 +26,8 @@ log = logging.getLogger(__name__)
 BIN_MINUTES = (1, 15)
 
 
-def record_crossings(camera: Camera, crossings: list[tuple]) -> int:
-    """Add crossings (time, line id, class, direction[, estimated]) to the 1- and 15-minute bins; an estimated one
+def record_crossings(camera: Camera, crossings: list[tuple[datetime, int, str, str, bool]]) -> int:
+    """Add crossings (time, line id, class, direction, estimated) to the 1- and 15-minute bins; an estimated one
     (a rider cut out of a merged group) is counted and also kept apart in `estimated`. Returns how many."""
     return timeseries.add_to_bins(
         CountBin,
@@ -35,10 +35,9 @@ def record_crossings(camera: Camera, crossings: list[tuple]) -> int:
             (
                 moment,
                 {"camera_id": camera.pk, "line_id": line, "cls": cls, "direction": direction},
-                {"estimated": 1 if estimated else 0},
+                {"estimated": int(estimated)},
             )
-            for moment, line, cls, direction, *rest in crossings
-            for estimated in [bool(rest and rest[0])]
+            for moment, line, cls, direction, estimated in crossings
         ),
         sizes=BIN_MINUTES,
     )

@@ -337,18 +337,12 @@ def up(spec: ClusterSpec, domain_processes: dict[str, list[str]], base_env: dict
 
 
 def down(spec: ClusterSpec, timeout: float = 60.0) -> bool:
-    """Stop every process (the IOC's first, the services last) and supervisord itself."""
+    """Stop every process and supervisord itself: by priority, the IOC's processes first, the services last."""
     if not running(spec):
         return False
     pid_file = spec.path / "run" / "supervisord.pid"
     pid = int(pid_file.read_text()) if pid_file.exists() else None
-    server = rpc(spec)
-    for group in ("web", "ingest", "worker", "consumer", *_domain_groups(spec)):
-        try:
-            server.stopProcessGroup(group, True)
-        except xmlrpc.client.Fault:
-            pass  # not configured in this cluster
-    server.shutdown()
+    rpc(spec).shutdown()
     deadline = time.monotonic() + timeout
     while pid and time.monotonic() < deadline:
         try:
@@ -359,14 +353,6 @@ def down(spec: ClusterSpec, timeout: float = 60.0) -> bool:
     if pid:
         os.kill(pid, signal.SIGKILL)
     return True
-
-
-def _domain_groups(spec: ClusterSpec) -> list[str]:
-    try:
-        groups = {p["group"] for p in rpc(spec).getAllProcessInfo()}
-    except (OSError, xmlrpc.client.Fault):
-        return []
-    return sorted(groups - {"postgres", "redis", "mosquitto", "web", "ingest", "worker", "consumer"})
 
 
 def status(spec: ClusterSpec) -> list[dict]:

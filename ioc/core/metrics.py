@@ -54,6 +54,7 @@ class StateCollector:
     """Figures read from the database and the task queue at each scrape."""
 
     def collect(self):
+        from django.db.models import Count
         from huey.contrib.djhuey import HUEY
 
         from ioc.core.models import Alert, DeadLetter
@@ -62,13 +63,13 @@ class StateCollector:
         waiting.add_metric([], HUEY.pending_count())
         yield waiting
         dead = GaugeMetricFamily("ioc_dead_letters", "Messages the workers refused", labels=["worker"])
-        for worker, count in _counts(DeadLetter.objects.values_list("worker", flat=True)):
-            dead.add_metric([worker], count)
+        for row in DeadLetter.objects.values("worker").annotate(n=Count("id")).order_by("worker"):
+            dead.add_metric([row["worker"]], row["n"])
         yield dead
         alerts = GaugeMetricFamily("ioc_alerts_open", "Alerts not closed, per status", labels=["status"])
         open_alerts = Alert.objects.exclude(status=Alert.Status.CLOSED)
-        for status, count in _counts(open_alerts.values_list("status", flat=True)):
-            alerts.add_metric([status], count)
+        for row in open_alerts.values("status").annotate(n=Count("id")).order_by("status"):
+            alerts.add_metric([row["status"]], row["n"])
         yield alerts
         yield from _worker_families()
 
@@ -110,12 +111,6 @@ def _worker_families():
     yield condition
     yield age
     yield up
-
-
-def _counts(values) -> list[tuple[str, int]]:
-    from collections import Counter as Tally
-
-    return sorted(Tally(values).items())
 
 
 REGISTRY.register(StateCollector())

@@ -16,7 +16,7 @@ from django.db.models import Count, Max, Min, Sum
 from django.db.models.functions import TruncDay, TruncHour, TruncMinute
 from django.utils import timezone
 
-from ioc.sensors import ngsild
+from ioc.sensors import ngsild, partitions
 from ioc.sensors.models import Entity, Reading, RetentionPolicy, Rollup
 from ioc.sensors.ngsild import NgsiError
 
@@ -68,8 +68,6 @@ def apply_retention(now: datetime | None = None) -> int:
     policies = {p.entity_type: p for p in RetentionPolicy.objects.all()}
     default = policies.get("") or RetentionPolicy(raw_days=30, rollup_days=730)
     deleted = 0
-    from ioc.sensors import partitions
-
     longest = max([default.raw_days, *(p.raw_days for p in policies.values())])
     partitions.drop_partitions_before(now - timedelta(days=longest))
     for kind in Entity.objects.values_list("type", flat=True).distinct():

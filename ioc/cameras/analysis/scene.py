@@ -16,6 +16,7 @@ from ioc.cameras.analysis.detect import NIGHT_ROAD
 TOO_DARK = 15  # the road's median grey level: nothing but lamps can be seen
 DENSE = 0.08  # share of the view moving, above which riders merge into groups
 JAMMED = 0.35  # ... above which the groups are too big to cut
+BEYOND = 0.4  # a scene beyond the default detector gets at most this confidence, and only such a scene does
 
 
 def assess(detector, estimated_share: float) -> dict:
@@ -36,5 +37,5 @@ def assess(detector, estimated_share: float) -> dict:
         confidence -= 0.03
     beyond = "too_dark" in conditions or {"night", "rain"} <= set(conditions) or busy > JAMMED
     if beyond:
-        confidence = min(confidence, 0.4)
+        confidence = min(confidence, BEYOND)
     return {"conditions": conditions, "confidence": round(max(confidence, 0.1), 2), "beyond": beyond}

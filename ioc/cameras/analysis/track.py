@@ -24,13 +24,12 @@ class Track:
     votes: Counter = field(default_factory=Counter)
     previous: tuple[float, float] | None = None  # the anchor one frame ago
     area: float = 0.0  # smoothed box area, to notice when the object is partly hidden
-    split_hits: int = 0  # frames it was found only as a piece cut out of a merged blob
     methods: Counter = field(default_factory=Counter)  # how its detections were made (blob, split, flow)
 
     @property
     def estimated(self) -> bool:
-        """Mostly seen as a piece of a merged group: its count is an estimate."""
-        return 2 * self.split_hits > self.hits
+        """Mostly seen as a piece of a merged group (split or flow): its count is an estimate."""
+        return 2 * (sum(self.methods.values()) - self.methods["blob"]) > self.hits
 
     @property
     def method(self) -> str:
@@ -131,7 +130,6 @@ class Tracker:
                 track.velocity = step if track.hits == 2 else 0.7 * track.velocity + 0.3 * step
                 track.area = area if track.hits == 2 else 0.8 * track.area + 0.2 * area
                 track.box, track.misses = box, 0
-                track.split_hits += detections[j].method != "blob"
                 track.methods[detections[j].method] += 1
                 if not detections[j].partial:
                     track.votes[detections[j].cls] += 1
@@ -148,9 +146,8 @@ class Tracker:
                     continue  # a fragment of an object already followed (part of it matched the road)
                 votes = Counter() if detections[j].partial else Counter({detections[j].cls: 1})
                 area = float((box[2] - box[0]) * (box[3] - box[1]))
-                track = Track(
-                    self.next_id, box, votes=votes, area=area, split_hits=int(detections[j].method == "split")
-                )
+                methods = Counter({detections[j].method: 1})
+                track = Track(self.next_id, box, votes=votes, area=area, methods=methods)
                 self.next_id += 1
                 self.tracks.append(track)
         return [t for t in self.tracks if t.hits >= self.min_hits]
