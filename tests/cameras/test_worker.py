@@ -270,7 +270,7 @@ def test_a_dense_night_junction_says_what_it_estimated_and_how_far_to_trust_it(u
     cam = camera(units, clip, analysed_fps=25)
     run_once(cam)
     cam.refresh_from_db()
-    assert set(cam.scene_conditions) >= {"night", "dense"} and cam.confidence < 0.9
+    assert set(cam.scene_conditions) >= {"night", "dense"} and cam.confidence < 0.98  # below a clear scene's
     # The health figures carry it too (/api/health, /metrics: ioc_worker_confidence, ioc_worker_condition).
     status = WorkerStatus.objects.get(name=f"camera:{cam.pk}")
     assert "night" in status.detail["conditions"] and status.detail["confidence"] == cam.confidence

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+STILL_SEEN_S = 0.1  # a track with a detection this recently is an object still in view, not a lost one
+
 
 @dataclass
 class LineCounter:
@@ -28,7 +30,8 @@ class LineCounter:
     methods: Counter = field(default_factory=Counter)  # crossings by how the object was found (tracked/split/flow)
     repeat_s: float = 0.4
     _side: dict = field(default_factory=dict)
-    _recent: list = field(default_factory=list)
+    _recent: list = field(default_factory=list)  # (time, position along the line, direction, track id)
+    _seen: dict = field(default_factory=dict)  # track id → (when it last had a detection of its own, x, y)
 
     def _signed(self, x: float, y: float) -> tuple[float, float]:
         """(signed distance from the line, position along the segment 0–1)."""
@@ -46,13 +49,18 @@ class LineCounter:
         now: float = 0.0,
         estimated: bool = False,
         method: str = "tracked",
+        seen: bool = True,
     ) -> str | None:
         """Feed a track's centre (and its box's larger side, and the time in seconds); returns 'in' or 'out' on
         the frame it is counted.
 
         The side must be clear by `margin` pixels or a fifth of the object's size, whichever is larger; a crossing
         in the same direction within `repeat_s` seconds and half an object's size along the line of an earlier
-        one is the same object seen again (a lost and re-found track), not a second one."""
+        one is the same object seen again (a lost and re-found track), not a second one — unless the earlier track
+        is still seen (`seen`: it had a detection this frame) half an object away: then they are two riders, one
+        behind the other."""
+        if seen:
+            self._seen[track_id] = (now, x, y)
         distance, along = self._signed(x, y)
         if abs(distance) <= max(self.margin, 0.2 * size):
             return None  # inside the band: no side yet
@@ -63,10 +71,13 @@ class LineCounter:
             return None
         direction = "in" if side > 0 else "out"
         position = along * self.length
-        for when, where, earlier in self._recent:
+        for when, where, earlier, other in self._recent:
             if earlier == direction and now - when <= self.repeat_s and abs(where - position) < 0.5 * max(size, 8):
-                return None
-        self._recent = [r for r in self._recent if now - r[0] <= self.repeat_s] + [(now, position, direction)]
+                when_seen, ox, oy = self._seen.get(other, (-1.0, x, y))
+                if now - when_seen > STILL_SEEN_S or np.hypot(ox - x, oy - y) < 0.5 * max(size, 8):
+                    return None
+        self._recent = [r for r in self._recent if now - r[0] <= self.repeat_s] + [(now, position, direction, track_id)]
+        self._seen = {k: v for k, v in self._seen.items() if now - v[0] <= self.repeat_s + 1.0}
         self.counts[direction][cls] += 1
         self.estimated[direction][cls] += estimated
         self.methods[method] += 1

@@ -15,6 +15,8 @@ from ioc.cameras.analysis.split import SizeModel, blob_grey, split_points
 
 NIGHT_ROAD = 60  # the road's median grey level below which the scene is a night scene
 LIGHT_ABOVE_ROAD = 70  # grey levels above the road: a lamp or the road it lights, not a body
+GLOW_ABOVE_ROAD = 15  # ... and, next to such light, its glow
+LIT_BODY_BELOW = 12  # grey levels below that level: a body in the light
 RAIN_TRANSIENT = 0.01  # share of the view that is foreground for one frame only, above which it is raining
 RAIN_STOPPED = 0.0008  # ... and below which it stopped
 
@@ -79,6 +81,36 @@ class ClassicalDetector:
             self.subtractor = self._subtractor()
             self.frames = 0
 
+    def _without_lights(self, mask: np.ndarray, grey: np.ndarray) -> np.ndarray:
+        """Night: headlights and the road they light are far brighter than the road; they move with the vehicles
+        but are not vehicles. Takes them out of `mask` (in place) and returns the picture riders' outlines are read
+        from: only what is darker than the road, as the street lights alone would show it."""
+        light = (grey > self.road + LIGHT_ABOVE_ROAD).astype(np.uint8)
+        if not light.any():
+            return np.minimum(grey, np.uint8(self.road))
+        # A rider caught in the beam of the vehicle behind is lit too, but darker than the lit road around it (the
+        # light adds to both). Each patch of light's own level is the lit road's: the brighter quarter of it (the
+        # riders it falls on are the darker part). Those pixels stay foreground.
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(light, connectivity=8)
+        level = np.full(count, 255, np.int16)
+        for patch in range(1, count):
+            x, y, w, h, pixels = stats[patch]
+            if w < 5 or h < 5:
+                continue  # a lamp: too small to hold a rider once its rim is taken off
+            values = grey[y : y + h, x : x + w][labels[y : y + h, x : x + w] == patch]
+            level[patch] = np.partition(values, (3 * pixels) // 4)[(3 * pixels) // 4]
+        lit = level[labels]
+        lit_body = (lit - grey > LIT_BODY_BELOW) & (cv2.erode(light, self.kernel, iterations=2) > 0)
+        # The glow at the light's edges is fainter but still brighter than the road: left in, it joins a beam to
+        # the riders ahead and makes them taller than riders.
+        glow = cv2.dilate(light, self.kernel, iterations=2) & (grey > self.road + GLOW_ABOVE_ROAD)
+        mask[((light | glow) > 0) & ~lit_body] = 0
+        # Take the light away from the riders it falls on (lit level minus the road's), so they keep their outlines;
+        # the rest of the light is road (a lamp's rim would draw an outline of its own).
+        road = int(self.road)
+        unlit = np.where(lit_body, grey.astype(np.int16) - (lit - road), np.where(light > 0, road, grey))
+        return np.clip(unlit, 0, road).astype(np.uint8)
+
     def _subtractor(self):
         return cv2.createBackgroundSubtractorMOG2(history=self.history, varThreshold=25, detectShadows=False)
 
@@ -106,12 +138,7 @@ class ClassicalDetector:
             self._previous = mask
             return []
         if self.road < NIGHT_ROAD:
-            # Night: headlights and the patches of road they light are far brighter than the road and any body
-            # under street lights; they move with the vehicles but are not vehicles.
-            mask[grey > self.road + LIGHT_ABOVE_ROAD] = 0
-            # For the outlines of riders only what is darker than the road counts: the glow around the lamps would
-            # draw edges of its own.
-            grey = np.minimum(grey, np.uint8(self.road))
+            grey = self._without_lights(mask, grey)
         # Foreground must hold for two frames running (near where it was): rain streaks and splashes last one frame,
         # a moving vehicle overlaps itself from one frame to the next.
         held = cv2.bitwise_and(mask, cv2.dilate(self._previous, self.near))

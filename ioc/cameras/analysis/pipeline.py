@@ -88,7 +88,9 @@ class Analyzer:
             x, y = track.anchor
             size = float(max(track.box[2] - track.box[0], track.box[3] - track.box[1]))
             for index, line in enumerate(self.lines):
-                direction = line.update(track.id, x, y, track.cls, size, seconds, track.estimated, track.method)
+                direction = line.update(
+                    track.id, x, y, track.cls, size, seconds, track.estimated, track.method, track.misses == 0
+                )
                 if direction:
                     crossings.append((index, track.cls, direction, line.name, track.estimated))
         placed = [(t.id, *t.anchor, t.cls) for t in tracks]
