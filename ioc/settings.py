@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "ioc.cameras",
     "ioc.lighting",
     "ioc.directions",
+    "ioc.media",
 ]
 
 MIDDLEWARE = [
@@ -183,6 +184,8 @@ NGSI_NOTIFY_ALLOW_LOCAL = env_bool("IOC_NGSI_NOTIFY_ALLOW_LOCAL")
 MAX_UPLOAD_BYTES = int(os.environ.get("IOC_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 # Detector models (ONNX) uploaded by administrators are larger than photos: their admin page alone takes this much.
 MAX_MODEL_BYTES = int(os.environ.get("IOC_MAX_MODEL_BYTES", 200 * 1024 * 1024))
+# Media monitoring: seconds between two requests to the same web host (politeness; tests shorten it).
+IOC_MEDIA_HOST_DELAY_S = float(os.environ.get("IOC_MEDIA_HOST_DELAY_S", 5))
 LARGE_UPLOAD_PATHS = {"/admin/cameras/detectormodel/": MAX_MODEL_BYTES}
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES

@@ -240,6 +240,12 @@ RULES: dict[str, tuple[str, set[str] | None, set[str] | None]] = {
         STAFF,
         None,
     ),
+    # online media: the IOC and leaders see every keyword set, a department its own (the article was found by the
+    # urban-management department's set); wards have none
+    "dashboard/media/": ("/dashboard/media/", {DEPT, *CITY_WIDE}, None),
+    "dashboard/media/articles/<int:pk>/": ("/dashboard/media/articles/{media_article}/", {DEPT, *CITY_WIDE}, None),
+    "dashboard/media/submit/": ("/dashboard/media/submit/", None, {DEPT, *CITY_WIDE}),
+    "dashboard/media/sources/": ("/dashboard/media/sources/", OPS, None),
 }
 RULES.update(
     {
@@ -414,6 +420,17 @@ def world(users, units, django_capture_on_commit_callbacks):
     circuit = Circuit.objects.create(cabinet=cabinet, code="TDM-1", road_class="main", name="Tuyến")
     lamp = Lamp.objects.create(code="TDM-1-1", circuit=circuit, lat=lat, lon=lon, rated_w=100)
     schedule = ScheduleRule.objects.create(name="Thiên văn", kind="astro")
+    from ioc.media.models import KeywordSet
+    from ioc.media.services import ingest_article, save_keyword_set
+
+    save_keyword_set(None, KeywordSet(name="Đô thị", terms="vỉa hè", department=department))
+    media_article = ingest_article(
+        url="https://baolaichau.vn/via-he.html",
+        title="Lấn chiếm vỉa hè ở Đoàn Kết",
+        text="Nhiều hộ kinh doanh lấn chiếm vỉa hè trên đường Trần Hưng Đạo, phường Đoàn Kết.",
+        published_at=timezone.now(),
+        via="feed",
+    ).article
     from ioc.directions import services as directions
 
     direction = directions.issue(
@@ -451,6 +468,7 @@ def world(users, units, django_capture_on_commit_callbacks):
         "schedule": schedule.pk,
         "subscription": subscription.sub_id,
         "command": 0,
+        "media_article": media_article.pk,
     }
 
 

@@ -1,0 +1,87 @@
+"""Everything that reads in the media domain, and who sees what: officers of a department see the keyword sets given
+to their department (and the articles those sets found); the city-wide roles see every set."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from ioc.core.choices import Role
+from ioc.core.permissions import CITY_WIDE, role_of
+from ioc.media.models import Article, KeywordSet, Mention, Source
+
+
+def visible_sets(user):
+    sets = KeywordSet.objects.filter(enabled=True)
+    role = role_of(user)
+    if role in CITY_WIDE:
+        return sets
+    profile = getattr(user, "profile", None)
+    if role == Role.DEPARTMENT_OFFICER and profile and profile.department_id:
+        return sets.filter(department_id=profile.department_id)
+    return sets.none()
+
+
+def stories(user, *, keyword_set: KeywordSet | None = None, days: int = 7, limit: int = 50):
+    """The stories (first articles, copies counted as reach) that the user's sets found, newest first."""
+    since = timezone.now() - timedelta(days=days)
+    sets = [keyword_set] if keyword_set else list(visible_sets(user))
+    mentioned = Mention.objects.filter(keyword_set__in=sets, published_at__gte=since)
+    originals = Article.objects.filter(
+        Q(pk__in=mentioned.filter(article__duplicate_of__isnull=True).values("article"))
+        | Q(pk__in=mentioned.filter(article__duplicate_of__isnull=False).values("article__duplicate_of"))
+    )
+    return (
+        originals.annotate(reach=Count("copies", distinct=True))
+        .prefetch_related("mentions__keyword_set")
+        .order_by("-published_at")[:limit]
+    )
+
+
+def set_volumes(user, *, days: int = 7) -> list[dict]:
+    """Per visible set: articles (copies included) and stories in the last `days`."""
+    since = timezone.now() - timedelta(days=days)
+    rows = []
+    for keyword_set in visible_sets(user):
+        mentions = Mention.objects.filter(keyword_set=keyword_set, published_at__gte=since)
+        rows.append(
+            {
+                "set": keyword_set,
+                "articles": mentions.count(),
+                "stories": mentions.filter(article__duplicate_of__isnull=True).count(),
+            }
+        )
+    return rows
+
+
+def sources():
+    return Source.objects.order_by("name")
+
+
+def count_mentioned_24h(user=None, unit=None) -> int:
+    """Articles (copies included) that the user's keyword sets found in the last 24 hours (the unit plays no part:
+    articles have no place)."""
+    since = timezone.now() - timedelta(hours=24)
+    sets = visible_sets(user) if user is not None else KeywordSet.objects.filter(enabled=True)
+    return Mention.objects.filter(keyword_set__in=sets, published_at__gte=since).values("article").distinct().count()
+
+
+def mentions_of(user, article: Article):
+    """The visible sets that found this article or one of its copies, with the terms that matched."""
+    return (
+        Mention.objects.filter(
+            Q(article=article) | Q(article__duplicate_of=article), keyword_set__in=visible_sets(user)
+        )
+        .select_related("keyword_set")
+        .order_by("keyword_set__name")
+    )
+
+
+def can_read(user, article: Article) -> bool:
+    """City-wide roles read every article; a department's officers those their sets found."""
+    if role_of(user) in CITY_WIDE:
+        return True
+    original = article.duplicate_of or article
+    return mentions_of(user, original).exists()

@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from ioc.media.views import staff as views
+
+app_name = "media"
+urlpatterns = [
+    path("dashboard/media/", views.dashboard, name="dashboard"),
+    path("dashboard/media/articles/<int:pk>/", views.article, name="article"),
+    path("dashboard/media/submit/", views.submit, name="submit"),
+    path("dashboard/media/sources/", views.sources, name="sources"),
+]
+
+
+def include_urls():
+    return [path("", include((urlpatterns, "media")))]

@@ -1,0 +1,78 @@
+"""The media pages: stories the keyword sets found (with their reach and why they matched), one article, an
+officer's link, and the sources with their health."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ioc.core.choices import Role
+from ioc.core.guards import staff_required
+from ioc.core.permissions import OPERATORS, has_role, require_role
+from ioc.core.services.audit import record
+from ioc.media import selectors, services
+from ioc.media.models import Article
+
+# Who reads the media pages: the IOC, the leaders, and departments (their own keyword sets). Wards have none.
+MEDIA_ROLES = OPERATORS | {Role.LEADER, Role.DEPARTMENT_OFFICER}
+
+
+@staff_required
+def dashboard(request):
+    require_role(request.user, MEDIA_ROLES)
+    visible = selectors.visible_sets(request.user)
+    chosen = None
+    if (request.GET.get("set") or "").isdigit():
+        chosen = get_object_or_404(visible, pk=request.GET["set"])
+    days = 30 if request.GET.get("days") == "30" else 7
+    return render(
+        request,
+        "media/dashboard.html",
+        {
+            "volumes": selectors.set_volumes(request.user, days=days),
+            "stories": selectors.stories(request.user, keyword_set=chosen, days=days),
+            "chosen": chosen,
+            "days": days,
+            "can_see_sources": has_role(request.user, *OPERATORS),
+        },
+    )
+
+
+@staff_required
+def article(request, pk: int):
+    require_role(request.user, MEDIA_ROLES)
+    found = get_object_or_404(Article.objects.select_related("source", "duplicate_of"), pk=pk)
+    if not selectors.can_read(request.user, found):
+        raise Http404
+    mentions = selectors.mentions_of(request.user, found)
+    record(request.user, "media.article.read", found)
+    return render(
+        request,
+        "media/article.html",
+        {"article": found, "mentions": mentions, "copies": found.copies.order_by("published_at")},
+    )
+
+
+@require_POST
+@staff_required
+def submit(request):
+    require_role(request.user, MEDIA_ROLES)
+    try:
+        result = services.submit_link(request.user, request.POST.get("url", ""))
+    except services.MediaError as error:
+        messages.error(request, str(error))
+        return redirect("media:dashboard")
+    if result.created:
+        messages.success(request, _("The article was collected: %(title)s") % {"title": result.article.title})
+    else:
+        messages.info(request, _("Already collected: %(title)s") % {"title": result.article.title})
+    return redirect("media:article", pk=result.article.pk)
+
+
+@staff_required
+def sources(request):
+    require_role(request.user, OPERATORS)
+    return render(request, "media/sources.html", {"sources": selectors.sources()})
