@@ -22,3 +22,20 @@ class ArticleVia(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted by an officer")
     IMPORT = "import", _("Import")
     SIMULATED = "simulated", _("Demo simulator")
+
+
+class Tone(models.TextChoices):
+    POSITIVE = "positive", _("Positive")
+    NEUTRAL = "neutral", _("Neutral")
+    NEGATIVE = "negative", _("Negative")
+
+
+class HarmType(models.TextChoices):
+    """Harmful content, after the kinds the Vietnam Anti-Fake-News Center (Trung tâm Xử lý tin giả) handles."""
+
+    NONE = "none", _("Not harmful")
+    FALSE_INFORMATION = "false_information", _("False information")
+    DISTORTION = "distortion", _("Distortion, defamation")
+    SCAM = "scam", _("Scam, malicious link")
+    IMPERSONATION = "impersonation", _("Impersonation of an agency or person")
+    INCITEMENT = "incitement", _("Incitement to disorder")

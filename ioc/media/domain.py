@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from ioc.core.registry import Domain, KpiTile, PeriodicJob
+from ioc.core.registry import AlertKind, Domain, KpiTile, PeriodicJob
 
 DOMAIN = Domain(
     key="media",
@@ -13,6 +13,20 @@ DOMAIN = Domain(
             key="media.mentions",
             label=_("Articles about the city (24 h)"),
             value_fn="ioc.media.selectors.count_mentioned_24h",
+        ),
+    ),
+    alert_kinds=(
+        AlertKind(
+            key="media.harmful",
+            label=_("Harmful post about the city"),
+            severity="warning",
+            sop=(
+                _("Verify the post: open the original, compare with the agency's own information"),
+                _("Answer through the official channel (the city's portal and page) with the facts"),
+                _("Request removal from the platform: it must act within 24 hours (Decree 147/2024/NĐ-CP)"),
+                _("Report to the Anti-Fake-News Center or the police when it is a crime (scam, incitement)"),
+            ),
+            clears="manual",
         ),
     ),
     periodic_jobs=(PeriodicJob(key="media.collect", fn="ioc.media.services.collect_due", minutes=5),),

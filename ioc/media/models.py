@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ioc.core.models import Department
-from ioc.media.choices import ArticleVia, SetKind, SourceKind
+from ioc.media.choices import ArticleVia, HarmType, SetKind, SourceKind, Tone
 
 
 class Host(models.Model):
@@ -77,6 +77,12 @@ class Article(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The classifier's verdict (ioc.media.tone), or an officer's when `labelled`.
+    tone = models.CharField(_("tone"), max_length=10, choices=Tone.choices, default=Tone.NEUTRAL, db_index=True)
+    tone_score = models.FloatField(default=0.0)
+    harm = models.CharField(_("harm"), max_length=20, choices=HarmType.choices, default=HarmType.NONE, db_index=True)
+    harm_score = models.FloatField(default=0.0)
+    labelled = models.BooleanField(_("checked by an officer"), default=False)
 
     class Meta:
         verbose_name = _("article")
@@ -139,3 +145,13 @@ class Mention(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["article", "keyword_set"], name="media_mention_once")]
         indexes = [models.Index(fields=["keyword_set", "published_at"])]
+
+
+class ArticleLabel(models.Model):
+    """An officer's tone and harm for an article: it overrides the classifier and trains it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="labels")
+    tone = models.CharField(_("tone"), max_length=10, choices=Tone.choices)
+    harm = models.CharField(_("harm"), max_length=20, choices=HarmType.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from ioc.core.choices import Role
 from ioc.core.permissions import CITY_WIDE, role_of
+from ioc.media.choices import Tone
 from ioc.media.models import Article, KeywordSet, Mention, Source
 
 
@@ -46,11 +47,16 @@ def set_volumes(user, *, days: int = 7) -> list[dict]:
     rows = []
     for keyword_set in visible_sets(user):
         mentions = Mention.objects.filter(keyword_set=keyword_set, published_at__gte=since)
+        tones = dict(mentions.values_list("article__tone").annotate(n=Count("id")))
+        total = sum(tones.values())
         rows.append(
             {
                 "set": keyword_set,
-                "articles": mentions.count(),
+                "articles": total,
                 "stories": mentions.filter(article__duplicate_of__isnull=True).count(),
+                # shares of articles (copies included: reach), rounded to whole percents
+                **{t: round(100 * tones.get(t, 0) / total) if total else 0 for t in Tone.values},
+                "harmful": mentions.filter(article__duplicate_of__isnull=True).exclude(article__harm="none").count(),
             }
         )
     return rows

@@ -13,13 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ioc.core.services.alerts import raise_alert
 from ioc.core.services.audit import record
 from ioc.core.text import nfc
-from ioc.media import dedup, extract
+from ioc.media import dedup, extract, tone
 from ioc.media.choices import ArticleVia, SourceKind
 from ioc.media.fetcher import FetchError, fetch
 from ioc.media.keywords import Matcher, QueryError, Text
-from ioc.media.models import Article, ArticleBand, KeywordSet, Mention, Source
+from ioc.media.models import Article, ArticleBand, ArticleLabel, KeywordSet, Mention, Source
 
 log = logging.getLogger(__name__)
 TITLE_WINDOW = timedelta(days=7)  # the same title or nearly the same text this close is the same story
@@ -115,6 +116,7 @@ def ingest_article(
     title_key = dedup.title_key(title)
     signature = dedup.signature(f"{title}\n{text}")
     original, level = _find_copy(title_key, signature, published_at)
+    verdict = tone.classify(title, text)
     try:
         with transaction.atomic():
             article = Article.objects.create(
@@ -131,12 +133,18 @@ def ingest_article(
                 duplicate_of=original,
                 duplicate_level=level,
                 submitted_by=user if getattr(user, "is_authenticated", False) else None,
+                tone=verdict.tone,
+                tone_score=verdict.tone_score,
+                harm=verdict.harm,
+                harm_score=verdict.harm_score,
             )
             if signature is not None and original is None:
                 ArticleBand.objects.bulk_create(
                     ArticleBand(article=article, band=k, value=v) for k, v in enumerate(dedup.band_hashes(signature))
                 )
-            _match(article, matchers if matchers is not None else _matchers())
+            mentions = _match(article, matchers if matchers is not None else _matchers())
+            if verdict.harmful and original is None and mentions:
+                _alert_harmful(article, [m.keyword_set.name for m in mentions])
     except IntegrityError:  # collected by another worker in the meantime
         return Ingested(Article.objects.get(canonical_url=canonical[:2000]), False)
     return Ingested(article, True)
@@ -152,6 +160,37 @@ def _match(article: Article, matchers) -> list[Mention]:
                 Mention(article=article, keyword_set=keyword_set, terms=terms, published_at=article.published_at)
             )
     return Mention.objects.bulk_create(mentions, ignore_conflicts=True)
+
+
+def _alert_harmful(article: Article, sets: list[str]) -> None:
+    """A harmful post about what the city watches goes to the IOC feed with its SOP (verify, answer, request
+    removal within 24 h, report)."""
+    from ioc.media.choices import HarmType
+
+    raise_alert(
+        kind="media.harmful",
+        source=f"media:article:{article.pk}",
+        title=_("Harmful post: %(kind)s — %(title)s")
+        % {"kind": HarmType(article.harm).label, "title": article.title[:120]},
+        message=_("Found by: %(sets)s · %(site)s") % {"sets": ", ".join(sorted(sets)), "site": article.site},
+        data={"article": article.pk, "url": article.url, "harm": article.harm},
+    )
+
+
+@transaction.atomic
+def label_article(user, article: Article, *, tone_value: str, harm: str) -> ArticleLabel:
+    """An officer's tone and harm for an article (and its copies): stored, audited, and the classifier learns it."""
+    from ioc.media.choices import HarmType, Tone
+
+    if tone_value not in Tone.values or harm not in HarmType.values:
+        raise MediaError(_("Choose a tone and a kind of harm from the lists."))
+    label = ArticleLabel.objects.create(article=article, tone=tone_value, harm=harm, user=user)
+    before = {"tone": article.tone, "harm": article.harm}
+    Article.objects.filter(pk=article.pk).update(tone=tone_value, harm=harm, labelled=True)
+    Article.objects.filter(duplicate_of=article, labelled=False).update(tone=tone_value, harm=harm)
+    record(user, "media.article.label", article, before=before, after={"tone": tone_value, "harm": harm})
+    transaction.on_commit(tone.forget)
+    return label
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ app_name = "media"
 urlpatterns = [
     path("dashboard/media/", views.dashboard, name="dashboard"),
     path("dashboard/media/articles/<int:pk>/", views.article, name="article"),
+    path("dashboard/media/articles/<int:pk>/label/", views.label, name="label"),
     path("dashboard/media/submit/", views.submit, name="submit"),
     path("dashboard/media/sources/", views.sources, name="sources"),
 ]

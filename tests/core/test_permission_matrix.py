@@ -245,6 +245,11 @@ RULES: dict[str, tuple[str, set[str] | None, set[str] | None]] = {
     "dashboard/media/": ("/dashboard/media/", {DEPT, *CITY_WIDE}, None),
     "dashboard/media/articles/<int:pk>/": ("/dashboard/media/articles/{media_article}/", {DEPT, *CITY_WIDE}, None),
     "dashboard/media/submit/": ("/dashboard/media/submit/", None, {DEPT, *CITY_WIDE}),
+    "dashboard/media/articles/<int:pk>/label/": (
+        "/dashboard/media/articles/{media_article}/label/",
+        None,
+        {DEPT, *OPS},
+    ),
     "dashboard/media/sources/": ("/dashboard/media/sources/", OPS, None),
 }
 RULES.update(

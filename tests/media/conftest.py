@@ -9,3 +9,13 @@ def site(settings):
     served = Site()
     yield served
     served.close()
+
+
+@pytest.fixture(autouse=True)
+def _classifier_from_this_tests_labels():
+    """Labels are rolled back between tests: the classifier is trained again from what this test has."""
+    from ioc.media import tone
+
+    tone.forget()
+    yield
+    tone.forget()

@@ -13,11 +13,13 @@ from ioc.core.choices import Role
 from ioc.core.guards import staff_required
 from ioc.core.permissions import OPERATORS, has_role, require_role
 from ioc.core.services.audit import record
-from ioc.media import selectors, services
+from ioc.media import selectors, services, tone
+from ioc.media.choices import HarmType, Tone
 from ioc.media.models import Article
 
 # Who reads the media pages: the IOC, the leaders, and departments (their own keyword sets). Wards have none.
 MEDIA_ROLES = OPERATORS | {Role.LEADER, Role.DEPARTMENT_OFFICER}
+LABELLERS = OPERATORS | {Role.DEPARTMENT_OFFICER}  # those who work the posts; leaders read
 
 
 @staff_required
@@ -49,11 +51,40 @@ def article(request, pk: int):
         raise Http404
     mentions = selectors.mentions_of(request.user, found)
     record(request.user, "media.article.read", found)
+    verdict = tone.classify(found.title, found.text)
     return render(
         request,
         "media/article.html",
-        {"article": found, "mentions": mentions, "copies": found.copies.order_by("published_at")},
+        {
+            "article": found,
+            "mentions": mentions,
+            "copies": found.copies.order_by("published_at"),
+            "nearest": verdict.nearest,
+            "tones": Tone.choices,
+            "harms": HarmType.choices,
+            "can_label": has_role(request.user, *LABELLERS),
+            "labels": found.labels.select_related("user").order_by("-created_at")[:5],
+        },
     )
+
+
+@require_POST
+@staff_required
+def label(request, pk: int):
+    """An officer's tone and harm for an article: it overrides the classifier and teaches it."""
+    require_role(request.user, LABELLERS)
+    found = get_object_or_404(Article, pk=pk)
+    if not selectors.can_read(request.user, found):
+        raise Http404
+    try:
+        services.label_article(
+            request.user, found, tone_value=request.POST.get("tone", ""), harm=request.POST.get("harm", "")
+        )
+    except services.MediaError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Saved. The classifier learns from it."))
+    return redirect("media:article", pk=found.pk)
 
 
 @require_POST
