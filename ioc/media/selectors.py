@@ -74,15 +74,19 @@ def count_mentioned_24h(user=None, unit=None) -> int:
     return Mention.objects.filter(keyword_set__in=sets, published_at__gte=since).values("article").distinct().count()
 
 
-def mentions_of(user, article: Article):
-    """The visible sets that found this article or one of its copies, with the terms that matched."""
-    return (
+def mentions_of(user, article: Article) -> list[dict]:
+    """The visible sets that found this article or one of its copies, each once, with the terms that matched."""
+    found: dict[int, dict] = {}
+    for mention in (
         Mention.objects.filter(
             Q(article=article) | Q(article__duplicate_of=article), keyword_set__in=visible_sets(user)
         )
         .select_related("keyword_set")
         .order_by("keyword_set__name")
-    )
+    ):
+        row = found.setdefault(mention.keyword_set_id, {"keyword_set": mention.keyword_set, "terms": []})
+        row["terms"] += [t for t in mention.terms if t not in row["terms"]]
+    return list(found.values())
 
 
 def can_read(user, article: Article) -> bool:
@@ -90,4 +94,4 @@ def can_read(user, article: Article) -> bool:
     if role_of(user) in CITY_WIDE:
         return True
     original = article.duplicate_of or article
-    return mentions_of(user, original).exists()
+    return bool(mentions_of(user, original))
