@@ -28,8 +28,31 @@ DOMAIN = Domain(
             ),
             clears="manual",
         ),
+        AlertKind(
+            key="media.spike",
+            label=_("Sudden rise in coverage"),
+            severity="info",
+            sop=(
+                _("Open the keyword set's stories and find what is being shared"),
+                _("Tell the agency concerned and agree on an answer"),
+            ),
+            clears="condition",
+        ),
+        AlertKind(
+            key="media.negative_share",
+            label=_("Negative coverage rising"),
+            severity="info",
+            sop=(
+                _("Read the negative stories of the set: is it one event or many?"),
+                _("Brief the leader in charge with the facts and the suggested answer"),
+            ),
+            clears="condition",
+        ),
     ),
-    periodic_jobs=(PeriodicJob(key="media.collect", fn="ioc.media.services.collect_due", minutes=5),),
+    periodic_jobs=(
+        PeriodicJob(key="media.collect", fn="ioc.media.services.collect_due", minutes=5),
+        PeriodicJob(key="media.watch", fn="ioc.media.watch.check_sets", minutes=15),
+    ),
     urls="ioc.media.urls.include_urls",
     nav_url="/dashboard/media/",
     simulator="ioc.media.simulate.run",
