@@ -322,3 +322,13 @@ def collect_due() -> int:
     due = Source.objects.filter(enabled=True).exclude(kind=SourceKind.MANUAL)
     due = due.filter(next_fetch_at__isnull=True) | due.filter(next_fetch_at__lte=now)
     return sum(collect_source(source) for source in due.order_by("next_fetch_at"))
+
+
+def export_report(user, period: str, fmt: str, *, request=None) -> tuple[bytes, str]:
+    """The media report for a day, week or month as PDF or XLSX (body, content type); audited."""
+    from ioc.media import reports
+
+    record(user, "export", object_type="media.report", request=request, format=fmt, period=period)
+    if fmt == "pdf":
+        return reports.report_pdf(user, period), "application/pdf"
+    return reports.report_xlsx(user, period), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -65,3 +65,22 @@ def test_an_officer_adds_a_link_once(site, users, client_for, db):
     assert "http:// hoặc https://" in bad and Article.objects.count() == 1
     missing = officer.post("/dashboard/media/submit/", {"url": f"{site.base}/khong-co.html"}, follow=True)
     assert "Không thu thập được trang: HTTP 404" in missing.content.decode()
+
+
+def test_the_weekly_report_covers_the_readers_own_sets(users, client_for, watched):
+    import io
+
+    from openpyxl import load_workbook
+
+    officer = client_for(users["department_officer"])
+    response = officer.get("/dashboard/media/report/week.xlsx")
+    assert response.status_code == 200 and "bao-cao-bao-chi-week" in response["Content-Disposition"]
+    book = load_workbook(io.BytesIO(response.content))
+    sets = [row[0] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)]
+    assert sets == ["Thiên tai"]  # not the agriculture set of no department
+    top = list(book.worksheets[1].iter_rows(min_row=2, values_only=True))
+    assert top[0][1] == "Mưa lớn gây sạt lở ở Đoàn Kết" and top[0][3] == 1  # one copy
+    pdf = client_for(users["leader"]).get("/dashboard/media/report/month.pdf")
+    assert pdf.content.startswith(b"%PDF") and pdf["Content-Type"] == "application/pdf"
+    assert AuditLog.objects.filter(action="export", object_type="media.report").count() == 2
+    assert officer.get("/dashboard/media/report/year.pdf").status_code == 404

@@ -4,8 +4,9 @@ officer's link, and the sources with their health."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -39,6 +40,7 @@ def dashboard(request):
             "chosen": chosen,
             "days": days,
             "can_see_sources": has_role(request.user, *OPERATORS),
+            "report_periods": [("day", _("day")), ("week", _("week")), ("month", _("month"))],
         },
     )
 
@@ -107,3 +109,15 @@ def submit(request):
 def sources(request):
     require_role(request.user, OPERATORS)
     return render(request, "media/sources.html", {"sources": selectors.sources()})
+
+
+@staff_required
+def report(request, period: str, fmt: str):
+    require_role(request.user, MEDIA_ROLES)
+    if period not in ("day", "week", "month") or fmt not in ("pdf", "xlsx"):
+        raise Http404
+    body, kind = services.export_report(request.user, period, fmt, request=request)
+    response = HttpResponse(body, content_type=kind)
+    stamp = timezone.localdate()
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-bao-chi-{period}-{stamp:%Y%m%d}.{fmt}"'
+    return response
