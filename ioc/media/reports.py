@@ -136,7 +136,7 @@ def report_xlsx(user, period: str) -> bytes:
                 row.get("harmful", 0),
             ],
         )
-    top = book.create_sheet(_("Stories that spread most"))
+    top = book.create_sheet(_("Top stories")[:31])  # sheet names: at most 31 characters
     append_safe(top, [_("Published on"), _("Title"), _("First source"), _("Copies"), _("Tone"), _("Address")])
     for a in data["top"]:
         published = timezone.localtime(a.published_at).replace(tzinfo=None)
