@@ -77,6 +77,9 @@ class Article(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Who wrote it, as a keyed hash only (ioc.media.importer.author_hash): posts of one author can be grouped
+    # without keeping who they are.
+    author_hash = models.CharField(max_length=24, blank=True, db_index=True)
     # The classifier's verdict (ioc.media.tone), or an officer's when `labelled`.
     tone = models.CharField(_("tone"), max_length=10, choices=Tone.choices, default=Tone.NEUTRAL, db_index=True)
     tone_score = models.FloatField(default=0.0)

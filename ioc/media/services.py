@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from ioc.core.services.alerts import raise_alert
 from ioc.core.services.audit import record
 from ioc.core.text import nfc
-from ioc.media import dedup, extract, tone
+from ioc.media import dedup, extract, importer, tone
 from ioc.media.choices import ArticleVia, SourceKind
 from ioc.media.fetcher import FetchError, fetch
 from ioc.media.keywords import Matcher, QueryError, Text
@@ -100,6 +100,7 @@ def ingest_article(
     source: Source | None = None,
     user=None,
     matchers: list | None = None,
+    author: str = "",
 ) -> Ingested:
     """Store one article once: a URL already collected returns the stored one; a copy of an earlier story (same
     title, or nearly the same text) is stored pointing to it; then the keyword sets are matched."""
@@ -133,6 +134,7 @@ def ingest_article(
                 duplicate_of=original,
                 duplicate_level=level,
                 submitted_by=user if getattr(user, "is_authenticated", False) else None,
+                author_hash=importer.author_hash(author) if author else "",
                 tone=verdict.tone,
                 tone_score=verdict.tone_score,
                 harm=verdict.harm,

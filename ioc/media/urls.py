@@ -9,6 +9,7 @@ urlpatterns = [
     path("dashboard/media/articles/<int:pk>/label/", views.label, name="label"),
     path("dashboard/media/submit/", views.submit, name="submit"),
     path("dashboard/media/sources/", views.sources, name="sources"),
+    path("dashboard/media/import/", views.import_page, name="import"),
     path("dashboard/media/report/<str:period>.<str:fmt>", views.report, name="report"),
 ]
 

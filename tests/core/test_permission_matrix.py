@@ -251,6 +251,7 @@ RULES: dict[str, tuple[str, set[str] | None, set[str] | None]] = {
         {DEPT, *OPS},
     ),
     "dashboard/media/sources/": ("/dashboard/media/sources/", OPS, None),
+    "dashboard/media/import/": ("/dashboard/media/import/", OPS, OPS),
     "dashboard/media/report/<str:period>.<str:fmt>": ("/dashboard/media/report/week.pdf", {DEPT, *CITY_WIDE}, None),
 }
 RULES.update(

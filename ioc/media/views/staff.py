@@ -14,7 +14,7 @@ from ioc.core.choices import Role
 from ioc.core.guards import staff_required
 from ioc.core.permissions import OPERATORS, has_role, require_role
 from ioc.core.services.audit import record
-from ioc.media import selectors, services, tone
+from ioc.media import importer, selectors, services, tone
 from ioc.media.choices import HarmType, Tone
 from ioc.media.models import Article
 
@@ -121,3 +121,28 @@ def report(request, period: str, fmt: str):
     stamp = timezone.localdate()
     response["Content-Disposition"] = f'attachment; filename="bao-cao-bao-chi-{period}-{stamp:%Y%m%d}.{fmt}"'
     return response
+
+
+@staff_required
+def import_page(request):
+    """Import another tool's export (CSV, XLSX, JSON); the result says what came in and which lines were refused."""
+    require_role(request.user, OPERATORS)
+    result, problem = None, None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            problem = _("Choose a CSV, XLSX or JSON file")
+        elif upload.size > importer.MAX_BYTES:
+            problem = _("The file is larger than %(n)s MB") % {"n": importer.MAX_BYTES // 1024 // 1024}
+        else:
+            try:
+                result = importer.import_file(request.user, upload.read(), upload.name)
+            except importer.ImportError_ as error:
+                problem = str(error)
+    status = 400 if problem else 200
+    return render(
+        request,
+        "media/import.html",
+        {"result": result, "problem": problem, "mappings": importer.MAPPINGS},
+        status=status,
+    )
