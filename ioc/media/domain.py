@@ -54,6 +54,7 @@ DOMAIN = Domain(
         PeriodicJob(key="media.watch", fn="ioc.media.watch.check_sets", minutes=15),
     ),
     urls="ioc.media.urls.include_urls",
+    board="ioc.media.selectors.wall_board",
     nav_url="/dashboard/media/",
     simulator="ioc.media.simulate.run",
     setup="ioc.media.defaults.ensure_defaults",

@@ -95,3 +95,32 @@ def can_read(user, article: Article) -> bool:
         return True
     original = article.duplicate_of or article
     return bool(mentions_of(user, original))
+
+
+def wall_board(user) -> list[str]:
+    """The media board on the big screen: the last day's volume and tone, harmful posts, the story spreading most."""
+    from django.utils.translation import gettext as _
+
+    since = timezone.now() - timedelta(hours=24)
+    mentioned = Mention.objects.filter(keyword_set__in=visible_sets(user), published_at__gte=since).values("article")
+    articles = Article.objects.filter(pk__in=mentioned)
+    total = articles.count()
+    if not total:
+        return [_("No article about the city in the last 24 hours.")]
+    negative = articles.filter(tone=Tone.NEGATIVE).count()
+    lines = [
+        _("Articles about the city in 24 h: %(n)s, %(neg)s %% negative")
+        % {"n": total, "neg": round(100 * negative / total)},
+        _("Harmful posts in 24 h: %(n)s")
+        % {"n": articles.filter(duplicate_of__isnull=True).exclude(harm="none").count()},
+    ]
+    top = (
+        articles.filter(duplicate_of__isnull=True)
+        .annotate(reach=Count("copies"))
+        .filter(reach__gt=0)
+        .order_by("-reach", "-published_at")
+        .first()
+    )
+    if top:
+        lines.append(_("Spreading most: %(title)s (%(n)s copies)") % {"title": top.title[:80], "n": top.reach})
+    return lines

@@ -84,3 +84,11 @@ def test_the_weekly_report_covers_the_readers_own_sets(users, client_for, watche
     assert pdf.content.startswith(b"%PDF") and pdf["Content-Type"] == "application/pdf"
     assert AuditLog.objects.filter(action="export", object_type="media.report").count() == 2
     assert officer.get("/dashboard/media/report/year.pdf").status_code == 404
+
+
+def test_the_wall_shows_the_days_media_in_words(users, watched):
+    from ioc.media.selectors import wall_board
+
+    lines = wall_board(users["wall"])
+    assert lines[0].startswith("Articles about the city in 24 h: 3")
+    assert any("Mưa lớn gây sạt lở ở Đoàn Kết (1 copies)" in line for line in lines)
