@@ -186,6 +186,12 @@ MAX_UPLOAD_BYTES = int(os.environ.get("IOC_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 MAX_MODEL_BYTES = int(os.environ.get("IOC_MAX_MODEL_BYTES", 200 * 1024 * 1024))
 # Media monitoring: seconds between two requests to the same web host (politeness; tests shorten it).
 IOC_MEDIA_HOST_DELAY_S = float(os.environ.get("IOC_MEDIA_HOST_DELAY_S", 5))
+# Platforms read through their APIs: keys from the environment, never the repository.
+IOC_YOUTUBE_API_KEY = os.environ.get("IOC_YOUTUBE_API_KEY", "")
+IOC_YOUTUBE_API_URL = os.environ.get("IOC_YOUTUBE_API_URL", "https://www.googleapis.com/youtube/v3")
+IOC_YOUTUBE_DAILY_QUOTA = int(os.environ.get("IOC_YOUTUBE_DAILY_QUOTA", 10_000))
+IOC_FACEBOOK_TOKEN = os.environ.get("IOC_FACEBOOK_TOKEN", "")
+IOC_FACEBOOK_API_URL = os.environ.get("IOC_FACEBOOK_API_URL", "https://graph.facebook.com/v21.0")
 LARGE_UPLOAD_PATHS = {"/admin/cameras/detectormodel/": MAX_MODEL_BYTES}
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES

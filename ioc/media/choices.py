@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class SourceKind(models.TextChoices):
     FEED = "feed", _("RSS/Atom feed")
     SITEMAP = "sitemap", _("Sitemap (incl. Google News)")
+    YOUTUBE = "youtube", _("YouTube search (Data API)")
+    FACEBOOK = "facebook", _("Facebook page (the city's Graph API token)")
     MANUAL = "manual", _("Links submitted by officers")
 
 
@@ -19,6 +21,7 @@ class SetKind(models.TextChoices):
 class ArticleVia(models.TextChoices):
     FEED = "feed", _("Feed")
     SITEMAP = "sitemap", _("Sitemap")
+    PLATFORM = "platform", _("Platform API")
     SUBMITTED = "submitted", _("Submitted by an officer")
     IMPORT = "import", _("Import")
     SIMULATED = "simulated", _("Demo simulator")

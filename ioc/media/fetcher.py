@@ -146,3 +146,21 @@ def fetch(url: str, *, kind: str = "page", etag: str = "", last_modified: str = 
         raise FetchError(_("the site's robots.txt does not allow it"))
     accept = PAGE_TYPES if kind == "page" else FEED_TYPES + PAGE_TYPES
     return _get(url, host, accept=accept, etag=etag, last_modified=last_modified)
+
+
+def fetch_api(url: str) -> dict:
+    """GET a platform's JSON API (YouTube Data API, Facebook Graph API): no robots.txt (an API is not crawled), the
+    same per-host pace, size limit and errors. Returns the decoded JSON object."""
+    import json
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchError(_("not a web address"))
+    got = _get(url, parts.netloc.lower(), accept=("json",))
+    try:
+        data = json.loads(got.body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise FetchError(_("the platform's answer is not JSON")) from None
+    if not isinstance(data, dict):
+        raise FetchError(_("the platform's answer is not JSON"))
+    return data

@@ -33,6 +33,8 @@ class Source(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=SourceKind.choices, default=SourceKind.FEED)
     url = models.URLField(_("address"), max_length=1000, unique=True)
+    # YouTube: the search query; Facebook: the page's id or name (the address is then the page's own).
+    query = models.CharField(_("query or page"), max_length=300, blank=True)
     department = models.ForeignKey(
         Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -158,3 +160,14 @@ class ArticleLabel(models.Model):
     harm = models.CharField(_("harm"), max_length=20, choices=HarmType.choices)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class ApiQuota(models.Model):
+    """A platform API's units used on one quota day (YouTube's day runs on Pacific time)."""
+
+    service = models.CharField(max_length=20)
+    day = models.CharField(max_length=10)
+    used = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["service", "day"], name="media_quota_once_a_day")]

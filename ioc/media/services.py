@@ -248,6 +248,8 @@ def collect_source(source: Source) -> int:
     """Collect one feed or sitemap: new links are fetched (once each, whatever the sources) and stored. Errors back
     the source off (doubling, at most a day) and show on its page. Returns how many new articles were stored."""
     now = timezone.now()
+    if source.kind in (SourceKind.YOUTUBE, SourceKind.FACEBOOK):
+        return _collect_platform(source)
     try:
         listing = fetch(source.url, kind="feed", etag=source.etag, last_modified=source.last_modified)
     except FetchError as error:
@@ -296,6 +298,39 @@ def collect_source(source: Source) -> int:
     return stored
 
 
+def _collect_platform(source: Source) -> int:
+    """YouTube or Facebook through their APIs: the item's own text (description, message) is the article's."""
+    from ioc.media import platforms
+
+    try:
+        if source.kind == SourceKind.YOUTUBE:
+            items = platforms.youtube_search(source.query or source.name, source.last_fetched_at)
+        else:
+            items = platforms.facebook_posts(source.query)
+    except FetchError as error:
+        _failed(source, str(error))
+        return 0
+    matchers = _matchers()
+    stored = 0
+    for entry, text, author in items:
+        try:
+            result = ingest_article(
+                url=entry.url,
+                title=entry.title,
+                text=text,
+                published_at=entry.published_at or timezone.now(),
+                via=ArticleVia.PLATFORM,
+                source=source,
+                matchers=matchers,
+                author=author,
+            )
+        except MediaError:
+            continue
+        stored += result.created
+    _succeeded(source, stored, ngettext("%(n)s new article", "%(n)s new articles", stored) % {"n": stored}, None)
+    return stored
+
+
 def _succeeded(source: Source, stored: int, status: str, listing) -> None:
     now = timezone.now()
     Source.objects.filter(pk=source.pk).update(
@@ -303,8 +338,8 @@ def _succeeded(source: Source, stored: int, status: str, listing) -> None:
         next_fetch_at=now + timedelta(minutes=source.every_minutes),
         last_status=status[:300],
         failures=0,
-        etag=(listing.etag or "")[:300],
-        last_modified=(listing.last_modified or "")[:100],
+        etag=(listing.etag or "")[:300] if listing else "",
+        last_modified=(listing.last_modified or "")[:100] if listing else "",
         articles_found=source.articles_found + stored,
     )
 

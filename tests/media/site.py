@@ -13,12 +13,16 @@ class Site:
     def __init__(self):
         self.routes: dict[str, tuple[int, dict, bytes]] = {}
         self.requests: list[tuple[float, str, dict]] = []  # (time, path, headers)
+        self.match_prefix = ""  # a path served whatever its query string (an API)
         site = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 (http.server's name)
                 site.requests.append((time.monotonic(), self.path, dict(self.headers)))
-                status, headers, body = site.routes.get(self.path, (404, {"Content-Type": "text/plain"}, b"no"))
+                path = self.path
+                if site.match_prefix and path.startswith(site.match_prefix):
+                    path = site.match_prefix
+                status, headers, body = site.routes.get(path, (404, {"Content-Type": "text/plain"}, b"no"))
                 etag = headers.get("ETag")
                 if etag and self.headers.get("If-None-Match") == etag:
                     status, body = 304, b""

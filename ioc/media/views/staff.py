@@ -108,7 +108,16 @@ def submit(request):
 @staff_required
 def sources(request):
     require_role(request.user, OPERATORS)
-    return render(request, "media/sources.html", {"sources": selectors.sources()})
+    from ioc.media import platforms
+
+    return render(
+        request,
+        "media/sources.html",
+        {
+            "sources": selectors.sources(),
+            "youtube": {"used": platforms.youtube_used(), "budget": platforms.youtube_budget()},
+        },
+    )
 
 
 @staff_required
