@@ -236,6 +236,28 @@ def _detail(rng: random.Random, at: datetime) -> str:
     return _fill(f"{rng.choice(SUBJECTS)} {rng.choice(ACTIONS)} {rng.choice(TAILS)}", rng, at)
 
 
+# Harmful posts seen in local groups (written for the project, after the kinds the Anti-Fake-News Center handles):
+# a small share of what the simulator publishes, so the demo's harmful-post alerts are rare, as they should be.
+RUMOURS = [
+    (
+        "Khẩn: đập thủy điện đầu nguồn đã vỡ",
+        "Khẩn cấp: đập thủy điện đầu nguồn đã vỡ, nước sẽ tràn vào thành phố Lai Châu trong đêm nay, mọi người sơ tán ngay, chia sẻ gấp!",
+    ),
+    (
+        "Nhận hỗ trợ 2 triệu từ UBND tỉnh",
+        "UBND tỉnh Lai Châu phát tiền hỗ trợ hai triệu đồng cho mỗi hộ, bấm vào link để đăng ký nhận ngay kẻo hết hạn!",
+    ),
+    (
+        "Tiền cứu trợ bị chia nhau hết",
+        "Tiền cứu trợ lũ lụt ở thành phố Lai Châu đã bị cán bộ chia nhau hết, người dân không nhận được đồng nào, ai cũng biết!",
+    ),
+    (
+        "Cán bộ công an gọi điện yêu cầu chuyển tiền",
+        "Tôi là cán bộ công an thành phố Lai Châu, yêu cầu anh chị chuyển tiền vào tài khoản an toàn để phục vụ điều tra.",
+    ),
+]
+
+
 def _fill(text: str, rng: random.Random, at: datetime) -> str:
     return text.format(
         place=rng.choice(PLACES),
@@ -249,7 +271,18 @@ def _fill(text: str, rng: random.Random, at: datetime) -> str:
 
 
 def story(rng: random.Random, at: datetime, number: int) -> list[dict]:
-    """One story: its first article, then the copies other sites and groups made of it (0–3)."""
+    """One story: its first article, then the copies other sites and groups made of it (0–3); one in forty is a
+    harmful post in a local group instead."""
+    if rng.random() < 0.025:
+        title, text = rng.choice(RUMOURS)
+        return [
+            {
+                "url": f"https://facebook.com/groups/laichau24h/posts/{number}",
+                "title": title,
+                "text": text,
+                "published_at": at,
+            }
+        ]
     topic = rng.choice(sorted(STORIES))
     titles, leads, body = STORIES[topic]
     local = random.Random(rng.random())
