@@ -256,7 +256,7 @@ def collect_source(source: Source) -> int:
         _failed(source, str(error))
         return 0
     if listing.not_modified:
-        _succeeded(source, 0, _("unchanged since the last collection"), listing)
+        _succeeded(source, 0, listing, _("unchanged since the last collection"))
         return 0
     try:
         entries = extract.listing(listing.body, source.kind == SourceKind.SITEMAP)
@@ -294,7 +294,7 @@ def collect_source(source: Source) -> int:
         except MediaError:
             continue
         stored += result.created
-    _succeeded(source, stored, ngettext("%(n)s new article", "%(n)s new articles", stored) % {"n": stored}, listing)
+    _succeeded(source, stored, listing)
     return stored
 
 
@@ -327,12 +327,13 @@ def _collect_platform(source: Source) -> int:
         except MediaError:
             continue
         stored += result.created
-    _succeeded(source, stored, ngettext("%(n)s new article", "%(n)s new articles", stored) % {"n": stored}, None)
+    _succeeded(source, stored)
     return stored
 
 
-def _succeeded(source: Source, stored: int, status: str, listing) -> None:
+def _succeeded(source: Source, stored: int, listing=None, status: str = "") -> None:
     now = timezone.now()
+    status = status or ngettext("%(n)s new article", "%(n)s new articles", stored) % {"n": stored}
     Source.objects.filter(pk=source.pk).update(
         last_fetched_at=now,
         next_fetch_at=now + timedelta(minutes=source.every_minutes),
