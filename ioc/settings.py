@@ -186,6 +186,9 @@ MAX_UPLOAD_BYTES = int(os.environ.get("IOC_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 MAX_MODEL_BYTES = int(os.environ.get("IOC_MAX_MODEL_BYTES", 200 * 1024 * 1024))
 # Media monitoring: seconds between two requests to the same web host (politeness; tests shorten it).
 IOC_MEDIA_HOST_DELAY_S = float(os.environ.get("IOC_MEDIA_HOST_DELAY_S", 5))
+# Host names on private addresses media collection may still fetch from (a city's intranet portal), comma-separated;
+# any other private, loopback or link-local address is refused, so links cannot reach the city's own servers.
+IOC_MEDIA_PRIVATE_HOSTS = [h.strip() for h in os.environ.get("IOC_MEDIA_PRIVATE_HOSTS", "").split(",") if h.strip()]
 # Platforms read through their APIs: keys from the environment, never the repository.
 IOC_YOUTUBE_API_KEY = os.environ.get("IOC_YOUTUBE_API_KEY", "")
 IOC_YOUTUBE_API_URL = os.environ.get("IOC_YOUTUBE_API_URL", "https://www.googleapis.com/youtube/v3")

@@ -4,11 +4,13 @@ honest User-Agent. Vietnamese pages in legacy encodings (Windows-1258) are decod
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import socket
 import time
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import requests
@@ -96,44 +98,70 @@ def _robots(scheme: str, host: str) -> RobotFileParser:
     return parser
 
 
+def check_address(url: str) -> None:
+    """Refuse an address inside the city's own network (loopback, private, link-local: the server itself, the
+    database, a camera): an officer's link or a redirect must not make the IOC fetch from there (SSRF)."""
+    host = urlsplit(url).hostname or ""
+    if host in getattr(settings, "IOC_MEDIA_PRIVATE_HOSTS", ()):
+        return  # a private site the city chose to watch (its intranet portal)
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (socket.gaierror, UnicodeError):
+        raise FetchError(_("the site's name cannot be resolved")) from None
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if not ip.is_global or ip.is_multicast:
+            raise FetchError(_("the address is inside a private network"))
+
+
 def _get(url: str, host: str, *, accept, etag: str = "", last_modified: str = "") -> Fetched:
-    _wait_turn(host)
     headers = {"User-Agent": USER_AGENT, "Accept-Language": "vi,en;q=0.5"}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     session = requests.Session()
-    session.max_redirects = MAX_REDIRECTS
-    try:
-        with session.get(url, headers=headers, timeout=TIMEOUT_S, stream=True) as response:
-            content_type = response.headers.get("Content-Type", "")
-            if response.status_code == 304:
-                return Fetched(response.url, 304, b"", content_type, etag, last_modified)
-            if response.status_code >= 400:
-                raise FetchError(f"HTTP {response.status_code}")
-            if accept and not any(kind in content_type.lower() for kind in accept):
-                raise FetchError(_("not a page or a feed (%(type)s)") % {"type": content_type or "?"})
-            declared = int(response.headers.get("Content-Length") or 0)
-            if declared > MAX_BYTES:
-                raise FetchError(_("larger than %(mb)s MB") % {"mb": MAX_BYTES // 1024 // 1024})
-            body = bytearray()
-            for chunk in response.iter_content(64 * 1024):
-                body.extend(chunk)
-                if len(body) > MAX_BYTES:
-                    raise FetchError(_("larger than %(mb)s MB") % {"mb": MAX_BYTES // 1024 // 1024})
-            return Fetched(
-                response.url,
-                response.status_code,
-                bytes(body),
-                content_type,
-                response.headers.get("ETag", ""),
-                response.headers.get("Last-Modified", ""),
-            )
-    except requests.TooManyRedirects:
-        raise FetchError(_("too many redirects")) from None
-    except requests.RequestException as error:
-        raise FetchError(_("cannot connect (%(error)s)") % {"error": type(error).__name__}) from None
+    # Redirects are followed here, one hop at a time, so each target is checked and paced like the first.
+    for _hop in range(MAX_REDIRECTS + 1):
+        check_address(url)
+        _wait_turn(host)
+        try:
+            with session.get(url, headers=headers, timeout=TIMEOUT_S, stream=True, allow_redirects=False) as response:
+                location = response.headers.get("Location")
+                if response.is_redirect and location:
+                    url = urljoin(url, location)
+                    host = urlsplit(url).netloc.lower()
+                    continue
+                return _read(response, accept, etag, last_modified)
+        except requests.RequestException as error:
+            raise FetchError(_("cannot connect (%(error)s)") % {"error": type(error).__name__}) from None
+    raise FetchError(_("too many redirects"))
+
+
+def _read(response, accept, etag: str, last_modified: str) -> Fetched:
+    content_type = response.headers.get("Content-Type", "")
+    if response.status_code == 304:
+        return Fetched(response.url, 304, b"", content_type, etag, last_modified)
+    if response.status_code >= 400:
+        raise FetchError(f"HTTP {response.status_code}")
+    if accept and not any(kind in content_type.lower() for kind in accept):
+        raise FetchError(_("not a page or a feed (%(type)s)") % {"type": content_type or "?"})
+    declared = int(response.headers.get("Content-Length") or 0)
+    if declared > MAX_BYTES:
+        raise FetchError(_("larger than %(mb)s MB") % {"mb": MAX_BYTES // 1024 // 1024})
+    body = bytearray()
+    for chunk in response.iter_content(64 * 1024):
+        body.extend(chunk)
+        if len(body) > MAX_BYTES:
+            raise FetchError(_("larger than %(mb)s MB") % {"mb": MAX_BYTES // 1024 // 1024})
+    return Fetched(
+        response.url,
+        response.status_code,
+        bytes(body),
+        content_type,
+        response.headers.get("ETag", ""),
+        response.headers.get("Last-Modified", ""),
+    )
 
 
 def fetch(url: str, *, kind: str = "page", etag: str = "", last_modified: str = "") -> Fetched:

@@ -6,6 +6,7 @@ from tests.media.site import Site
 @pytest.fixture
 def site(settings):
     settings.IOC_MEDIA_HOST_DELAY_S = 0.2  # politeness is tested with this shortened delay
+    settings.IOC_MEDIA_PRIVATE_HOSTS = ["127.0.0.1"]  # the local site, as a city's intranet portal would be
     served = Site()
     yield served
     served.close()
