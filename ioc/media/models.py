@@ -57,6 +57,22 @@ class Source(models.Model):
         return self.name
 
 
+class Story(models.Model):
+    """Articles about one event (ioc.media.stories): its first article's title, when it began and last grew."""
+
+    title = models.CharField(_("title"), max_length=500)
+    first_at = models.DateTimeField(db_index=True)
+    last_at = models.DateTimeField(db_index=True)
+    size = models.PositiveIntegerField(default=1)  # articles, copies included
+
+    class Meta:
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Article(models.Model):
     """One article or post. A copy of an earlier one (same URL, title or text) points to it: one story, its reach."""
 
@@ -76,6 +92,7 @@ class Article(models.Model):
         "self", verbose_name=_("copy of"), null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
     )
     duplicate_level = models.CharField(max_length=10, blank=True)  # "url", "title" or "text"
+    story = models.ForeignKey(Story, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

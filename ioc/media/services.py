@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from ioc.core.services.alerts import raise_alert
 from ioc.core.services.audit import record
 from ioc.core.text import nfc
-from ioc.media import dedup, extract, importer, tone
+from ioc.media import dedup, extract, importer, stories, tone
 from ioc.media.choices import ArticleVia, SourceKind
 from ioc.media.fetcher import FetchError, fetch
 from ioc.media.keywords import Matcher, QueryError, Text
@@ -144,6 +144,7 @@ def ingest_article(
                 ArticleBand.objects.bulk_create(
                     ArticleBand(article=article, band=k, value=v) for k, v in enumerate(dedup.band_hashes(signature))
                 )
+            stories.assign(article)
             mentions = _match(article, matchers if matchers is not None else _matchers())
             if verdict.harmful and original is None and mentions:
                 _alert_harmful(article, [m.keyword_set.name for m in mentions])
