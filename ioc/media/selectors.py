@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from ioc.core.choices import Role
 from ioc.core.permissions import CITY_WIDE, role_of
 from ioc.media.choices import Tone
-from ioc.media.models import Article, KeywordSet, Mention, Source, Story
+from ioc.media.models import Article, KeywordSet, Mention, Source
 
 
 def visible_sets(user):
@@ -25,36 +25,20 @@ def visible_sets(user):
     return sets.none()
 
 
-def stories(user, *, keyword_set: KeywordSet | None = None, days: int = 7, limit: int = 50) -> list[Article]:
-    """The stories the user's sets found, the latest first: each shown by its first article, with how many articles
-    (copies and other reports of the same event included) it has grown to."""
+def stories(user, *, keyword_set: KeywordSet | None = None, days: int = 7, limit: int = 50):
+    """The stories (first articles, copies counted as reach) that the user's sets found, newest first."""
     since = timezone.now() - timedelta(days=days)
     sets = [keyword_set] if keyword_set else list(visible_sets(user))
-    mentioned = Mention.objects.filter(keyword_set__in=sets, published_at__gte=since).values("article")
-    found = (
-        Story.objects.filter(articles__in=mentioned)
-        .distinct()
-        .order_by("-last_at")
-        .prefetch_related(
-            Prefetch(
-                "articles",
-                queryset=Article.objects.filter(duplicate_of__isnull=True)
-                .order_by("published_at")
-                .prefetch_related("mentions__keyword_set"),
-                to_attr="originals",
-            )
-        )[:limit]
+    mentioned = Mention.objects.filter(keyword_set__in=sets, published_at__gte=since)
+    originals = Article.objects.filter(
+        Q(pk__in=mentioned.filter(article__duplicate_of__isnull=True).values("article"))
+        | Q(pk__in=mentioned.filter(article__duplicate_of__isnull=False).values("article__duplicate_of"))
     )
-    shown = []
-    for story in found:
-        if not story.originals:
-            continue
-        first = story.originals[0]
-        first.story_size = story.size
-        first.sources = len({a.site for a in story.originals})
-        first.set_names = sorted({m.keyword_set.name for a in story.originals for m in a.mentions.all()})
-        shown.append(first)
-    return shown
+    return (
+        originals.annotate(reach=Count("copies", distinct=True))
+        .prefetch_related("mentions__keyword_set")
+        .order_by("-published_at")[:limit]
+    )
 
 
 def set_volumes(user, *, days: int = 7) -> list[dict]:

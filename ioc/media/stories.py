@@ -3,9 +3,9 @@ station's follow-up and a resident's post about the same landslide are one story
 
 Each article is read as TF-IDF weighted syllables and syllable pairs (Vietnamese words are mostly one or two
 syllables; pairs keep "Quốc lộ", "San Thàng", "Trần Hưng Đạo") of its title and opening, without the words every
-article about the city carries. A new article joins the story whose recent articles are most like it (cosine), if
-within STORY_WINDOW and above JOIN_AT; else it starts a story. Document frequencies come from the last month's
-articles, kept per process for an hour."""
+article about the city carries. A new article joins the story whose recent articles are, on average, most like
+it (cosine), if within STORY_WINDOW (and STORY_SPAN of its start) and above JOIN_AT; else it starts a story.
+Document frequencies come from the last month's articles, kept per process for an hour."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from datetime import timedelta
 
 from ioc.core.text import fold
 
-STORY_WINDOW = timedelta(days=3)
+STORY_WINDOW = timedelta(days=3)  # a new article joins a story that grew this recently...
+STORY_SPAN = timedelta(days=7)  # ... and began at most this long ago (same-topic news does not chain for weeks)
 JOIN_AT = 0.2
 OPENING_WORDS = 80
 STOPWORDS = set(
@@ -29,7 +30,7 @@ _df_cache: dict = {"at": 0.0, "df": Counter(), "n": 0}
 
 
 def terms(title: str, text: str) -> Counter:
-    words = [w for w in re.findall(r"\w+", fold(f"{title} {title} {' '.join(text.split()[:OPENING_WORDS])}"))]
+    words = re.findall(r"\w+", fold(f"{title} {' '.join(text.split()[:OPENING_WORDS])}"))
     kept = [w for w in words if w not in STOPWORDS and not w.isdigit()]
     counts = Counter(kept)
     counts.update(
@@ -86,17 +87,22 @@ def assign(article) -> None:
     df, n = document_frequencies()
     mine = vector(terms(article.title, article.text), df, n)
     window = (article.published_at - STORY_WINDOW, article.published_at + STORY_WINDOW)
-    candidates = Story.objects.filter(last_at__gte=window[0], first_at__lte=window[1]).order_by("-last_at")[:200]
+    candidates = Story.objects.filter(
+        last_at__gte=window[0], first_at__lte=window[1], first_at__gte=article.published_at - STORY_SPAN
+    ).order_by("-last_at")[:200]
     best, score = None, 0.0
     for story in candidates:
-        for title, text in (
+        recent = (
             Article.objects.filter(story=story, duplicate_of__isnull=True)
             .order_by("-published_at")
             .values_list("title", "text")[:5]
-        ):
-            similarity = cosine(mine, vector(terms(title, text), df, n))
-            if similarity > score:
-                best, score = story, similarity
+        )
+        # The mean over the story's recent articles, not the best one: a story must not chain from one look-alike
+        # to the next into every article on its topic.
+        similarities = [cosine(mine, vector(terms(title, text), df, n)) for title, text in recent]
+        similarity = sum(similarities) / len(similarities) if similarities else 0.0
+        if similarity > score:
+            best, score = story, similarity
     if best is None or score < JOIN_AT:
         best = Story.objects.create(
             title=article.title[:500], first_at=article.published_at, last_at=article.published_at
