@@ -55,6 +55,7 @@ DOMAIN = Domain(
     ),
     urls="ioc.media.urls.include_urls",
     board="ioc.media.selectors.wall_board",
+    commands="ioc.media.cli.add_commands",
     nav_url="/dashboard/media/",
     simulator="ioc.media.simulate.run",
     setup="ioc.media.defaults.ensure_defaults",
