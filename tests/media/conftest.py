@@ -15,8 +15,10 @@ def site(settings):
 @pytest.fixture(autouse=True)
 def _classifier_from_this_tests_labels():
     """Labels are rolled back between tests: the classifier is trained again from what this test has."""
-    from ioc.media import tone
+    from ioc.media import stories, tone
 
     tone.forget()
+    stories.forget()  # and the story grouping's document frequencies, from this test's articles only
     yield
     tone.forget()
+    stories.forget()
