@@ -27,16 +27,7 @@ def report_data(user, period: str) -> dict:
     start = end - timedelta(days=PERIODS[period])
     sets = list(selectors.visible_sets(user))
     mentions = Mention.objects.filter(keyword_set__in=sets, published_at__gte=start, published_at__lt=end)
-    per_set = {
-        row["keyword_set"]: row
-        for row in mentions.values("keyword_set").annotate(
-            articles=Count("id"),
-            stories=Count("id", filter=Q(article__duplicate_of__isnull=True)),
-            positive=Count("id", filter=Q(article__tone=Tone.POSITIVE)),
-            negative=Count("id", filter=Q(article__tone=Tone.NEGATIVE)),
-            harmful=Count("id", filter=Q(article__duplicate_of__isnull=True) & ~Q(article__harm=HarmType.NONE)),
-        )
-    }
+    per_set = selectors.set_figures(sets, start, end)
     article_ids = mentions.values("article")
     articles = Article.objects.filter(pk__in=article_ids)
     sites = list(

@@ -41,22 +41,39 @@ def stories(user, *, keyword_set: KeywordSet | None = None, days: int = 7, limit
     )
 
 
+def set_figures(sets, start, end=None) -> dict[int, dict]:
+    """Per keyword set, in one query: articles (copies included: reach), stories (first articles), articles by tone
+    and harmful first articles published in [start, end)."""
+    mentions = Mention.objects.filter(keyword_set__in=sets, published_at__gte=start)
+    if end is not None:
+        mentions = mentions.filter(published_at__lt=end)
+    first = Q(article__duplicate_of__isnull=True)
+    return {
+        row.pop("keyword_set"): row
+        for row in mentions.values("keyword_set").annotate(
+            articles=Count("id"),
+            stories=Count("id", filter=first),
+            harmful=Count("id", filter=first & ~Q(article__harm="none")),
+            **{tone: Count("id", filter=Q(article__tone=tone)) for tone in Tone.values},
+        )
+    }
+
+
 def set_volumes(user, *, days: int = 7) -> list[dict]:
-    """Per visible set: articles (copies included) and stories in the last `days`."""
-    since = timezone.now() - timedelta(days=days)
+    """Per visible set: articles, stories, tone shares (whole percents) and harmful posts in the last `days`."""
+    sets = list(visible_sets(user))
+    figures = set_figures(sets, timezone.now() - timedelta(days=days))
     rows = []
-    for keyword_set in visible_sets(user):
-        mentions = Mention.objects.filter(keyword_set=keyword_set, published_at__gte=since)
-        tones = dict(mentions.values_list("article__tone").annotate(n=Count("id")))
-        total = sum(tones.values())
+    for keyword_set in sets:
+        row = figures.get(keyword_set.pk, {})
+        total = row.get("articles", 0)
         rows.append(
             {
                 "set": keyword_set,
                 "articles": total,
-                "stories": mentions.filter(article__duplicate_of__isnull=True).count(),
-                # shares of articles (copies included: reach), rounded to whole percents
-                **{t: round(100 * tones.get(t, 0) / total) if total else 0 for t in Tone.values},
-                "harmful": mentions.filter(article__duplicate_of__isnull=True).exclude(article__harm="none").count(),
+                "stories": row.get("stories", 0),
+                **{t: round(100 * row.get(t, 0) / total) if total else 0 for t in Tone.values},
+                "harmful": row.get("harmful", 0),
             }
         )
     return rows

@@ -217,6 +217,11 @@ def save_keyword_set(user, keyword_set: KeywordSet, *, rematch_days: int = 30) -
     return len(found)
 
 
+def record_read(user, article: Article, *, request=None) -> None:
+    """Who read which article (it may carry what a person posted)."""
+    record(user, "media.article.read", article, request=request)
+
+
 def submit_link(user, url: str) -> Ingested:
     """An officer's link (a Zalo or closed-group post seen elsewhere, a page no feed carries): fetched once."""
     url = (url or "").strip()

@@ -15,6 +15,8 @@ import time
 from collections import Counter
 from datetime import timedelta
 
+from django.db.models import F
+
 from ioc.core.text import fold
 
 STORY_WINDOW = timedelta(days=3)  # a new article joins a story that grew this recently...
@@ -82,7 +84,7 @@ def assign(article) -> None:
         original = Article.objects.only("story_id").get(pk=article.duplicate_of_id)
         if original.story_id:
             Article.objects.filter(pk=article.pk).update(story_id=original.story_id)
-            Story.objects.filter(pk=original.story_id).update(size=models_f("size") + 1)
+            Story.objects.filter(pk=original.story_id).update(size=F("size") + 1)
         return
     df, n = document_frequencies()
     mine = vector(terms(article.title, article.text), df, n)
@@ -90,32 +92,28 @@ def assign(article) -> None:
     candidates = Story.objects.filter(
         last_at__gte=window[0], first_at__lte=window[1], first_at__gte=article.published_at - STORY_SPAN
     ).order_by("-last_at")[:200]
+    stories = {story.pk: story for story in candidates}
+    recent: dict[int, list[tuple[str, str]]] = {}
+    # One query for the candidates' articles, newest first; five of each story are compared.
+    for story_id, title, text in (
+        Article.objects.filter(story_id__in=stories, duplicate_of__isnull=True)
+        .order_by("-published_at")
+        .values_list("story_id", "title", "text")
+    ):
+        if len(recent.setdefault(story_id, [])) < 5:
+            recent[story_id].append((title, text))
     best, score = None, 0.0
-    for story in candidates:
-        recent = (
-            Article.objects.filter(story=story, duplicate_of__isnull=True)
-            .order_by("-published_at")
-            .values_list("title", "text")[:5]
-        )
+    for story_id, texts in recent.items():
         # The mean over the story's recent articles, not the best one: a story must not chain from one look-alike
         # to the next into every article on its topic.
-        similarities = [cosine(mine, vector(terms(title, text), df, n)) for title, text in recent]
-        similarity = sum(similarities) / len(similarities) if similarities else 0.0
+        similarity = sum(cosine(mine, vector(terms(title, text), df, n)) for title, text in texts) / len(texts)
         if similarity > score:
-            best, score = story, similarity
+            best, score = stories[story_id], similarity
     if best is None or score < JOIN_AT:
         best = Story.objects.create(
             title=article.title[:500], first_at=article.published_at, last_at=article.published_at
         )
     else:
-        Story.objects.filter(pk=best.pk).update(
-            size=models_f("size") + 1, last_at=max(best.last_at, article.published_at)
-        )
+        Story.objects.filter(pk=best.pk).update(size=F("size") + 1, last_at=max(best.last_at, article.published_at))
     Article.objects.filter(pk=article.pk).update(story=best)
     article.story = best
-
-
-def models_f(name: str):
-    from django.db.models import F
-
-    return F(name)

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 from ioc.core.choices import Role
 from ioc.core.guards import staff_required
 from ioc.core.permissions import OPERATORS, has_role, require_role
-from ioc.core.services.audit import record
 from ioc.media import importer, selectors, services, tone
 from ioc.media.choices import HarmType, Tone
 from ioc.media.models import Article
@@ -52,7 +51,7 @@ def article(request, pk: int):
     if not selectors.can_read(request.user, found):
         raise Http404
     mentions = selectors.mentions_of(request.user, found)
-    record(request.user, "media.article.read", found)
+    services.record_read(request.user, found, request=request)
     verdict = tone.classify(found.title, found.text)
     return render(
         request,
